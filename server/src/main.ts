@@ -1,0 +1,78 @@
+/**
+ * Entry point: validates configuration, opens and migrates the database, loads TERYT and (on the
+ * first start of an embedded database) the demo data, then serves the app until SIGINT/SIGTERM.
+ */
+import { ConfigError, loadConfig } from './platform/config.js';
+import { DatabaseLockedError, migrateDatabase, openDatabase } from './platform/db/database.js';
+import { buildApp } from './platform/http/app.js';
+import { loadTerritories } from './territories/territories.loader.js';
+import { DEMO_PASSWORD, hasAnyUser, seedDemoData } from './demo/demo-data.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  let database;
+  try {
+    database = await openDatabase(config);
+  } catch (error) {
+    if (error instanceof DatabaseLockedError) {
+      console.error(`Kooperacja: ${error.message}`);
+      process.exit(1);
+    }
+    console.error(`Kooperacja: cannot open the database: ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  await migrateDatabase(database);
+  await loadTerritories(database.db);
+  const shouldSeed = config.SEED_DEMO ?? config.databaseKind === 'pglite';
+  const demoLogins = shouldSeed && !(await hasAnyUser(database.db)) ? await seedDemoData(database.db) : null;
+
+  const app = await buildApp({ config, database });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+
+  const lines = [`Kooperacja is running at ${url} (database: ${database.kind})`];
+  if (demoLogins) {
+    lines.push('Demo accounts (password for all: ' + DEMO_PASSWORD + '):');
+    for (const login of demoLogins) lines.push(`  ${login.email.padEnd(30)} ${login.role.padEnd(22)} ${login.institution}`);
+  } else if (shouldSeed) {
+    lines.push(`Demo accounts exist already, e.g. admin@kooperacja.demo / ${DEMO_PASSWORD} (unless changed).`);
+  }
+  console.log(lines.join('\n'));
+
+  let isClosing = false;
+  const shutdown = async (signal: string) => {
+    if (isClosing) return;
+    isClosing = true;
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      console.error('Kooperacja: shutdown took longer than 20 s, exiting');
+      process.exit(1);
+    }, 20_000);
+    timer.unref();
+    try {
+      await app.close();
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      console.error(`Kooperacja: error during shutdown: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,63 @@
+/**
+ * Who sees and runs a partnership (PZK). Deny by default: a user sees a partnership only through an
+ * explicit rule: their institution leads it or is a member (not `left`), a regional role covers its
+ * territory (ROPS: voivodeship, PCPR: powiat), or they are a deployment admin. The list query applies
+ * the same rules in SQL (partnerships.queries.ts); keep both in step.
+ */
+import type { Actor } from '../platform/auth/actor.js';
+import { leaderInstitutionKinds, type Role } from '../../../shared/src/contracts/common.js';
+
+export type PartnershipRecord = {
+  id: string;
+  territoryCode: string;
+  leaderInstitutionId: string;
+  /** Institutions taking part, with status other than `left`. */
+  activeMemberInstitutionIds: readonly string[];
+  coordinatorUserIds: readonly string[];
+};
+
+const regionalRoles: readonly Role[] = ['ropsCoordinator', 'evaluator', 'supervisor'];
+
+export function canListPartnerships(actor: Actor): boolean {
+  return actor.membership !== null;
+}
+
+export function canReadPartnership(actor: Actor, partnership: PartnershipRecord): boolean {
+  const membership = actor.membership;
+  if (!membership) return false;
+  if (membership.role === 'admin') return true;
+  if (partnership.leaderInstitutionId === membership.institutionId) return true;
+  if (partnership.activeMemberInstitutionIds.includes(membership.institutionId)) return true;
+  if (partnership.coordinatorUserIds.includes(actor.userId)) return true;
+  const ownTerritory = membership.institutionTerritoryCode;
+  if (membership.institutionKind === 'rops' && regionalRoles.includes(membership.role)) {
+    return partnership.territoryCode.slice(0, 2) === ownTerritory.slice(0, 2);
+  }
+  if (membership.institutionKind === 'pcpr' && membership.role === 'pcprAnimator') {
+    return partnership.territoryCode.slice(0, 4) === ownTerritory.slice(0, 4);
+  }
+  return false;
+}
+
+/** Directors and network coordinators of an OPS/CUS found partnerships their institution leads. */
+export function canCreatePartnership(actor: Actor): boolean {
+  const membership = actor.membership;
+  if (!membership) return false;
+  if (membership.role === 'admin') return true;
+  return (
+    (membership.role === 'director' || membership.role === 'networkCoordinator') &&
+    leaderInstitutionKinds.includes(membership.institutionKind)
+  );
+}
+
+/** The leader's director and coordinators and the partnership's appointed coordinators run it. */
+export function canManagePartnership(actor: Actor, partnership: PartnershipRecord): boolean {
+  const membership = actor.membership;
+  if (!membership) return false;
+  if (membership.role === 'admin') return true;
+  if (partnership.coordinatorUserIds.includes(actor.userId) && membership.role === 'networkCoordinator') return true;
+  return (
+    partnership.leaderInstitutionId === membership.institutionId &&
+    (membership.role === 'director' || membership.role === 'networkCoordinator')
+  );
+}

@@ -1,0 +1,278 @@
+/**
+ * Builds the Fastify application: security headers, sessions, CSRF, declared route policies,
+ * problem+json errors, OpenAPI, the API modules and the built web client.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { sql } from 'drizzle-orm';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import { expectedMigrationCount, type DatabaseHandle } from '../db/database.js';
+import type { Actor, RequestContext } from '../auth/actor.js';
+import { loadSession } from '../../accounts/sessions.js';
+import { recordStandaloneAuditEvent } from '../../audit/audit.service.js';
+import { AppError, fieldError, problemBody, zodIssuesToFieldErrors, type ProblemCode } from './problem.js';
+import './route-policy.js';
+import { registerApiModules } from './modules.js';
+
+declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
+  interface FastifyRequest {
+    actor: Actor | null;
+    ctx: RequestContext;
+    sessionToken: string | null;
+    sessionCsrfToken: string | null;
+    isSecondFactorPending: boolean;
+  }
+}
+
+export type AppDependencies = { config: Config; database: DatabaseHandle };
+export type App = FastifyInstance;
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function sessionCookieName(config: Config): string {
+  // The __Host- prefix requires Secure, which browsers accept only over HTTPS (or localhost).
+  return config.isSecureCookie ? '__Host-kooperacja_session' : 'kooperacja_session';
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export async function buildApp({ config, database }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      config.LOG_LEVEL === 'silent'
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            // Technical logs carry no personal data, tokens or cookies (SECURITY.md 11).
+            redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'], remove: true },
+            serializers: {
+              req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], requestId: req.id }),
+            },
+          },
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    forceCloseConnections: false,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('ctx', null as unknown as RequestContext);
+  app.decorateRequest('sessionToken', null);
+  app.decorateRequest('sessionCsrfToken', null);
+  app.decorateRequest('isSecondFactorPending', false);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine sets style attributes at run time; scripts stay strict.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    hsts: config.isSecureCookie ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    errorResponseBuilder: (_req, context) => {
+      const error = new AppError('rateLimited', undefined, { 'retry-after': String(Math.ceil(context.ttl / 1000)) });
+      return error;
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Kooperacja API',
+        description:
+          'REST API of Kooperacja. State-changing requests need the session cookie and the x-csrf-token header returned by /api/v1/auth/me. Errors are RFC 9457 problem+json.',
+        version: '1.0.0',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(config) },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const cookieName = sessionCookieName(config);
+  const sessionSettings = { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS };
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    request.ctx = { actor: null, requestId: request.id, ip: request.ip ?? null };
+    if (!request.url.startsWith('/api/')) return;
+    reply.header('cache-control', 'no-store');
+    const token = request.cookies[cookieName];
+    if (!token || token.length > 100) return;
+    const session = await loadSession(database.db, token, sessionSettings);
+    if (!session) return;
+    request.sessionToken = token;
+    request.sessionCsrfToken = session.csrfToken;
+    request.isSecondFactorPending = session.isSecondFactorPending;
+    request.actor = session.actor;
+    request.ctx.actor = session.actor;
+  });
+
+  // Declared route policy, CSRF token and Origin check (SECURITY.md 1, 17).
+  app.addHook('preHandler', async (request) => {
+    const policy = request.routeOptions.config.policy;
+    if (!request.url.startsWith('/api/')) return;
+    if (MUTATING.has(request.method)) {
+      const origin = request.headers.origin;
+      if (origin) {
+        const ownOrigin = `${request.protocol}://${request.host}`;
+        if (origin !== ownOrigin && origin !== config.PUBLIC_ORIGIN) throw new AppError('csrf');
+      }
+      if (request.sessionToken) {
+        const sent = request.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !request.sessionCsrfToken || !safeEqual(sent, request.sessionCsrfToken)) {
+          throw new AppError('csrf');
+        }
+      }
+    }
+    // The not-found handler has no route; it answers 404 itself.
+    if (!request.routeOptions.url) return;
+    if (!policy) throw new AppError('forbidden');
+    if (policy.allow === 'public') return;
+    const actor = request.actor;
+    if (!actor) throw new AppError('unauthenticated');
+    if (!policy.isAllowedDuringSignIn) {
+      if (request.isSecondFactorPending) throw new AppError('secondFactorRequired');
+      if (actor.mustChangePassword) throw new AppError('passwordChangeRequired');
+    }
+    if (policy.allow === 'signedIn') return;
+    if (!policy.allow(actor)) {
+      await recordStandaloneAuditEvent(database.db, request.ctx, {
+        action: policy.action,
+        outcome: 'denied',
+        details: { reason: 'policy', route: request.routeOptions.url },
+      });
+      throw new AppError('forbidden');
+    }
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const instance = request.url.split('?')[0];
+    const send = (code: ProblemCode, errors?: ReturnType<typeof fieldError>[], headers?: Record<string, string>) => {
+      const body = problemBody(code, request.id, instance, errors);
+      if (headers) reply.headers(headers);
+      return reply.status(body.status).type('application/problem+json').send(body);
+    };
+    if (error instanceof AppError) return send(error.code, error.errors, error.headers);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const prefix = (error as { validationContext?: string }).validationContext;
+      const issues = error.validation.map((v) => ({
+        path: v.instancePath.split('/').filter(Boolean),
+        code: v.keyword,
+        message: v.message ?? '',
+        keys: (v.params as { keys?: string[] }).keys,
+      }));
+      return send('validation', zodIssuesToFieldErrors(issues, prefix === 'body' ? '' : prefix));
+    }
+    const fastifyCode = (error as { code?: string }).code;
+    if (fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) return send('invalidJson');
+    if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') return send('invalidJson');
+    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return send('payloadTooLarge');
+    if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fastifyCode === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      return send('unsupportedMediaType');
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 429) return send('rateLimited');
+    if (status && status >= 400 && status < 500) return send('badRequest');
+    request.log.error({ err: error }, 'unhandled error');
+    return send('internal');
+  });
+
+  app.get('/healthz', { config: { policy: { action: 'health', allow: 'public' } }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+  }));
+  app.get('/readyz', { config: { policy: { action: 'health', allow: 'public' } }, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      const result = await database.db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`);
+      const rows = (result as unknown as { rows: Array<{ count: number }> }).rows;
+      const applied = Number(rows[0]?.count ?? 0);
+      const expected = expectedMigrationCount();
+      if (applied < expected) return reply.status(503).send({ status: 'migrating', applied, expected });
+      return { status: 'ready', database: database.kind, migrations: applied };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+
+  app.get('/api/v1/openapi.json', { config: { policy: { action: 'openapi', allow: 'public' } }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  // A route without a declared policy is a programming error: refuse to start (SECURITY.md 1).
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && !route.config?.policy) {
+      throw new Error(`Route ${route.method} ${route.url} declares no policy`);
+    }
+  });
+
+  await app.register(async (api) => registerApiModules(api, { config, database }), { prefix: '/api/v1' });
+
+  const webDist = path.resolve(config.WEB_DIST_DIR);
+  const hasWeb = existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, cacheControl: false });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    const isApi = request.url.startsWith('/api/');
+    if (!isApi && hasWeb && request.method === 'GET') {
+      const file = request.url.startsWith('/assets/') ? null : 'index.html';
+      if (file) return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile(file);
+    }
+    return reply
+      .status(404)
+      .type('application/problem+json')
+      .send(problemBody('notFound', request.id, request.url.split('?')[0]));
+  });
+
+  return app;
+}

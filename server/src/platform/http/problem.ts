@@ -1,0 +1,172 @@
+/**
+ * Errors as RFC 9457 problem details with a message in Polish and English. Codes are stable: the
+ * web client and integrators switch on `code` and field `errors[].code`, never on text.
+ */
+export type Messages = { pl: string; en: string };
+
+const catalog = {
+  badRequest: { status: 400, pl: 'Nieprawidłowe żądanie.', en: 'Bad request.' },
+  validation: { status: 400, pl: 'Popraw zaznaczone pola.', en: 'Please correct the fields marked.' },
+  invalidJson: { status: 400, pl: 'Treść żądania nie jest poprawnym JSON.', en: 'The request body is not valid JSON.' },
+  unauthenticated: { status: 401, pl: 'Zaloguj się, aby kontynuować.', en: 'Please sign in to continue.' },
+  invalidCredentials: {
+    status: 401,
+    pl: 'Nieprawidłowy e-mail lub hasło.',
+    en: 'Incorrect e-mail or password.',
+  },
+  invalidSecondFactor: {
+    status: 401,
+    pl: 'Nieprawidłowy kod uwierzytelniający.',
+    en: 'Incorrect authentication code.',
+  },
+  secondFactorRequired: {
+    status: 401,
+    pl: 'Podaj kod z aplikacji uwierzytelniającej.',
+    en: 'Enter the code from your authenticator app.',
+  },
+  csrf: {
+    status: 403,
+    pl: 'Żądanie odrzucone: brak lub nieprawidłowy token CSRF. Odśwież stronę.',
+    en: 'Request refused: missing or invalid CSRF token. Reload the page.',
+  },
+  forbidden: { status: 403, pl: 'Nie masz uprawnień do tej operacji.', en: 'You are not allowed to do this.' },
+  passwordChangeRequired: {
+    status: 403,
+    pl: 'Najpierw zmień hasło.',
+    en: 'Please change your password first.',
+  },
+  notFound: { status: 404, pl: 'Nie znaleziono.', en: 'Not found.' },
+  conflict: {
+    status: 409,
+    pl: 'Rekord został w międzyczasie zmieniony przez kogoś innego. Odśwież i spróbuj ponownie.',
+    en: 'The record was changed by someone else in the meantime. Reload and try again.',
+  },
+  duplicate: { status: 409, pl: 'Taki rekord już istnieje.', en: 'Such a record already exists.' },
+  payloadTooLarge: { status: 413, pl: 'Przesłane dane są zbyt duże.', en: 'The request body is too large.' },
+  unsupportedMediaType: {
+    status: 415,
+    pl: 'Nieobsługiwany typ treści; użyj application/json.',
+    en: 'Unsupported content type; use application/json.',
+  },
+  unprocessable: {
+    status: 422,
+    pl: 'Nie można wykonać operacji na tych danych.',
+    en: 'The operation cannot be performed with this data.',
+  },
+  locked: {
+    status: 429,
+    pl: 'Zbyt wiele nieudanych prób. Spróbuj ponownie za kilka minut.',
+    en: 'Too many failed attempts. Try again in a few minutes.',
+  },
+  rateLimited: { status: 429, pl: 'Zbyt wiele żądań. Zwolnij.', en: 'Too many requests. Slow down.' },
+  internal: {
+    status: 500,
+    pl: 'Wystąpił błąd po stronie serwera. Zgłoś go, podając identyfikator żądania.',
+    en: 'Something went wrong on the server. Report it with the request id.',
+  },
+  unavailable: { status: 503, pl: 'Usługa chwilowo niedostępna.', en: 'Service temporarily unavailable.' },
+} as const satisfies Record<string, Messages & { status: number }>;
+
+export type ProblemCode = keyof typeof catalog;
+
+/** Field-level messages; a zod issue's message (when it is one of these keys) or its code picks the text. */
+const fieldMessages: Record<string, Messages> = {
+  required: { pl: 'To pole jest wymagane.', en: 'This field is required.' },
+  invalid_type: { pl: 'Nieprawidłowy typ wartości.', en: 'Wrong type of value.' },
+  too_small: { pl: 'Wartość jest za krótka lub za mała.', en: 'The value is too short or too small.' },
+  too_big: { pl: 'Wartość jest za długa lub za duża.', en: 'The value is too long or too large.' },
+  invalid_format: { pl: 'Nieprawidłowy format.', en: 'Invalid format.' },
+  invalid_value: { pl: 'Niedozwolona wartość.', en: 'Value not allowed.' },
+  unrecognized_keys: { pl: 'Nieznane pole.', en: 'Unknown field.' },
+  custom: { pl: 'Nieprawidłowa wartość.', en: 'Invalid value.' },
+  passwordTooShort: { pl: 'Hasło musi mieć co najmniej 10 znaków.', en: 'The password must be at least 10 characters.' },
+  passwordTooCommon: {
+    pl: 'To hasło jest zbyt popularne lub łatwe do odgadnięcia. Wybierz inne.',
+    en: 'This password is too common or easy to guess. Choose another.',
+  },
+  territoryCode: { pl: 'Podaj 7-cyfrowy kod TERYT gminy.', en: 'Enter the 7-digit TERYT code of a gmina.' },
+  unknownTerritory: { pl: 'Nie ma takiej gminy w rejestrze TERYT.', en: 'No such gmina in the TERYT register.' },
+  unknownInstitution: { pl: 'Nie ma takiej instytucji.', en: 'No such institution.' },
+  leaderKind: {
+    pl: 'Liderem partnerstwa może być tylko OPS lub CUS.',
+    en: 'Only an OPS or a CUS can lead a partnership.',
+  },
+  coordinatorNotInLeader: {
+    pl: 'Koordynator musi być pracownikiem instytucji lidera.',
+    en: 'A coordinator must work at the leader institution.',
+  },
+  postalCode: { pl: 'Kod pocztowy w formacie 00-000.', en: 'Postal code as 00-000.' },
+  phone: { pl: 'Nieprawidłowy numer telefonu.', en: 'Invalid phone number.' },
+  unique: { pl: 'Wartości nie mogą się powtarzać.', en: 'Values must not repeat.' },
+  emailTaken: { pl: 'Ten adres e-mail jest już używany.', en: 'This e-mail address is already in use.' },
+  alreadyMember: { pl: 'Ta instytucja już należy do partnerstwa.', en: 'This institution is already a member.' },
+  wrongPassword: { pl: 'Obecne hasło jest nieprawidłowe.', en: 'The current password is incorrect.' },
+  codeOrRecoveryCode: {
+    pl: 'Podaj kod z aplikacji albo kod zapasowy.',
+    en: 'Enter an app code or a recovery code.',
+  },
+  declarationDateRequired: {
+    pl: 'Podaj datę złożenia deklaracji.',
+    en: 'Enter the date of the declaration.',
+  },
+  lastMembership: {
+    pl: 'Użytkownik musi mieć co najmniej jedną rolę.',
+    en: 'A user must keep at least one role.',
+  },
+};
+
+export type FieldError = { field: string; code: string; messages: Messages };
+
+export function fieldError(field: string, code: string): FieldError {
+  return { field, code, messages: fieldMessages[code] ?? fieldMessages.custom! };
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ProblemCode,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(catalog[code].en);
+    this.status = catalog[code].status;
+  }
+}
+
+export function problemBody(code: ProblemCode, requestId: string, instance?: string, errors?: FieldError[]) {
+  const entry = catalog[code];
+  return {
+    type: `https://kooperacja.example/problems/${code}`,
+    title: entry.en,
+    status: entry.status,
+    detail: entry.en,
+    instance,
+    code,
+    messages: { pl: entry.pl, en: entry.en },
+    requestId,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+/** Maps zod issues (from any schema) to field errors; message keys we know win over zod's codes. */
+export function zodIssuesToFieldErrors(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; code: string; message: string; keys?: string[] }>,
+  prefix = '',
+): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of issues) {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      for (const key of issue.keys) errors.push(fieldError(base ? `${base}.${key}` : key, 'unrecognized_keys'));
+      continue;
+    }
+    const code =
+      issue.message in fieldMessages
+        ? issue.message
+        : issue.code === 'invalid_type' && /received undefined/.test(issue.message)
+          ? 'required'
+          : issue.code;
+    errors.push(fieldError(base || '(body)', code));
+  }
+  return errors;
+}
