@@ -25,7 +25,7 @@ import type { Actor, RequestContext } from '../auth/actor.js';
 import { loadSession } from '../../accounts/sessions.js';
 import { recordStandaloneAuditEvent } from '../../audit/audit.service.js';
 import { AppError, fieldError, problemBody, zodIssuesToFieldErrors, type ProblemCode } from './problem.js';
-import './route-policy.js';
+import type { RoutePolicy } from './route-policy.js';
 import { registerApiModules } from './modules.js';
 
 declare module 'fastify' {
@@ -37,6 +37,18 @@ declare module 'fastify' {
     sessionCsrfToken: string | null;
     isSecondFactorPending: boolean;
   }
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
+  interface FastifyInstance {
+    /** Every API route with its declared policy, for the permission matrix test. */
+    routeTable: DeclaredRoute[];
+  }
+}
+
+export type DeclaredRoute = { method: string; url: string; policy: RoutePolicy };
+
+/** Throws for an API route without a policy, so such a route can never be served. */
+export function assertRouteDeclaresPolicy(method: string | string[], url: string, policy: RoutePolicy | undefined): void {
+  if (url.startsWith('/api/') && !policy) throw new Error(`Route ${String(method)} ${url} declares no policy`);
 }
 
 export type AppDependencies = { config: Config; database: DatabaseHandle };
@@ -249,9 +261,15 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
   );
 
   // A route without a declared policy is a programming error: refuse to start (SECURITY.md 1).
+  const routeTable: DeclaredRoute[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && !route.config?.policy) {
-      throw new Error(`Route ${route.method} ${route.url} declares no policy`);
+    assertRouteDeclaresPolicy(route.method, route.url, route.config?.policy);
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (route.url.startsWith('/api/') && method !== 'HEAD' && route.config?.policy) {
+        routeTable.push({ method, url: route.url, policy: route.config.policy });
+      }
     }
   });
 

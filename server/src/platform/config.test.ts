@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration from the environment', () => {
+  it('applies defaults that run the embedded database on localhost:3000', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.databaseKind).toBe('pglite');
+    expect(config.isSecureCookie).toBe(false);
+    expect(config.SESSION_IDLE_MINUTES).toBe(30);
+    expect(config.SESSION_ABSOLUTE_HOURS).toBe(12);
+  });
+
+  it('switches to PostgreSQL with DATABASE_URL and to Secure cookies behind an https origin', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app@db/kooperacja', PUBLIC_ORIGIN: 'https://kooperacja.gmina.pl' });
+    expect(config.databaseKind).toBe('postgres');
+    expect(config.isSecureCookie).toBe(true);
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'TRUST_PROXY']) expect(problems).toContain(name);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseKind).toBe('pglite');
+  });
+});
