@@ -53,6 +53,10 @@ export const Me = z.object({
   activeMembership: MembershipView.nullable(),
   abilities: Abilities,
   csrfToken: z.string().describe('Send back in the x-csrf-token header on every state-changing request'),
+  isSecondFactorPending: z
+    .boolean()
+    .optional()
+    .describe('True while the password was accepted but the second factor is still awaited'),
 });
 export type Me = z.infer<typeof Me>;
 
@@ -80,6 +84,11 @@ export const SessionView = z.object({
 });
 export type SessionView = z.infer<typeof SessionView>;
 export const SessionList = z.object({ items: z.array(SessionView) });
+export const RevokedSessions = z.object({
+  ok: z.literal(true),
+  revokedCount: z.number().int().describe('Number of sessions ended'),
+});
+export const SessionParams = z.object({ id: Uuid }).strict();
 
 export const TotpSetup = z.object({
   secret: z.string().describe('Base32 secret to type into the authenticator app'),

@@ -42,6 +42,16 @@ const catalog = {
     en: 'The record was changed by someone else in the meantime. Reload and try again.',
   },
   duplicate: { status: 409, pl: 'Taki rekord już istnieje.', en: 'Such a record already exists.' },
+  totpAlreadyEnabled: {
+    status: 409,
+    pl: 'Logowanie dwuskładnikowe jest już włączone. Wyłącz je, aby skonfigurować ponownie.',
+    en: 'Two-factor sign-in is already on. Turn it off to set it up again.',
+  },
+  secondFactorNotPending: {
+    status: 409,
+    pl: 'Ta sesja nie czeka na kod uwierzytelniający.',
+    en: 'This session is not waiting for an authentication code.',
+  },
   payloadTooLarge: { status: 413, pl: 'Przesłane dane są zbyt duże.', en: 'The request body is too large.' },
   unsupportedMediaType: {
     status: 415,
@@ -108,6 +118,26 @@ const fieldMessages: Record<string, Messages> = {
   declarationDateRequired: {
     pl: 'Podaj datę złożenia deklaracji.',
     en: 'Enter the date of the declaration.',
+  },
+  invalidTotpCode: {
+    pl: 'Kod jest nieprawidłowy lub wygasł. Wpisz aktualny kod z aplikacji.',
+    en: 'The code is incorrect or has expired. Enter the current code from the app.',
+  },
+  totpNotSetUp: {
+    pl: 'Najpierw rozpocznij konfigurację aplikacji uwierzytelniającej.',
+    en: 'Start the authenticator app setup first.',
+  },
+  totpNotEnabled: {
+    pl: 'Logowanie dwuskładnikowe nie jest włączone.',
+    en: 'Two-factor sign-in is not on.',
+  },
+  alreadyHasRole: {
+    pl: 'Użytkownik ma już tę rolę w tej instytucji.',
+    en: 'The user already holds this role in this institution.',
+  },
+  cannotDeactivateSelf: {
+    pl: 'Nie możesz dezaktywować własnego konta.',
+    en: 'You cannot deactivate your own account.',
   },
   lastMembership: {
     pl: 'Użytkownik musi mieć co najmniej jedną rolę.',
