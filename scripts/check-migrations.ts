@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const schemaPath = path.join(root, 'server/src/platform/db/tables.ts');
@@ -43,7 +44,7 @@ function main(): number {
       // No stdin: if drizzle-kit wants to ask "renamed or created?", the schema has drifted anyway.
       { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: TIMEOUT_MS, env: { ...process.env, FORCE_COLOR: '0' } },
     );
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+    const output = stripVTControlCharacters(`${result.stdout ?? ''}${result.stderr ?? ''}`);
     if (result.error) {
       console.error(output);
       console.error(
