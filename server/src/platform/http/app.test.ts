@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
+
+let context: TestContext;
+
+beforeAll(async () => {
+  context = await createTestContext();
+});
+afterAll(async () => {
+  await context?.close();
+});
+
+describe('operations endpoints', () => {
+  it('answers /healthz while the process is up and /readyz once migrations are applied', async () => {
+    const client = new TestClient(context);
+    expect((await client.get('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await client.get('/readyz');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', migrations: 3 });
+  });
+
+  it('serves an OpenAPI 3 document with every API route and its schemas', async () => {
+    const response = await new TestClient(context).get('/api/v1/openapi.json');
+    expect(response.statusCode).toBe(200);
+    const document = response.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(document.openapi).toMatch(/^3\./);
+    for (const route of context.app.routeTable) {
+      if (route.url === '/api/v1/openapi.json') continue;
+      const openApiPath = route.url.replace(/^\/api\/v1/, '/api/v1').replace(/:([A-Za-z]+)/g, '{$1}');
+      expect(document.paths[openApiPath], `${route.method} ${route.url} in OpenAPI`).toBeDefined();
+      expect(document.paths[openApiPath]![route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
+    }
+  });
+});
+
+describe('HTTP hardening', () => {
+  it('sends strict security headers and no-store on API answers', async () => {
+    const response = await new TestClient(context).get('/api/v1/auth/me');
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers unknown API paths with a problem+json 404 carrying the request id', async () => {
+    const response = await new TestClient(context).get('/api/v1/no-such-thing');
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    const body = response.json() as { code: string; requestId: string; messages: { pl: string; en: string } };
+    expect(body.code).toBe('notFound');
+    expect(body.messages.pl).toBe('Nie znaleziono.');
+    expect(body.requestId).toBe(response.headers['x-request-id']);
+  });
+
+  it('refuses every non-public API route to an anonymous caller with 401', async () => {
+    const client = new TestClient(context);
+    const guarded = context.app.routeTable.filter((route) => route.policy.allow !== 'public');
+    expect(guarded.length).toBeGreaterThan(20);
+    for (const route of guarded) {
+      const url = route.url
+        .replace(':code', '1061011')
+        .replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
+      const response = await client.request(route.method as 'GET', url, route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      expect(response.json()).toMatchObject({ code: 'unauthenticated' });
+    }
+  });
+});
+
+describe('process life cycle', () => {
+  it('logs JSON with the request id and shuts down gracefully on SIGTERM, releasing the data folder', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'kooperacja-run-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+        env: { ...process.env, DATA_DIR: folder, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SEED_DEMO: 'false', DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 60_000;
+      let url: string | null = null;
+      while (!url && Date.now() < deadline) {
+        url = /running at (http:\/\/[^\s]+)/.exec(output)?.[1] ?? null;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(url, output).not.toBeNull();
+      const response = await fetch(`${url}/readyz`, { headers: { 'x-request-id': 'test-request-0001' } });
+      expect(response.status).toBe(200);
+      // Technical logs carry no cookies, tokens or search terms (which may name a person).
+      await fetch(`${url}/api/v1/institutions?q=Kowalski`, {
+        headers: { cookie: 'kooperacja_session=SECRET-TOKEN-123', 'x-csrf-token': 'CSRF-456' },
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const logLine = output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { reqId?: string })
+        .find((entry) => entry.reqId === 'test-request-0001');
+      expect(logLine, output).toBeDefined();
+      expect(output).not.toContain('SECRET-TOKEN-123');
+      expect(output).not.toContain('CSRF-456');
+      expect(output).not.toContain('Kowalski');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(path.join(folder, 'kooperacja.lock'))).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
