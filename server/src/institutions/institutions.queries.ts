@@ -1,0 +1,164 @@
+/**
+ * SQL of the institution registry. The registry is shared reference data visible to every signed-in
+ * member, so lists need no per-actor scope; edits are checked against the record by the policy.
+ */
+import { and, asc, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Executor } from '../platform/db/database.js';
+import { institutions, territories } from '../platform/db/tables.js';
+import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
+import type { CooperationArea, InstitutionKind, Sector } from '../../../shared/src/contracts/common.js';
+import { nameRelevance, nameSearchConditions } from '../territories/territories.queries.js';
+
+const powiats = alias(territories, 'institution_powiat');
+const voivodeships = alias(territories, 'institution_voivodeship');
+
+export type InstitutionContactRow = { name: string; position?: string | null; email?: string | null; phone?: string | null };
+
+export type InstitutionRow = {
+  id: string;
+  name: string;
+  shortName: string | null;
+  kind: string;
+  sector: string;
+  cooperationAreas: string[];
+  territoryCode: string;
+  territoryName: string;
+  powiatName: string | null;
+  voivodeshipName: string | null;
+  street: string | null;
+  postalCode: string | null;
+  city: string | null;
+  email: string | null;
+  phone: string | null;
+  website: string | null;
+  contacts: unknown;
+  registeredByInstitutionId: string | null;
+  archivedAt: Date | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type InstitutionSearch = {
+  q?: string | undefined;
+  kind?: InstitutionKind | undefined;
+  sector?: Sector | undefined;
+  area?: CooperationArea | undefined;
+  territoryCode?: string | undefined;
+  includeArchived?: boolean | undefined;
+  page: number;
+  pageSize: number;
+};
+
+const summaryColumns = {
+  id: institutions.id,
+  name: institutions.name,
+  shortName: institutions.shortName,
+  kind: institutions.kind,
+  sector: institutions.sector,
+  cooperationAreas: institutions.cooperationAreas,
+  territoryCode: institutions.territoryCode,
+  territoryName: territories.name,
+  city: institutions.city,
+  archivedAt: institutions.archivedAt,
+};
+export type InstitutionSummaryRow = Pick<InstitutionRow, keyof typeof summaryColumns>;
+
+/** The folded text searched by `q`: full name and short name, so "MOPS Łódź" finds its centre. */
+export function institutionNameSearch(name: string, shortName: string | null | undefined): string {
+  return normalizeForSearch(`${name} ${shortName ?? ''}`);
+}
+
+function searchConditions(search: InstitutionSearch): SQL | undefined {
+  const conditions = nameSearchConditions(institutions.nameSearch, search.q);
+  if (!search.includeArchived) conditions.push(isNull(institutions.archivedAt));
+  if (search.kind) conditions.push(eq(institutions.kind, search.kind));
+  if (search.sector) conditions.push(eq(institutions.sector, search.sector));
+  if (search.area) conditions.push(sql`${institutions.cooperationAreas} @> array[${search.area}]::text[]`);
+  // TERYT codes nest by prefix: voivodeship (2) > powiat (4) > gmina (7).
+  if (search.territoryCode) conditions.push(sql`${institutions.territoryCode} like ${`${escapeLikePattern(search.territoryCode)}%`}`);
+  return conditions.length > 0 ? and(...conditions) : undefined;
+}
+
+/** One page of the registry, most relevant first (exact, prefix, trigram similarity), then by name. */
+export async function findInstitutions(
+  db: Executor,
+  search: InstitutionSearch,
+): Promise<{ rows: InstitutionSummaryRow[]; total: number }> {
+  const where = searchConditions(search);
+  const relevance = nameRelevance(institutions.nameSearch, search.q);
+  const folded = normalizeForSearch(search.q ?? '');
+  const order = [
+    ...(relevance ? [relevance, desc(sql`similarity(${institutions.nameSearch}, ${folded})`)] : []),
+    asc(institutions.name),
+    asc(institutions.id),
+  ];
+  const rows = await db
+    .select(summaryColumns)
+    .from(institutions)
+    .innerJoin(territories, eq(territories.code, institutions.territoryCode))
+    .where(where)
+    .orderBy(...order)
+    .limit(search.pageSize)
+    .offset((search.page - 1) * search.pageSize);
+  const [total] = await db.select({ value: count() }).from(institutions).where(where);
+  return { rows, total: Number(total?.value ?? 0) };
+}
+
+/**
+ * The full record with its territory names. `forUpdate` locks the row until the transaction ends,
+ * so the version check and the write that follows cannot interleave with another writer.
+ */
+export async function findInstitutionById(
+  db: Executor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<InstitutionRow | null> {
+  const query = db
+    .select({
+      ...summaryColumns,
+      powiatName: powiats.name,
+      voivodeshipName: voivodeships.name,
+      street: institutions.street,
+      postalCode: institutions.postalCode,
+      email: institutions.email,
+      phone: institutions.phone,
+      website: institutions.website,
+      contacts: institutions.contacts,
+      registeredByInstitutionId: institutions.registeredByInstitutionId,
+      version: institutions.version,
+      createdAt: institutions.createdAt,
+      updatedAt: institutions.updatedAt,
+    })
+    .from(institutions)
+    .innerJoin(territories, eq(territories.code, institutions.territoryCode))
+    .leftJoin(powiats, eq(powiats.code, territories.powiatCode))
+    .leftJoin(voivodeships, eq(voivodeships.code, territories.voivodeshipCode))
+    .where(eq(institutions.id, id))
+    .limit(1);
+  const [row] = options.forUpdate ? await query.for('update', { of: institutions }) : await query;
+  return row ?? null;
+}
+
+export type InstitutionValues = Omit<typeof institutions.$inferInsert, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+
+export async function insertInstitution(db: Executor, values: InstitutionValues): Promise<string> {
+  const [row] = await db.insert(institutions).values(values).returning({ id: institutions.id });
+  return row!.id;
+}
+
+/** Writes the changes and bumps the version; matches on the expected version as a second guard. */
+export async function updateInstitutionRow(
+  db: Executor,
+  id: string,
+  expectedVersion: number,
+  changes: Partial<InstitutionValues>,
+): Promise<boolean> {
+  const rows = await db
+    .update(institutions)
+    .set({ ...changes, version: sql`${institutions.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(institutions.id, id), eq(institutions.version, expectedVersion)))
+    .returning({ id: institutions.id });
+  return rows.length === 1;
+}

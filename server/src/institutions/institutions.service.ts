@@ -1,0 +1,231 @@
+/**
+ * SECURITY-RELEVANT. Rules and transactions of the institution registry. Contact persons are
+ * personal data: every response that carries them is covered by an audit event committed in the
+ * same transaction as the read or write (SECURITY.md 8-9). Refusals by the record rule are audited
+ * in a transaction of their own, after the work has been rolled back.
+ */
+import type { z } from 'zod';
+import type { Database, Executor } from '../platform/db/database.js';
+import type { Actor, RequestContext } from '../platform/auth/actor.js';
+import { AppError, fieldError } from '../platform/http/problem.js';
+import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
+import type {
+  CreateInstitutionInput,
+  Institution,
+  InstitutionPage,
+  UpdateInstitutionInput,
+} from '../../../shared/src/contracts/institutions.js';
+import { isGminaCode } from '../territories/territories.queries.js';
+import {
+  canArchiveInstitution,
+  canUpdateInstitution,
+  type InstitutionRecord,
+} from './institutions.policy.js';
+import {
+  findInstitutionById,
+  findInstitutions,
+  institutionNameSearch,
+  insertInstitution,
+  updateInstitutionRow,
+  type InstitutionRow,
+  type InstitutionSearch,
+  type InstitutionValues,
+} from './institutions.queries.js';
+import { presentInstitution, presentInstitutionSummary } from './institutions.presenter.js';
+
+export type CreateInstitutionData = z.output<typeof CreateInstitutionInput>;
+export type UpdateInstitutionData = z.output<typeof UpdateInstitutionInput>;
+
+const SUBJECT_TYPE = 'institution';
+
+/** Thrown inside a transaction so it rolls back; turned into an audited 403 outside it. */
+class RecordRuleDenied extends Error {}
+
+function requireActor(context: RequestContext): Actor & { membership: NonNullable<Actor['membership']> } {
+  const actor = context.actor;
+  // Routes declare a policy that needs a membership; this guards against a route that forgot.
+  if (!actor?.membership) throw new AppError('forbidden');
+  return actor as Actor & { membership: NonNullable<Actor['membership']> };
+}
+
+function abilitiesFor(actor: Actor, row: InstitutionRow): Institution['abilities'] {
+  const record: InstitutionRecord = { id: row.id, registeredByInstitutionId: row.registeredByInstitutionId, archivedAt: row.archivedAt };
+  return { canUpdate: canUpdateInstitution(actor, record), canArchive: canArchiveInstitution(actor, record) };
+}
+
+/** Contacts are stored with every key present, so later reads and diffs see one shape. */
+function normalizeContacts(contacts: CreateInstitutionData['contacts']) {
+  return contacts.map((contact) => ({
+    name: contact.name,
+    position: contact.position ?? null,
+    email: contact.email ?? null,
+    phone: contact.phone ?? null,
+  }));
+}
+
+async function assertGmina(tx: Executor, territoryCode: string): Promise<void> {
+  if (!(await isGminaCode(tx, territoryCode))) {
+    throw new AppError('validation', [fieldError('territoryCode', 'unknownTerritory')]);
+  }
+}
+
+/**
+ * Runs work that checks a record rule; when the rule refuses, the transaction rolls back and the
+ * refusal is audited on its own so that it survives the rollback.
+ */
+async function withRecordRule<T>(
+  db: Database,
+  context: RequestContext,
+  audit: { action: string; subjectId: string },
+  work: (tx: Executor) => Promise<T>,
+): Promise<T> {
+  try {
+    return await db.transaction(work);
+  } catch (error) {
+    if (!(error instanceof RecordRuleDenied)) throw error;
+    await recordStandaloneAuditEvent(db, context, {
+      action: audit.action,
+      subjectType: SUBJECT_TYPE,
+      subjectId: audit.subjectId,
+      outcome: 'denied',
+      details: { reason: 'recordRule' },
+    });
+    throw new AppError('forbidden');
+  }
+}
+
+/** A page of the registry. Summaries carry no personal data, so the list is not audited per row. */
+export async function listInstitutions(db: Database, search: InstitutionSearch): Promise<InstitutionPage> {
+  const { rows, total } = await db.transaction((tx) => findInstitutions(tx, search));
+  return { items: rows.map(presentInstitutionSummary), total, page: search.page, pageSize: search.pageSize };
+}
+
+/** Registers an institution on behalf of the actor's institution, which may then keep it current. */
+export async function createInstitution(db: Database, context: RequestContext, input: CreateInstitutionData): Promise<Institution> {
+  const actor = requireActor(context);
+  return db.transaction(async (tx) => {
+    await assertGmina(tx, input.territoryCode);
+    const values: InstitutionValues = {
+      name: input.name,
+      shortName: input.shortName ?? null,
+      nameSearch: institutionNameSearch(input.name, input.shortName),
+      kind: input.kind,
+      sector: input.sector,
+      cooperationAreas: [...new Set(input.cooperationAreas)],
+      territoryCode: input.territoryCode,
+      street: input.street ?? null,
+      postalCode: input.postalCode ?? null,
+      city: input.city ?? null,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      website: input.website ?? null,
+      contacts: normalizeContacts(input.contacts),
+      registeredByInstitutionId: actor.membership.institutionId,
+    };
+    const id = await insertInstitution(tx, values);
+    // Field names only: the values (contact persons) are personal data.
+    const fields = Object.keys(input).filter((key) => input[key as keyof CreateInstitutionData] !== undefined).sort();
+    await recordAuditEvent(tx, context, { action: 'institution.create', subjectType: SUBJECT_TYPE, subjectId: id, details: { fields } });
+    const row = await findInstitutionById(tx, id);
+    return presentInstitution(row!, abilitiesFor(actor, row!));
+  });
+}
+
+/** The full record; fails closed: nothing is returned unless the read's audit event commits. */
+export async function readInstitution(db: Database, context: RequestContext, id: string): Promise<Institution> {
+  const actor = requireActor(context);
+  return db.transaction(async (tx) => {
+    const row = await findInstitutionById(tx, id);
+    if (!row) throw new AppError('notFound');
+    await recordAuditEvent(tx, context, { action: 'institution.read', subjectType: SUBJECT_TYPE, subjectId: id });
+    return presentInstitution(row, abilitiesFor(actor, row));
+  });
+}
+
+type EditableField = Exclude<keyof UpdateInstitutionData, 'version'>;
+const editableFields: readonly EditableField[] = [
+  'name',
+  'shortName',
+  'kind',
+  'sector',
+  'cooperationAreas',
+  'territoryCode',
+  'street',
+  'postalCode',
+  'city',
+  'email',
+  'phone',
+  'website',
+  'contacts',
+];
+
+/** Fields the input really changes, in the stored shape; `undefined` in the input means "keep". */
+function diffInstitution(row: InstitutionRow, input: UpdateInstitutionData): Partial<InstitutionValues> {
+  const changes: Record<string, unknown> = {};
+  for (const field of editableFields) {
+    const value = input[field];
+    if (value === undefined) continue;
+    const next =
+      field === 'contacts'
+        ? normalizeContacts(value as CreateInstitutionData['contacts'])
+        : field === 'cooperationAreas'
+          ? [...new Set(value as string[])]
+          : value;
+    // jsonb reorders object keys, so stored contacts are rebuilt in our key order before comparing.
+    const current = field === 'contacts' ? normalizeContacts(Array.isArray(row.contacts) ? row.contacts : []) : (row[field] ?? null);
+    if (JSON.stringify(next) !== JSON.stringify(current)) changes[field] = next;
+  }
+  return changes as Partial<InstitutionValues>;
+}
+
+/**
+ * Optimistic concurrency: the client sends the version it read; a stale one is refused with 409 so
+ * that nobody overwrites a colleague's change unseen. Order of answers: 404, then 403, then 409,
+ * so an actor who may not edit learns nothing about versions.
+ */
+export async function updateInstitution(
+  db: Database,
+  context: RequestContext,
+  id: string,
+  input: UpdateInstitutionData,
+): Promise<Institution> {
+  const actor = requireActor(context);
+  return withRecordRule(db, context, { action: 'institution.update', subjectId: id }, async (tx) => {
+    const row = await findInstitutionById(tx, id, { forUpdate: true });
+    if (!row) throw new AppError('notFound');
+    if (!canUpdateInstitution(actor, row)) throw new RecordRuleDenied();
+    if (row.version !== input.version) throw new AppError('conflict');
+    const changes = diffInstitution(row, input);
+    const fields = Object.keys(changes).sort();
+    if (changes.territoryCode !== undefined) await assertGmina(tx, changes.territoryCode);
+    if (changes.name !== undefined || changes.shortName !== undefined) {
+      changes.nameSearch = institutionNameSearch(changes.name ?? row.name, changes.shortName !== undefined ? changes.shortName : row.shortName);
+    }
+    if (fields.length > 0 && !(await updateInstitutionRow(tx, id, input.version, changes))) throw new AppError('conflict');
+    // Also recorded when nothing changed: the response still discloses the contact persons.
+    await recordAuditEvent(tx, context, { action: 'institution.update', subjectType: SUBJECT_TYPE, subjectId: id, details: { fields } });
+    const updated = await findInstitutionById(tx, id);
+    return presentInstitution(updated!, abilitiesFor(actor, updated!));
+  });
+}
+
+/** Archives or restores; records are never deleted, as partnerships and history refer to them. */
+export async function setInstitutionArchived(
+  db: Database,
+  context: RequestContext,
+  id: string,
+  isArchived: boolean,
+): Promise<Institution> {
+  const actor = requireActor(context);
+  const action = isArchived ? 'institution.archive' : 'institution.restore';
+  return withRecordRule(db, context, { action, subjectId: id }, async (tx) => {
+    const row = await findInstitutionById(tx, id, { forUpdate: true });
+    if (!row) throw new AppError('notFound');
+    if (!canArchiveInstitution(actor, row)) throw new RecordRuleDenied();
+    const isChanged = (row.archivedAt !== null) !== isArchived;
+    if (isChanged) await updateInstitutionRow(tx, id, row.version, { archivedAt: isArchived ? new Date() : null });
+    await recordAuditEvent(tx, context, { action, subjectType: SUBJECT_TYPE, subjectId: id, details: { isChanged } });
+    const updated = await findInstitutionById(tx, id);
+    return presentInstitution(updated!, abilitiesFor(actor, updated!));
+  });
+}
