@@ -1,0 +1,248 @@
+/**
+ * SECURITY-CRITICAL. SQL of the partnerships domain, including the scoped "visible to actor"
+ * condition. `visiblePartnershipsWhere` must say in SQL exactly what `canReadPartnership` says in
+ * TypeScript (partnerships.policy.ts); the policy tests and the list-scoping tests hold them together.
+ */
+import { and, asc, count, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../platform/db/database.js';
+import {
+  institutions,
+  memberships,
+  partnershipCoordinators,
+  partnershipMembers,
+  partnerships,
+  territories,
+  users,
+} from '../platform/db/tables.js';
+import type { Actor } from '../platform/auth/actor.js';
+import type { PartnershipRecord } from './partnerships.policy.js';
+import type { PartnershipListQuery } from '../../../shared/src/contracts/partnerships.js';
+import type { Role } from '../../../shared/src/contracts/common.js';
+import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
+import type { z } from 'zod';
+
+const regionalRoles: readonly Role[] = ['ropsCoordinator', 'evaluator', 'supervisor'];
+
+/**
+ * Partnerships the actor may read, as a WHERE condition on `partnerships`. Deny by default: an actor
+ * without an acting membership matches nothing.
+ */
+export function visiblePartnershipsWhere(actor: Actor): SQL {
+  const membership = actor.membership;
+  if (!membership) return sql`false`;
+  if (membership.role === 'admin') return sql`true`;
+  const conditions: SQL[] = [
+    eq(partnerships.leaderInstitutionId, membership.institutionId),
+    sql`exists (select 1 from ${partnershipMembers} where ${partnershipMembers.partnershipId} = ${partnerships.id} and ${partnershipMembers.institutionId} = ${membership.institutionId} and ${partnershipMembers.status} <> 'left')`,
+    sql`exists (select 1 from ${partnershipCoordinators} where ${partnershipCoordinators.partnershipId} = ${partnerships.id} and ${partnershipCoordinators.userId} = ${actor.userId})`,
+  ];
+  const ownTerritory = membership.institutionTerritoryCode;
+  // TERYT codes are digits only, so the prefixes need no LIKE escaping.
+  if (membership.institutionKind === 'rops' && regionalRoles.includes(membership.role)) {
+    conditions.push(sql`${partnerships.territoryCode} like ${`${ownTerritory.slice(0, 2)}%`}`);
+  }
+  if (membership.institutionKind === 'pcpr' && membership.role === 'pcprAnimator') {
+    conditions.push(sql`${partnerships.territoryCode} like ${`${ownTerritory.slice(0, 4)}%`}`);
+  }
+  return or(...conditions)!;
+}
+
+/**
+ * Folds the name the way `normalizeForSearch` folds the query. Upper-case letters are translated
+ * before lower(), because lower() leaves non-ASCII letters alone under the C collation.
+ */
+const foldedName = sql`regexp_replace(lower(translate(${partnerships.name}, 'ĄĆĘŁŃÓŚŹŻąćęłńóśźż', 'ACELNOSZZacelnoszz')), '\\s+', ' ', 'g')`;
+
+const activeMemberCount = sql<number>`(select count(*)::int from ${partnershipMembers} where ${partnershipMembers.partnershipId} = ${partnerships.id} and ${partnershipMembers.status} <> 'left')`;
+
+export type PartnershipSummaryRow = {
+  id: string;
+  name: string;
+  territoryCode: string;
+  territoryName: string;
+  modelVariant: string;
+  stage: string;
+  leaderInstitutionId: string;
+  leaderInstitutionName: string;
+  memberCount: number;
+};
+
+/** One page of the partnerships the actor may see, filtered; the scope is part of the WHERE clause. */
+export async function findVisiblePartnershipPage(
+  db: Executor,
+  actor: Actor,
+  query: z.output<typeof PartnershipListQuery>,
+): Promise<{ rows: PartnershipSummaryRow[]; total: number }> {
+  const conditions: SQL[] = [visiblePartnershipsWhere(actor)];
+  const searched = query.q ? normalizeForSearch(query.q) : '';
+  if (searched) conditions.push(sql`${foldedName} like ${`%${escapeLikePattern(searched)}%`}`);
+  if (query.territoryCode) conditions.push(sql`${partnerships.territoryCode} like ${`${query.territoryCode}%`}`);
+  if (query.modelVariant) conditions.push(eq(partnerships.modelVariant, query.modelVariant));
+  const where = and(...conditions);
+
+  const [totalRow] = await db.select({ value: count() }).from(partnerships).where(where);
+  const rows = await db
+    .select({
+      id: partnerships.id,
+      name: partnerships.name,
+      territoryCode: partnerships.territoryCode,
+      territoryName: territories.name,
+      modelVariant: partnerships.modelVariant,
+      stage: partnerships.stage,
+      leaderInstitutionId: partnerships.leaderInstitutionId,
+      leaderInstitutionName: institutions.name,
+      memberCount: activeMemberCount,
+    })
+    .from(partnerships)
+    .innerJoin(territories, eq(territories.code, partnerships.territoryCode))
+    .innerJoin(institutions, eq(institutions.id, partnerships.leaderInstitutionId))
+    .where(where)
+    .orderBy(asc(partnerships.name), asc(partnerships.id))
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize);
+  return { rows: rows.map((r) => ({ ...r, memberCount: Number(r.memberCount) })), total: Number(totalRow?.value ?? 0) };
+}
+
+export type PartnershipAccessRecord = PartnershipRecord & { version: number };
+
+/**
+ * UNSCOPED: loads what the policy needs to decide about one partnership, whoever asks. Callers must
+ * pass the result to canReadPartnership / canManagePartnership before using or revealing anything.
+ * `forUpdate` locks the row so that concurrent writers queue behind the version check.
+ */
+export async function unsafeFindPartnershipAccessRecord(
+  db: Executor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<PartnershipAccessRecord | null> {
+  const base = db
+    .select({
+      id: partnerships.id,
+      territoryCode: partnerships.territoryCode,
+      leaderInstitutionId: partnerships.leaderInstitutionId,
+      version: partnerships.version,
+    })
+    .from(partnerships)
+    .where(eq(partnerships.id, id));
+  const [row] = options.forUpdate ? await base.for('update') : await base;
+  if (!row) return null;
+  const members = await db
+    .select({ institutionId: partnershipMembers.institutionId })
+    .from(partnershipMembers)
+    .where(and(eq(partnershipMembers.partnershipId, id), ne(partnershipMembers.status, 'left')));
+  const coordinators = await db
+    .select({ userId: partnershipCoordinators.userId })
+    .from(partnershipCoordinators)
+    .where(eq(partnershipCoordinators.partnershipId, id));
+  return {
+    ...row,
+    activeMemberInstitutionIds: members.map((m) => m.institutionId),
+    coordinatorUserIds: coordinators.map((c) => c.userId),
+  };
+}
+
+export type PartnershipMemberRow = {
+  id: string;
+  institutionId: string;
+  institutionName: string;
+  institutionKind: string;
+  status: string;
+  declarationDate: string | null;
+  representativeName: string | null;
+  representativePosition: string | null;
+  representativeEmail: string | null;
+  representativePhone: string | null;
+};
+
+export type PartnershipDetailRow = Omit<PartnershipSummaryRow, 'memberCount'> & {
+  areaDescription: string | null;
+  establishedOn: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  coordinators: Array<{ userId: string; displayName: string; since: string }>;
+  members: PartnershipMemberRow[];
+};
+
+/** UNSCOPED: the full record with members and coordinators; call only after the policy allowed it. */
+export async function unsafeFindPartnershipDetail(db: Executor, id: string): Promise<PartnershipDetailRow | null> {
+  const [row] = await db
+    .select({
+      id: partnerships.id,
+      name: partnerships.name,
+      territoryCode: partnerships.territoryCode,
+      territoryName: territories.name,
+      areaDescription: partnerships.areaDescription,
+      modelVariant: partnerships.modelVariant,
+      stage: partnerships.stage,
+      establishedOn: partnerships.establishedOn,
+      leaderInstitutionId: partnerships.leaderInstitutionId,
+      leaderInstitutionName: institutions.name,
+      version: partnerships.version,
+      createdAt: partnerships.createdAt,
+      updatedAt: partnerships.updatedAt,
+    })
+    .from(partnerships)
+    .innerJoin(territories, eq(territories.code, partnerships.territoryCode))
+    .innerJoin(institutions, eq(institutions.id, partnerships.leaderInstitutionId))
+    .where(eq(partnerships.id, id));
+  if (!row) return null;
+  const coordinators = await db
+    .select({ userId: partnershipCoordinators.userId, displayName: users.displayName, since: partnershipCoordinators.since })
+    .from(partnershipCoordinators)
+    .innerJoin(users, eq(users.id, partnershipCoordinators.userId))
+    .where(eq(partnershipCoordinators.partnershipId, id))
+    .orderBy(asc(partnershipCoordinators.since), asc(users.displayName));
+  const members = await db
+    .select({
+      id: partnershipMembers.id,
+      institutionId: partnershipMembers.institutionId,
+      institutionName: institutions.name,
+      institutionKind: institutions.kind,
+      status: partnershipMembers.status,
+      declarationDate: partnershipMembers.declarationDate,
+      representativeName: partnershipMembers.representativeName,
+      representativePosition: partnershipMembers.representativePosition,
+      representativeEmail: partnershipMembers.representativeEmail,
+      representativePhone: partnershipMembers.representativePhone,
+    })
+    .from(partnershipMembers)
+    .innerJoin(institutions, eq(institutions.id, partnershipMembers.institutionId))
+    .where(eq(partnershipMembers.partnershipId, id))
+    .orderBy(asc(institutions.name), asc(partnershipMembers.id));
+  return { ...row, coordinators, members };
+}
+
+export async function findTerritoryLevel(db: Executor, code: string): Promise<string | null> {
+  const [row] = await db.select({ level: territories.level }).from(territories).where(eq(territories.code, code));
+  return row?.level ?? null;
+}
+
+export async function findInstitutionForPartnership(
+  db: Executor,
+  id: string,
+): Promise<{ id: string; kind: string; isArchived: boolean } | null> {
+  const [row] = await db
+    .select({ id: institutions.id, kind: institutions.kind, archivedAt: institutions.archivedAt })
+    .from(institutions)
+    .where(eq(institutions.id, id));
+  return row ? { id: row.id, kind: row.kind, isArchived: row.archivedAt !== null } : null;
+}
+
+/** Users among `userIds` holding any role in the institution. */
+export async function findUsersWithMembershipIn(db: Executor, institutionId: string, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.institutionId, institutionId), inArray(memberships.userId, [...userIds])));
+  return new Set(rows.map((r) => r.userId));
+}
+
+export async function findMember(db: Executor, partnershipId: string, criteria: { memberId?: string; institutionId?: string }) {
+  const conditions: SQL[] = [eq(partnershipMembers.partnershipId, partnershipId)];
+  if (criteria.memberId) conditions.push(eq(partnershipMembers.id, criteria.memberId));
+  if (criteria.institutionId) conditions.push(eq(partnershipMembers.institutionId, criteria.institutionId));
+  const [row] = await db.select().from(partnershipMembers).where(and(...conditions));
+  return row ?? null;
+}
