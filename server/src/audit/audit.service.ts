@@ -11,6 +11,12 @@ import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../platform/db/database.js';
 import { auditEvents } from '../platform/db/tables.js';
 import type { RequestContext } from '../platform/auth/actor.js';
+import type { z } from 'zod';
+import type { AuditListQuery, AuditPage } from '../../../shared/src/contracts/audit.js';
+import { findAuditEventPage } from './audit.queries.js';
+import { presentAuditEvent } from './audit.presenter.js';
+
+type AuditPageView = z.infer<typeof AuditPage>;
 
 export const GENESIS_HASH = '0'.repeat(64);
 const AUDIT_CHAIN_LOCK = 7_301_001;
@@ -144,4 +150,36 @@ export async function verifyAuditChain(db: Executor, batchSize = 5_000): Promise
     }
   }
   return { isValid: true, checkedCount, firstBrokenId: null, reason: null };
+}
+
+/**
+ * Lists audit events for an administrator. The log names people and what they touched, so reading
+ * it is itself an event (`audit.list`), committed with the read (fail closed).
+ */
+export async function listAuditEvents(
+  db: Database,
+  context: RequestContext,
+  query: z.output<typeof AuditListQuery>,
+): Promise<AuditPageView> {
+  return db.transaction(async (tx) => {
+    const { rows, total } = await findAuditEventPage(tx, query);
+    const { page, pageSize, ...filters } = query;
+    await recordAuditEvent(tx, context, {
+      action: 'audit.list',
+      subjectType: 'auditLog',
+      details: { filters, page, pageSize, resultCount: rows.length },
+    });
+    return { items: rows.map(presentAuditEvent), total, page, pageSize };
+  });
+}
+
+/** Verifies the chain and records that it was checked (and with what result). */
+export async function verifyAuditLog(db: Database, context: RequestContext): Promise<ChainVerification> {
+  const verification = await verifyAuditChain(db);
+  await recordStandaloneAuditEvent(db, context, {
+    action: 'audit.verify',
+    subjectType: 'auditLog',
+    details: { isValid: verification.isValid, checkedCount: verification.checkedCount, firstBrokenId: verification.firstBrokenId },
+  });
+  return verification;
 }
