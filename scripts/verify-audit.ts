@@ -1,0 +1,68 @@
+/**
+ * `npm run audit:verify`: walks the audit chain of the configured database (SECURITY.md 10) and
+ * names the first broken row. Exit codes: 0 valid, 2 broken, 1 could not check (bad configuration,
+ * no database, database in use). Operators run it after a restore and on a schedule.
+ *
+ * On the embedded database this takes the data-folder lock like the app does, so it refuses while
+ * the app runs: PGlite allows one process per folder, and a second one would corrupt it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../server/src/platform/config.js';
+import { DatabaseLockedError, openDatabase, type DatabaseHandle } from '../server/src/platform/db/database.js';
+import { verifyAuditChain } from '../server/src/audit/audit.service.js';
+
+const EXIT_VALID = 0;
+const EXIT_CANNOT_CHECK = 1;
+const EXIT_BROKEN = 2;
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return EXIT_CANNOT_CHECK;
+    }
+    throw error;
+  }
+
+  // Opening a missing folder would create an empty database; say so instead of "0 events".
+  if (config.databaseKind === 'pglite' && !existsSync(path.join(config.DATA_DIR, 'pglite'))) {
+    console.error(`No Kooperacja database in ${path.resolve(config.DATA_DIR)} (set DATA_DIR or DATABASE_URL).`);
+    return EXIT_CANNOT_CHECK;
+  }
+
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase(config);
+  } catch (error) {
+    if (error instanceof DatabaseLockedError) {
+      console.error(
+        `Cannot verify while Kooperacja is running: the data folder ${path.resolve(error.dataDir)} is in use by ` +
+          `process ${error.pid}. Stop the app, then run npm run audit:verify again.`,
+      );
+      return EXIT_CANNOT_CHECK;
+    }
+    console.error(`Cannot open the database: ${(error as Error).message}`);
+    return EXIT_CANNOT_CHECK;
+  }
+
+  try {
+    const result = await verifyAuditChain(database.db);
+    if (result.isValid) {
+      console.log(`Audit chain valid: ${result.checkedCount} events`);
+      return EXIT_VALID;
+    }
+    console.log(`Audit chain BROKEN at event #${result.firstBrokenId}: ${result.reason}`);
+    return EXIT_BROKEN;
+  } catch (error) {
+    console.error(`Cannot read the audit log: ${(error as Error).message}`);
+    return EXIT_CANNOT_CHECK;
+  } finally {
+    await database.close();
+  }
+}
+
+process.exitCode = await main();
