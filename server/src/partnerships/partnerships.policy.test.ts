@@ -1,0 +1,139 @@
+/**
+ * Role x relation x action -> allowed, for every role. A change in this table is a permission
+ * change and is reviewed as one (STYLE.md §3).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../platform/auth/actor.js';
+import { roles, type InstitutionKind, type Role } from '../../../shared/src/contracts/common.js';
+import {
+  canCreatePartnership,
+  canListPartnerships,
+  canManagePartnership,
+  canReadPartnership,
+  type PartnershipRecord,
+} from './partnerships.policy.js';
+
+const ACTOR_USER = 'a0000000-0000-4000-8000-000000000001';
+const OTHER_USER = 'a0000000-0000-4000-8000-000000000002';
+const LEADER = 'b0000000-0000-4000-8000-000000000001';
+const MEMBER = 'b0000000-0000-4000-8000-000000000002';
+const LEFT_MEMBER = 'b0000000-0000-4000-8000-000000000003';
+const ELSEWHERE = 'b0000000-0000-4000-8000-000000000004';
+
+/** The partnership in Wieliczka (voivodeship 12, powiat 1219); `LEFT_MEMBER` is not in the active list. */
+const partnership: PartnershipRecord = {
+  id: 'c0000000-0000-4000-8000-000000000001',
+  territoryCode: '1219053',
+  leaderInstitutionId: LEADER,
+  activeMemberInstitutionIds: [LEADER, MEMBER],
+  coordinatorUserIds: [OTHER_USER],
+};
+
+type Relation = {
+  institutionId: string;
+  institutionKind: InstitutionKind;
+  territoryCode: string;
+  isCoordinator?: boolean;
+};
+
+const relations = {
+  leader: { institutionId: LEADER, institutionKind: 'ops', territoryCode: '1219053' },
+  member: { institutionId: MEMBER, institutionKind: 'school', territoryCode: '1219053' },
+  leftMember: { institutionId: LEFT_MEMBER, institutionKind: 'police', territoryCode: '1219053' },
+  // An appointed coordinator acting from outside the leader (e.g. moved to another OPS).
+  coordinator: { institutionId: ELSEWHERE, institutionKind: 'ops', territoryCode: '1061011', isCoordinator: true },
+  ropsSameVoivodeship: { institutionId: ELSEWHERE, institutionKind: 'rops', territoryCode: '1261011' },
+  ropsOtherVoivodeship: { institutionId: ELSEWHERE, institutionKind: 'rops', territoryCode: '1061011' },
+  pcprSamePowiat: { institutionId: ELSEWHERE, institutionKind: 'pcpr', territoryCode: '1219022' },
+  pcprOtherPowiat: { institutionId: ELSEWHERE, institutionKind: 'pcpr', territoryCode: '1261011' },
+  unrelated: { institutionId: ELSEWHERE, institutionKind: 'ops', territoryCode: '1061011' },
+} satisfies Record<string, Relation>;
+type RelationName = keyof typeof relations;
+
+const ALL: readonly Role[] = roles;
+const ADMIN: readonly Role[] = ['admin'];
+
+/** Who may read and who may manage, per relation; every role not listed is refused. */
+const expected: Record<RelationName, { read: readonly Role[]; manage: readonly Role[] }> = {
+  leader: { read: ALL, manage: ['admin', 'director', 'networkCoordinator'] },
+  member: { read: ALL, manage: ADMIN },
+  leftMember: { read: ADMIN, manage: ADMIN },
+  coordinator: { read: ALL, manage: ['admin', 'networkCoordinator'] },
+  ropsSameVoivodeship: { read: ['admin', 'ropsCoordinator', 'evaluator', 'supervisor'], manage: ADMIN },
+  ropsOtherVoivodeship: { read: ADMIN, manage: ADMIN },
+  pcprSamePowiat: { read: ['admin', 'pcprAnimator'], manage: ADMIN },
+  pcprOtherPowiat: { read: ADMIN, manage: ADMIN },
+  unrelated: { read: ADMIN, manage: ADMIN },
+};
+
+function actorFor(role: Role, relation: Relation): Actor {
+  const membership = {
+    id: 'd0000000-0000-4000-8000-000000000001',
+    institutionId: relation.institutionId,
+    institutionName: 'Instytucja testowa w Łodzi',
+    institutionKind: relation.institutionKind,
+    institutionTerritoryCode: relation.territoryCode,
+    role,
+  };
+  return {
+    userId: relation.isCoordinator ? OTHER_USER : ACTOR_USER,
+    displayName: 'Zofia Źrebięcka',
+    email: 'zofia@test.kooperacja.pl',
+    sessionId: 'e0000000-0000-4000-8000-000000000001',
+    mustChangePassword: false,
+    isTotpEnabled: false,
+    membership,
+    memberships: [membership],
+  };
+}
+
+const cases = (Object.keys(relations) as RelationName[]).flatMap((relationName) =>
+  roles.flatMap((role) => [
+    { action: 'read' as const, relationName, role, isAllowed: expected[relationName].read.includes(role) },
+    { action: 'manage' as const, relationName, role, isAllowed: expected[relationName].manage.includes(role) },
+  ]),
+);
+
+describe('partnership policy: role x relation x action', () => {
+  it.each(cases)('$action as $role ($relationName) -> $isAllowed', ({ action, relationName, role, isAllowed }) => {
+    const actor = actorFor(role, relations[relationName]);
+    const check = action === 'read' ? canReadPartnership : canManagePartnership;
+    expect(check(actor, partnership)).toBe(isAllowed);
+  });
+
+  it('manage never exceeds read', () => {
+    for (const { relationName, role } of cases) {
+      const actor = actorFor(role, relations[relationName]);
+      if (canManagePartnership(actor, partnership)) expect(canReadPartnership(actor, partnership)).toBe(true);
+    }
+  });
+});
+
+describe('partnership policy: create and list', () => {
+  const creatorRoles: readonly Role[] = ['admin', 'director', 'networkCoordinator'];
+  const kinds: InstitutionKind[] = ['ops', 'gops', 'mops', 'cus', 'pcpr', 'rops', 'school', 'ngo'];
+  const createCases = kinds.flatMap((kind) =>
+    roles.map((role) => ({
+      role,
+      kind,
+      isAllowed: role === 'admin' || (creatorRoles.includes(role) && ['ops', 'gops', 'mops', 'cus'].includes(kind)),
+    })),
+  );
+
+  it.each(createCases)('create as $role of $kind -> $isAllowed', ({ role, kind, isAllowed }) => {
+    const actor = actorFor(role, { institutionId: ELSEWHERE, institutionKind: kind, territoryCode: '1061011' });
+    expect(canCreatePartnership(actor)).toBe(isAllowed);
+  });
+
+  it.each(roles.map((role) => ({ role })))('list as $role -> true (the query scopes the rows)', ({ role }) => {
+    expect(canListPartnerships(actorFor(role, relations.unrelated))).toBe(true);
+  });
+
+  it('refuses everything to a signed-in person without an acting membership', () => {
+    const actor: Actor = { ...actorFor('admin', relations.leader), membership: null, memberships: [] };
+    expect(canListPartnerships(actor)).toBe(false);
+    expect(canCreatePartnership(actor)).toBe(false);
+    expect(canReadPartnership(actor, partnership)).toBe(false);
+    expect(canManagePartnership(actor, partnership)).toBe(false);
+  });
+});
