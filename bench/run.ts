@@ -1,0 +1,437 @@
+/**
+ * `npm run bench`: measures the API against a production-like server on PostgreSQL.
+ *
+ * 1. Creates a fresh database `kooperacja_bench` on the local PostgreSQL (dropped first if it
+ *    exists), migrates it and loads TERYT with the server's own modules, then inserts 10,000
+ *    synthetic institutions spread over all gminas and one admin account.
+ * 2. Starts the server as a child process (`node --import tsx server/src/main.ts`) on a free port.
+ * 3. With autocannon (10 connections, 10 s each): (a) sign-in, (b) institution search with a kind
+ *    filter, (c) territory search "lodz". Latency percentiles come from every response's own time.
+ * 4. Times the same SQL with `pg` (page + count query, sequentially) and the same requests one at a
+ *    time over HTTP, and prints the ratios.
+ * 5. Prints a markdown table, writes .tmp/bench/results.json, stops the server, drops the database.
+ *
+ * Only 127.0.0.1 is contacted. Settings (environment): BENCH_POSTGRES_URL (an admin connection to
+ * the local server, default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (s, 10),
+ * BENCH_CONNECTIONS (10), BENCH_INSTITUTIONS (10000), BENCH_SQL_ITERATIONS (200), BENCH_KEEP_DB=true
+ * to keep the database for inspection.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type AutocannonRequest } from 'autocannon';
+import pg from 'pg';
+import { migrateDatabase, openPostgres } from '../server/src/platform/db/database.js';
+import { loadTerritories } from '../server/src/territories/territories.loader.js';
+import { BENCH_ADMIN_EMAIL, BENCH_ADMIN_PASSWORD, institutionSearches, loadBenchData } from './data.js';
+import { institutionSearchSql, territorySearchSql, type PageResult } from './sql.js';
+import { formatMs, summarize, timeIterations, type LatencySummary } from './stats.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH_DATABASE = 'kooperacja_bench';
+const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const durationSeconds = positiveInt('BENCH_DURATION', 10);
+const connections = positiveInt('BENCH_CONNECTIONS', 10);
+const institutionCount = positiveInt('BENCH_INSTITUTIONS', 10_000);
+const sqlIterations = positiveInt('BENCH_SQL_ITERATIONS', 200);
+const keepDatabase = process.env.BENCH_KEEP_DB === 'true';
+const TERRITORY_QUERY = 'lodz';
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number.parseInt(raw, 10);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+function log(message: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+type ScenarioResult = {
+  name: string;
+  request: string;
+  status: 'measured' | 'unavailable' | 'failed';
+  note?: string;
+  requestsPerSecond?: number;
+  responses?: number;
+  non2xx?: number;
+  errors?: number;
+  latency?: LatencySummary;
+  sequential?: LatencySummary;
+  sql?: LatencySummary;
+  equivalence?: string;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Database
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function prepareDatabase(benchUrl: string): Promise<void> {
+  log(`creating database ${BENCH_DATABASE} (dropping an old one)`);
+  await adminQuery(`drop database if exists ${BENCH_DATABASE} with (force)`);
+  await adminQuery(`create database ${BENCH_DATABASE}`);
+  const handle = await openPostgres(benchUrl);
+  try {
+    let started = Date.now();
+    await migrateDatabase(handle);
+    const territories = await loadTerritories(handle.db);
+    log(`migrated and loaded ${territories} TERYT units in ${Date.now() - started} ms`);
+    started = Date.now();
+    const loaded = await loadBenchData(handle.db, institutionCount);
+    log(`inserted ${loaded.institutions} institutions over ${loaded.gminas} gminas and the admin ${BENCH_ADMIN_EMAIL} in ${Date.now() - started} ms`);
+    await handle.pool!.query('analyze');
+  } finally {
+    await handle.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+type RunningServer = { url: string; child: ChildProcess; output: string[] };
+
+async function startServer(benchUrl: string): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: benchUrl,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      LOGIN_MAX_FAILURES: '100',
+      LOGIN_IP_MAX_FAILURES: '10000',
+      DATA_DIR: path.join(os.tmpdir(), 'kooperacja-bench-unused'),
+    },
+  });
+  const output: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output.join('')}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output.push(text);
+      const match = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before it was ready:\n${output.join('')}`));
+    });
+  });
+  // Keep collecting warnings, but do not let a chatty server fill memory.
+  child.stdout!.removeAllListeners('data');
+  child.stdout!.on('data', () => {});
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const response = await fetch(`${url}/readyz`).catch(() => null);
+    if (response?.ok) return { url, child, output };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server never became ready (/readyz)');
+}
+
+async function stopServer(server: RunningServer | null): Promise<void> {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
+  server.child.kill('SIGTERM');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 25_000).unref());
+  if ((await Promise.race([exited, timeout])) === 'timeout') server.child.kill('SIGKILL');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement
+
+async function runLoad(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; requests: AutocannonRequest[] },
+): Promise<Pick<ScenarioResult, 'requestsPerSecond' | 'responses' | 'non2xx' | 'errors' | 'latency'> & { statusCodes: string }> {
+  const samples: number[] = [];
+  const instance = autocannon({
+    url,
+    connections,
+    duration: durationSeconds,
+    timeout: 30,
+    method: options.method,
+    headers: options.headers,
+    body: options.body,
+    requests: options.requests,
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    samples.push(responseTime);
+  });
+  const result = await instance;
+  const statusCodes = Object.entries(result.statusCodeStats)
+    .map(([code, stat]) => `${code}: ${stat.count}`)
+    .join(', ');
+  return {
+    requestsPerSecond: samples.length / (result.duration || durationSeconds),
+    responses: samples.length,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    latency: summarize(samples),
+    statusCodes,
+  };
+}
+
+async function sequentialApi(url: string, paths: string[], headers: Record<string, string>): Promise<number[]> {
+  let index = 0;
+  return timeIterations(async () => {
+    const response = await fetch(`${url}${paths[index % paths.length]!}`, { headers });
+    index += 1;
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`GET ${paths[(index - 1) % paths.length]} answered ${response.status}`);
+  }, sqlIterations);
+}
+
+function compareWithSql(label: string, api: { keys: string[]; total: number }, sql: PageResult): string | null {
+  if (api.total !== sql.total) return `${label}: API total ${api.total}, SQL total ${sql.total}`;
+  if (api.keys.join() !== sql.keys.join()) return `${label}: first page differs (API ${api.keys.slice(0, 3).join(', ')}..., SQL ${sql.keys.slice(0, 3).join(', ')}...)`;
+  return null;
+}
+
+type Page = { items: Array<{ id?: string; code?: string }>; total: number };
+
+async function signIn(url: string): Promise<{ status: number; cookie: string | null; body: unknown }> {
+  const response = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: BENCH_ADMIN_EMAIL, password: BENCH_ADMIN_PASSWORD }),
+  });
+  const body = (await response.json().catch(() => null)) as unknown;
+  const setCookie = response.headers.getSetCookie().find((c) => /session/i.test(c));
+  return { status: response.status, cookie: setCookie ? setCookie.split(';')[0]! : null, body };
+}
+
+async function scenarioSignIn(url: string): Promise<{ result: ScenarioResult; cookie: string | null }> {
+  const result: ScenarioResult = { name: '(a) sign-in', request: 'POST /api/v1/auth/login', status: 'unavailable' };
+  const probe = await signIn(url);
+  if (probe.status === 404) {
+    result.note = 'route not implemented yet (404)';
+    return { result, cookie: null };
+  }
+  const status = (probe.body as { status?: string } | null)?.status;
+  if (probe.status !== 200 || status !== 'signedIn' || !probe.cookie) {
+    result.status = 'failed';
+    result.note = `probe sign-in answered ${probe.status} ${JSON.stringify(probe.body).slice(0, 200)}`;
+    return { result, cookie: null };
+  }
+  log(`(a) sign-in: ${connections} connections for ${durationSeconds} s`);
+  const load = await runLoad(url, {
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: BENCH_ADMIN_EMAIL, password: BENCH_ADMIN_PASSWORD }),
+      },
+    ],
+  });
+  Object.assign(result, load, { status: 'measured' });
+  if (load.non2xx) result.note = `status codes ${load.statusCodes}`;
+  return { result, cookie: probe.cookie };
+}
+
+async function scenarioSearch(
+  server: RunningServer,
+  sqlClient: pg.Client,
+  cookie: string | null,
+  spec: {
+    name: string;
+    request: string;
+    paths: string[];
+    keyOf: (item: { id?: string; code?: string }) => string;
+    sqlFor: (index: number) => Promise<PageResult>;
+  },
+): Promise<ScenarioResult> {
+  const result: ScenarioResult = { name: spec.name, request: spec.request, status: 'unavailable' };
+  const headers: Record<string, string> = cookie ? { cookie } : {};
+  const probe = await fetch(`${server.url}${spec.paths[0]!}`, { headers });
+  if (probe.status === 404) {
+    result.note = 'route not implemented yet (404)';
+    return result;
+  }
+  if (!cookie) {
+    result.note = 'no session cookie (sign-in unavailable)';
+    return result;
+  }
+  if (!probe.ok) {
+    result.status = 'failed';
+    result.note = `probe answered ${probe.status} ${(await probe.text()).slice(0, 200)}`;
+    return result;
+  }
+  await probe.arrayBuffer();
+
+  // Same answer as the hand-written SQL? (checks that the SQL timings measure the same work)
+  const mismatches: string[] = [];
+  for (let i = 0; i < spec.paths.length; i += 1) {
+    const page = (await (await fetch(`${server.url}${spec.paths[i]!}`, { headers })).json()) as Page;
+    const problem = compareWithSql(spec.paths[i]!, { keys: page.items.map(spec.keyOf), total: page.total }, await spec.sqlFor(i));
+    if (problem) mismatches.push(problem);
+  }
+  result.equivalence = mismatches.length === 0 ? `same total and first page for ${spec.paths.length} queries` : mismatches.join('; ');
+
+  log(`${spec.name}: SQL alone, ${sqlIterations} runs`);
+  let sqlIndex = 0;
+  result.sql = summarize(await timeIterations(() => spec.sqlFor(sqlIndex++ % spec.paths.length), sqlIterations));
+  log(`${spec.name}: API one request at a time, ${sqlIterations} runs`);
+  result.sequential = summarize(await sequentialApi(server.url, spec.paths, headers));
+  log(`${spec.name}: ${connections} connections for ${durationSeconds} s`);
+  const load = await runLoad(server.url, { requests: spec.paths.map((p) => ({ method: 'GET', path: p, headers })) });
+  Object.assign(result, load, { status: 'measured' });
+  if (load.non2xx) result.note = `status codes ${load.statusCodes}`;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function printReport(results: ScenarioResult[]): void {
+  const lines = [
+    `## Kooperacja API benchmark (${new Date().toISOString().slice(0, 10)})`,
+    '',
+    `PostgreSQL at 127.0.0.1, ${institutionCount} institutions, ${connections} connections x ${durationSeconds} s per scenario, ` +
+      `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}); load generator and server on the same machine.`,
+    '',
+    '| scenario | req/s | p50 ms | p95 ms | p99 ms | non-2xx | SQL p50 ms | SQL p95 ms | API p50 / SQL p50 | API p50 ms, 1 conn | 1 conn / SQL |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    if (r.status !== 'measured') {
+      lines.push(`| ${r.name} \`${r.request}\` | ${r.status}: ${r.note ?? ''} | | | | | | | | | |`);
+      continue;
+    }
+    const ratio = r.sql && r.latency ? `${(r.latency.p50 / r.sql.p50).toFixed(1)}x` : '-';
+    const sequentialRatio = r.sql && r.sequential ? `${(r.sequential.p50 / r.sql.p50).toFixed(1)}x` : '-';
+    lines.push(
+      `| ${r.name} \`${r.request}\` | ${r.requestsPerSecond!.toFixed(0)} | ${formatMs(r.latency!.p50)} | ${formatMs(r.latency!.p95)} | ` +
+        `${formatMs(r.latency!.p99)} | ${r.non2xx ?? 0} | ${r.sql ? formatMs(r.sql.p50) : '-'} | ${r.sql ? formatMs(r.sql.p95) : '-'} | ` +
+        `${ratio} | ${r.sequential ? formatMs(r.sequential.p50) : '-'} | ${sequentialRatio} |`,
+    );
+  }
+  lines.push('');
+  lines.push('SQL = the page query and the count query the service runs, one after the other on one `pg` connection.');
+  lines.push('"API p50 / SQL p50" compares the loaded API (10 connections) with unloaded SQL; "1 conn" is the API one request at a time.');
+  for (const r of results) {
+    if (r.equivalence) lines.push(`- ${r.name}: SQL equivalence: ${r.equivalence}`);
+    if (r.note && r.status === 'measured') lines.push(`- ${r.name}: ${r.note}`);
+  }
+  console.log(`\n${lines.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const host = new URL(adminUrl).hostname;
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) {
+    console.error(`bench: BENCH_POSTGRES_URL must point at the local server (127.0.0.1), not ${host}`);
+    return 2;
+  }
+  const benchUrl = withDatabase(adminUrl, BENCH_DATABASE);
+  const started = Date.now();
+  let server: RunningServer | null = null;
+  let sqlClient: pg.Client | null = null;
+  let stopping = false;
+  const cleanup = async () => {
+    if (stopping) return;
+    stopping = true;
+    await sqlClient?.end().catch(() => {});
+    await stopServer(server);
+    if (!keepDatabase) {
+      await adminQuery(`drop database if exists ${BENCH_DATABASE} with (force)`).catch((error: unknown) =>
+        console.error(`bench: could not drop ${BENCH_DATABASE}: ${(error as Error).message}`),
+      );
+      log(`dropped database ${BENCH_DATABASE}`);
+    } else log(`kept database ${BENCH_DATABASE} (BENCH_KEEP_DB=true)`);
+  };
+  const onSignal = () => {
+    void cleanup().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    await prepareDatabase(benchUrl);
+    log('starting the server (node --import tsx server/src/main.ts)');
+    server = await startServer(benchUrl);
+    log(`server ready at ${server.url}`);
+    sqlClient = new pg.Client({ connectionString: benchUrl });
+    await sqlClient.connect();
+    const client = sqlClient;
+
+    const results: ScenarioResult[] = [];
+    const signIn = await scenarioSignIn(server.url);
+    results.push(signIn.result);
+
+    const institutionPaths = institutionSearches.map(
+      (s) => `/api/v1/institutions?${new URLSearchParams({ q: s.q, kind: s.kind }).toString()}`,
+    );
+    results.push(
+      await scenarioSearch(server, client, signIn.cookie, {
+        name: '(b) institution search',
+        request: 'GET /api/v1/institutions?q=…&kind=…',
+        paths: institutionPaths,
+        keyOf: (item) => item.id ?? '',
+        sqlFor: (i) => institutionSearchSql(client, institutionSearches[i]!),
+      }),
+    );
+    results.push(
+      await scenarioSearch(server, client, signIn.cookie, {
+        name: '(c) territory search',
+        request: `GET /api/v1/territories?q=${TERRITORY_QUERY}`,
+        paths: [`/api/v1/territories?q=${TERRITORY_QUERY}`],
+        keyOf: (item) => item.code ?? '',
+        sqlFor: () => territorySearchSql(client, TERRITORY_QUERY),
+      }),
+    );
+
+    const serverWarnings = server.output.join('').split('\n').filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+    if (serverWarnings.length > 0) console.log(`server logged ${serverWarnings.length} errors, e.g.:\n${serverWarnings.slice(0, 3).join('\n')}`);
+
+    printReport(results);
+    const outDir = path.join(root, '.tmp', 'bench');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(
+      path.join(outDir, 'results.json'),
+      JSON.stringify({ date: new Date().toISOString(), institutionCount, connections, durationSeconds, sqlIterations, results }, null, 2),
+    );
+    log(`results in .tmp/bench/results.json; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+    return results.some((r) => r.status === 'failed') ? 1 : 0;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
