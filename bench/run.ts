@@ -38,6 +38,7 @@ const institutionCount = positiveInt('BENCH_INSTITUTIONS', 10_000);
 const sqlIterations = positiveInt('BENCH_SQL_ITERATIONS', 200);
 const keepDatabase = process.env.BENCH_KEEP_DB === 'true';
 const TERRITORY_QUERY = 'lodz';
+const startLoad = os.loadavg();
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -318,6 +319,8 @@ function printReport(results: ScenarioResult[]): void {
     '',
     `PostgreSQL at 127.0.0.1, ${institutionCount} institutions, ${connections} connections x ${durationSeconds} s per scenario, ` +
       `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}); load generator and server on the same machine.`,
+    `Load average at the start ${startLoad.map((l) => l.toFixed(1)).join(' / ')}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} ` +
+      '(1 / 5 / 15 min): anything well above 0 means other work shared the CPUs and the figures are pessimistic.',
     '',
     '| scenario | req/s | p50 ms | p95 ms | p99 ms | non-2xx | SQL p50 ms | SQL p95 ms | API p50 / SQL p50 | API p50 ms, 1 conn | 1 conn / SQL |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
