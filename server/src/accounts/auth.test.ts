@@ -120,6 +120,28 @@ describe('POST /auth/login', () => {
     expect((await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(200);
   });
 
+  it('counts parallel failures without losing any', async () => {
+    const user = await buildUser(context.database.db);
+    const attempts = Array.from({ length: MAX_FAILURES + 2 }, () =>
+      newClient().post('/api/v1/auth/login', { email: user.email, password: 'Równoległe zgadywanie 1' }),
+    );
+    const statuses = (await Promise.all(attempts)).map((r) => r.statusCode);
+    expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+    expect((await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(429);
+  });
+
+  it('forgets failures older than the window', async () => {
+    const user = await buildUser(context.database.db);
+    for (let attempt = 0; attempt < MAX_FAILURES - 1; attempt += 1) {
+      await newClient().post('/api/v1/auth/login', { email: user.email, password: 'Dawna pomyłka 1' });
+    }
+    await context.database.db.execute(
+      sql`update login_throttles set window_started_at = now() - make_interval(mins => ${context.config.LOGIN_LOCKOUT_MINUTES + 1}::int) where key = ${`account:${user.email}`}`,
+    );
+    expect((await newClient().post('/api/v1/auth/login', { email: user.email, password: 'Nowa pomyłka 1' })).statusCode).toBe(401);
+    await signedInClient(user.email);
+  });
+
   it('resets the account counter after a successful sign-in', async () => {
     const user = await buildUser(context.database.db);
     for (let round = 0; round < 2; round += 1) {
@@ -380,6 +402,16 @@ describe('TOTP second factor', () => {
     const events = await auditEventsOf('auth.secondFactor', user.id);
     expect(events.filter((e) => e.outcome === 'success')).toHaveLength(3);
     expect(events.filter((e) => e.outcome === 'failure')).toHaveLength(3);
+  });
+
+  it('accepts a code once even when two sign-ins send it at the same moment', async () => {
+    const user = await buildUser(context.database.db);
+    const { secret } = await enrol(await signedInClient(user.email));
+    const clients = [newClient(), newClient()];
+    for (const client of clients) await startSignIn(client, user.email);
+    const code = codeForNextStep(secret);
+    const responses = await Promise.all(clients.map((client) => client.post('/api/v1/auth/login/second-factor', { code })));
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 401]);
   });
 
   it('counts wrong codes towards the account lockout', async () => {
