@@ -1,0 +1,167 @@
+import { Alert, Badge, Button, Code, Group, NativeSelect, SimpleGrid, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { auditOutcomes, type AuditEventView, type AuditListQuery } from '../../../shared/src/contracts/audit';
+import type { ListParams } from '../api/client';
+import { useAuditEvents, useVerifyAudit } from '../modules/audit/audit-api';
+import { useSignedInMe } from '../modules/auth/session';
+import { DataTable } from '../modules/common/data-table';
+import { DateInput } from '../modules/common/date-input';
+import { formatDateTime, parseDisplayDate } from '../modules/common/format';
+import { enumOptions } from '../modules/common/labels';
+import { QueryState } from '../modules/common/loading';
+import { NotAllowed } from '../modules/common/not-allowed';
+import { Pager } from '../modules/common/pager';
+import { ProblemAlert } from '../modules/common/problem-alert';
+import { PageTitle } from '../modules/layout/page-title';
+
+type Outcome = (typeof auditOutcomes)[number];
+type Filters = { action: string; subjectId: string; outcome: Outcome | ''; from: string; to: string };
+const emptyFilters: Filters = { action: '', subjectId: '', outcome: '', from: '', to: '' };
+
+const outcomeColors: Record<Outcome, string> = { success: 'green', denied: 'orange', failure: 'red' };
+
+function VerifyChain() {
+  const { t } = useTranslation();
+  const verify = useVerifyAudit();
+  const result = verify.data;
+  return (
+    <Group align="start" mb="lg" wrap="wrap">
+      <Button onClick={() => verify.mutate()} loading={verify.isPending} variant="default">
+        {t('audit.verify')}
+      </Button>
+      <div aria-live="polite" style={{ flex: '1 1 20rem' }}>
+        {verify.error ? <ProblemAlert error={verify.error} /> : null}
+        {result &&
+          (result.isValid ? (
+            <Alert color="green" title={t('audit.chainValid')}>
+              {t('audit.checked', { count: result.checkedCount })}
+            </Alert>
+          ) : (
+            <Alert color="red" title={t('audit.chainBroken')}>
+              {t('audit.firstBroken', { id: result.firstBrokenId ?? '?', reason: result.reason ?? '' })}{' '}
+              {t('audit.checked', { count: result.checkedCount })}
+            </Alert>
+          ))}
+      </div>
+    </Group>
+  );
+}
+
+function AuditLog() {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<Filters>(emptyFilters);
+  const [filters, setFilters] = useState<Filters>(emptyFilters);
+  const [page, setPage] = useState(1);
+  const params: ListParams<AuditListQuery> = {
+    action: filters.action.trim() || undefined,
+    subjectId: filters.subjectId.trim() || undefined,
+    outcome: filters.outcome || undefined,
+    from: filters.from ? parseDisplayDate(filters.from) : undefined,
+    to: filters.to ? parseDisplayDate(filters.to) : undefined,
+    page,
+    pageSize: 50,
+  };
+  const query = useAuditEvents(params);
+  const set = (key: keyof Filters) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
+  return (
+    <>
+      <VerifyChain />
+      <form
+        role="search"
+        aria-label={t('audit.filters')}
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilters(draft);
+          setPage(1);
+        }}
+      >
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} mb="sm">
+          <TextInput
+            label={t('audit.action')}
+            description={t('audit.actionHint')}
+            value={draft.action}
+            onChange={(event) => set('action')(event.currentTarget.value)}
+          />
+          <TextInput
+            label={t('audit.subjectId')}
+            value={draft.subjectId}
+            onChange={(event) => set('subjectId')(event.currentTarget.value)}
+          />
+          <NativeSelect
+            label={t('audit.outcome')}
+            value={draft.outcome}
+            onChange={(event) => set('outcome')(event.currentTarget.value)}
+            data={enumOptions(t, 'outcomes', auditOutcomes, t('common.all'))}
+          />
+          <DateInput label={t('audit.from')} value={draft.from} onChange={(event) => set('from')(event.currentTarget.value)} />
+          <DateInput label={t('audit.to')} value={draft.to} onChange={(event) => set('to')(event.currentTarget.value)} />
+        </SimpleGrid>
+        <Group mb="md">
+          <Button type="submit">{t('common.filter')}</Button>
+          <Button
+            variant="default"
+            onClick={() => {
+              setDraft(emptyFilters);
+              setFilters(emptyFilters);
+              setPage(1);
+            }}
+          >
+            {t('common.clearFilters')}
+          </Button>
+        </Group>
+      </form>
+      <QueryState query={query}>
+        {(data) => (
+          <>
+            <DataTable<AuditEventView>
+              caption={t('audit.tableCaption')}
+              rows={data.items}
+              rowKey={(row) => String(row.id)}
+              columns={[
+                { key: 'id', header: t('audit.id'), isRowHeader: true, cell: (row) => row.id },
+                { key: 'time', header: t('audit.time'), cell: (row) => formatDateTime(row.occurredAt) },
+                {
+                  key: 'actor',
+                  header: t('audit.actor'),
+                  cell: (row) =>
+                    [row.actorDisplayName, row.actorRole ? t(`roles.${row.actorRole}`, { defaultValue: row.actorRole }) : null, row.actorInstitutionName]
+                      .filter(Boolean)
+                      .join(', '),
+                },
+                { key: 'action', header: t('audit.action'), cell: (row) => <Code>{row.action}</Code> },
+                {
+                  key: 'subject',
+                  header: t('audit.subject'),
+                  cell: (row) => (row.subjectType ? <span className="mono">{`${row.subjectType} ${row.subjectId ?? ''}`}</span> : ''),
+                },
+                {
+                  key: 'outcome',
+                  header: t('audit.outcome'),
+                  cell: (row) => (
+                    <Badge color={outcomeColors[row.outcome]} variant="light">
+                      {t(`outcomes.${row.outcome}`)}
+                    </Badge>
+                  ),
+                },
+              ]}
+            />
+            <Pager page={data.page} pageSize={data.pageSize} total={data.total} onChange={setPage} />
+          </>
+        )}
+      </QueryState>
+    </>
+  );
+}
+
+/** The audit log (administrators): filters, table, verification of the hash chain. */
+export function AuditPage() {
+  const { t } = useTranslation();
+  const me = useSignedInMe();
+  return (
+    <>
+      <PageTitle title={t('audit.title')} />
+      {me.abilities.readAudit ? <AuditLog /> : <NotAllowed />}
+    </>
+  );
+}
