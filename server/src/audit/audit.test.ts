@@ -217,7 +217,7 @@ describe('GET /audit-events', () => {
 
     const today = new Date().toISOString().slice(0, 10);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    expect((await list(`from=${today}&to=${today}&actorUserId=${director.user.id}`)).total).toBe(1);
+    expect((await list(`from=${today}&to=${today}&actorUserId=${director.user.id}&action=partnership.`)).total).toBe(1);
     expect((await list(`to=${yesterday}`)).total).toBe(0);
 
     // Each list call appends an audit.list event, so page over a set that does not grow meanwhile.
