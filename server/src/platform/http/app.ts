@@ -170,8 +170,9 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
     request.ctx.actor = session.actor;
   });
 
-  // Declared route policy, CSRF token and Origin check (SECURITY.md 1, 17).
-  app.addHook('preHandler', async (request) => {
+  // Declared route policy, CSRF token and Origin check (SECURITY.md 1, 17). Runs before body
+  // validation, so a caller who may not use a route learns nothing from its validation errors.
+  app.addHook('preValidation', async (request) => {
     const policy = request.routeOptions.config.policy;
     if (!request.url.startsWith('/api/')) return;
     if (MUTATING.has(request.method)) {
