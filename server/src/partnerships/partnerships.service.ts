@@ -104,9 +104,10 @@ async function loadForAccess(
 }
 
 /** The detail as the actor may see it; the caller has authorised the read and audits it. */
-async function loadPresented(tx: Executor, actor: Actor, id: string): Promise<Partnership> {
+async function loadPresented(tx: Executor, actor: Actor, id: string, knownRecord?: PartnershipAccessRecord): Promise<Partnership> {
   const detail = await unsafeFindPartnershipDetail(tx, id);
-  const record = await unsafeFindPartnershipAccessRecord(tx, id);
+  // After a write the leader or coordinators may have changed, so abilities need a fresh record.
+  const record = knownRecord ?? (await unsafeFindPartnershipAccessRecord(tx, id));
   if (!detail || !record) throw new AppError('notFound');
   const canManage = canManagePartnership(actor, record);
   return presentPartnership(detail, { canUpdate: canManage, canManageMembers: canManage });
@@ -149,13 +150,14 @@ export async function listPartnerships(
 export async function getPartnership(db: Database, ctx: RequestContext, id: string): Promise<Partnership> {
   const actor = requireActor(ctx);
   return runAudited(db, ctx, 'partnership.read', async (tx) => {
-    await loadForAccess(tx, actor, id, 'read');
-    const partnership = await loadPresented(tx, actor, id);
+    const record = await loadForAccess(tx, actor, id, 'read');
+    const partnership = await loadPresented(tx, actor, id, record);
     await recordAuditEvent(tx, ctx, {
       action: 'partnership.read',
       subjectType: SUBJECT,
       subjectId: id,
-      details: { memberCount: partnership.members.length },
+      // How many members' representatives were disclosed, for the access report (SECURITY.md 12).
+      details: { disclosedMemberCount: partnership.members.length },
     });
     return partnership;
   });
