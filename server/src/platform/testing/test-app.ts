@@ -9,7 +9,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../config.js';
 import { openPglite, openPostgres, type DatabaseHandle } from '../db/database.js';
 import { buildApp, sessionCookieName } from '../http/app.js';
-import { TEMPLATE_DATABASE, pgliteTemplatePath, withDatabaseName } from './paths.js';
+import { pgliteTemplatePath, templateDatabase, testDatabasePrefix, withDatabaseName } from './paths.js';
 
 export type TestContext = {
   app: FastifyInstance;
@@ -21,13 +21,13 @@ export type TestContext = {
 export async function openTestDatabase(): Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const database = await openPglite(undefined, { loadDataDir: new Blob([readFileSync(pgliteTemplatePath)]) });
+    const database = await openPglite(undefined, { loadDataDir: new Blob([readFileSync(pgliteTemplatePath())]) });
     return { database, drop: async () => {} };
   }
-  const name = `kooperacja_test_${randomBytes(6).toString('hex')}`;
+  const name = `${testDatabasePrefix()}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: withDatabaseName(url, 'postgres') });
   await admin.connect();
-  await admin.query(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
+  await admin.query(`create database "${name}" template "${templateDatabase()}"`);
   await admin.end();
   const database = await openPostgres(withDatabaseName(url, name), { max: 60 });
   return {
