@@ -46,6 +46,7 @@ void i18next.use(initReactI18next).init({
   supportedLngs: languages,
   interpolation: { escapeValue: false },
   returnNull: false,
+  showSupportNotice: false,
 });
 document.documentElement.lang = i18next.language;
 
