@@ -33,11 +33,12 @@ const signIn = (role: Role, options: Parameters<typeof buildUser>[1] = {}) => si
  * writers below leave many idle connections, which makes that race likely; ignore exactly that code.
  */
 function ignoreTerminationAtClose(testContext: TestContext): TestContext {
-  testContext.database.pool?.on('connect', (client) => {
-    client.on('error', (error: Error & { code?: string }) => {
-      if (error.code !== '57P01') throw error;
-    });
-  });
+  const rethrowOthers = (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') throw error;
+  };
+  // Idle clients report through the pool; clients already being ended report on themselves.
+  testContext.database.pool?.on('error', rethrowOthers);
+  testContext.database.pool?.on('connect', (client) => client.on('error', rethrowOthers));
   return testContext;
 }
 
