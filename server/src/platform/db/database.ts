@@ -117,6 +117,11 @@ export async function openPglite(
 
 export async function openPostgres(connectionString: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // An idle connection dropped by the server (restart, failover) must not crash the process; the
+  // pool replaces it and the next query reports any lasting failure.
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') console.error(`Kooperacja: idle database connection lost: ${error.message}`);
+  });
   // Surface a bad URL or a down server at start, with the driver's own message.
   const probe = await pool.connect();
   probe.release();
