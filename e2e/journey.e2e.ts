@@ -12,6 +12,7 @@ import {
   describeWithChromium,
   expectHeading,
   launchBrowser,
+  openFromNavigation,
   printAxeSummary,
   screenshot,
   signIn,
@@ -75,6 +76,8 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
 
   it('signs the coordinator in to the home page', async () => {
     await signIn(page, server.baseUrl, 'koordynator@kooperacja.demo');
+    expect(new URL(page.url()).pathname, 'back to the page asked for before sign-in').toBe('/instytucje');
+    await openFromNavigation(page, 'Strona główna');
     await page.getByText(/Działasz jako: Pracownik ds\. sieci/).waitFor();
     await page.getByText(/\d+ partnerstw/).first().waitFor();
     await checkAccessibility(page, 'home');
@@ -199,6 +202,7 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
 
   it('lets the administrator see those actions in the audit log and verify the chain', async () => {
     await signIn(page, server.baseUrl, 'admin@kooperacja.demo');
+    await openFromNavigation(page, 'Strona główna');
     await checkAccessibility(page, 'home (admin)');
     await page.getByRole('navigation', { name: 'Nawigacja główna' }).getByRole('link', { name: 'Dziennik zdarzeń' }).click();
     await expectHeading(page, 'Dziennik zdarzeń');

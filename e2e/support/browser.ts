@@ -93,7 +93,13 @@ export async function signIn(page: Page, baseUrl: string, email: string): Promis
   await page.getByLabel('Adres e-mail').fill(email);
   await page.getByLabel(/^Hasło/).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Zaloguj się' }).click();
-  await expectHeading(page, /^Dzień dobry/);
+  // Lands on the page the visitor asked for before signing in, else home.
+  await page.getByRole('navigation', { name: 'Nawigacja główna' }).waitFor();
+}
+
+export async function openFromNavigation(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Nawigacja główna' }).getByRole('link', { name, exact: true }).click();
+  await expectHeading(page, name === 'Strona główna' ? /^Dzień dobry/ : name);
 }
 
 export async function signOut(page: Page): Promise<void> {

@@ -85,7 +85,7 @@ function UserMenu({ me }: { me: Me }) {
   const navigate = useNavigate();
   const signOut = useSignOut();
   return (
-    <Menu position="bottom-end" withinPortal>
+    <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
       <Menu.Target>
         <Button variant="default" size="compact-sm" aria-label={t('layout.userMenu', { name: me.displayName })}>
           {me.displayName}
