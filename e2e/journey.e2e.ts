@@ -174,8 +174,15 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
     await memberRow.getByRole('link', { name: /Zmień status/ }).click();
     await expectHeading(page, /^Członek partnerstwa/);
     await checkAccessibility(page, 'member status form');
+    // "Declared" needs a date: the server's field error lands on the date input.
     await page.getByLabel('Status').selectOption('declared');
-    await page.getByLabel('Data deklaracji przystąpienia').fill('20.11.2026');
+    await page.getByRole('button', { name: 'Zapisz' }).click();
+    const dateInput = page.getByRole('textbox', { name: /^Data deklaracji przystąpienia/ });
+    await page.getByText('Podaj datę złożenia deklaracji.').first().waitFor();
+    await expect.poll(() => dateInput.getAttribute('aria-invalid')).toBe('true');
+    await checkAccessibility(page, 'member status form (server error)');
+    await screenshot(page, '07b-member-server-error');
+    await dateInput.fill('20.11.2026');
     await page.getByRole('button', { name: 'Zapisz' }).click();
     await expectHeading(page, PARTNERSHIP);
     const updatedRow = page.getByRole('row').filter({ hasText: NEW_INSTITUTION });
@@ -259,14 +266,15 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
 
   it('reflows at 320 px without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 320, height: 700 });
-    for (const pathname of ['/', '/instytucje', '/deklaracja-dostepnosci']) {
+    for (const [name, pathname] of [['home', '/'], ['institutions', '/instytucje'], ['audit', '/dziennik-zdarzen']]) {
       await page.goto(`${server.baseUrl}${pathname}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.getByRole('status').waitFor({ state: 'detached' }).catch(() => undefined);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect.soft(width, `page width at 320 px on ${pathname}`).toBeLessThanOrEqual(320);
+      await page.screenshot({ path: `.tmp/screenshots/11-${name}-320px.png` });
+      await checkAccessibility(page, `${name} (320 px)`);
     }
-    await screenshot(page, '11-institutions-320px');
-    await checkAccessibility(page, 'institutions list (320 px)');
     await signOut(page);
   });
 });

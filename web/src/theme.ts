@@ -13,6 +13,14 @@ export const theme = createTheme({
   defaultRadius: 'sm',
   components: {
     TableTh: { defaultProps: { scope: 'col' } },
+    // Statuses are read in full: no capitals, no truncation.
+    Badge: {
+      defaultProps: { tt: 'none', size: 'md' },
+      styles: {
+        root: { maxWidth: 'none', height: 'auto', minHeight: 'var(--badge-height)', paddingBlock: 2 },
+        label: { overflow: 'visible', whiteSpace: 'normal', textOverflow: 'clip' },
+      },
+    },
   },
 });
 

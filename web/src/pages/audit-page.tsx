@@ -129,7 +129,7 @@ function AuditLog() {
                       .filter(Boolean)
                       .join(', '),
                 },
-                { key: 'action', header: t('audit.action'), cell: (row) => <Code>{row.action}</Code> },
+                { key: 'action', header: t('audit.action'), cell: (row) => <Code className="nowrap">{row.action}</Code> },
                 {
                   key: 'subject',
                   header: t('audit.subject'),

@@ -44,7 +44,7 @@ export function useContractForm<S extends z.ZodType, TValues extends FieldValues
     resolver,
     defaultValues: options.defaultValues,
     mode: 'onSubmit',
-    reValidateMode: 'onBlur',
+    reValidateMode: 'onChange',
   });
 }
 
