@@ -243,12 +243,37 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
     await page.getByRole('link', { name: 'Nowy użytkownik' }).click();
     await expectHeading(page, 'Nowy użytkownik');
     await checkAccessibility(page, 'user form');
+    await page.getByLabel(/^Imię i nazwisko/).fill('Jadwiga Ścibor');
+    await page.getByRole('textbox', { name: /^Adres e-mail/ }).fill('jadwiga.scibor@ppp.wieliczka.example');
+    await page.getByLabel(/^Hasło tymczasowe/).fill('Tymczasowe-haslo-2026');
+    await chooseInSelect(page, 'Instytucja', 'poradnia', new RegExp(`^${NEW_INSTITUTION}`));
+    await page.getByLabel(/^Rola/).selectOption('partnerRepresentative');
+    await page.getByRole('button', { name: 'Utwórz konto' }).click();
+    await expectHeading(page, 'Jadwiga Ścibor');
+    await page.getByRole('cell', { name: 'Przedstawiciel partnera', exact: true }).waitFor();
   });
 
-  it('shows the new partnership form with coordinators to choose', async () => {
-    await page.goto(`${server.baseUrl}/partnerstwa/nowe`);
+  it('lets the administrator found a partnership with two coordinators', async () => {
+    await openFromNavigation(page, 'Partnerstwa');
+    await page.getByRole('link', { name: 'Nowe partnerstwo' }).click();
     await expectHeading(page, 'Nowe partnerstwo');
     await checkAccessibility(page, 'partnership form');
+    const name = 'Partnerski Zespół Kooperacyjny Osiedla Krzyszkowice';
+    await page.getByRole('textbox', { name: /^Nazwa/ }).fill(name);
+    await chooseInSelect(page, 'Gmina', 'wieliczka', /^Wieliczka – gmina miejsko-wiejska/);
+    await page.getByLabel('Obszar działania').fill('Osiedle Krzyszkowice');
+    await page.getByLabel('Wariant modelu').selectOption('urban3d');
+    await page.getByRole('textbox', { name: /^Data utworzenia/ }).fill('01.12.2026');
+    await page.getByRole('textbox', { name: /^Koordynatorzy/ }).click();
+    await page.getByRole('option', { name: /^Łukasz Żółkiewski/ }).click();
+    await page.keyboard.press('Escape');
+    await checkAccessibility(page, 'partnership form (filled)');
+    await page.getByRole('button', { name: 'Utwórz partnerstwo' }).click();
+    await expectHeading(page, name);
+    await page.getByText('Łukasz Żółkiewski (od').waitFor();
+    await page.getByText('Anna Administratorska (od').waitFor();
+    await page.getByText('01.12.2026').first().waitFor();
+    await screenshot(page, '09b-new-partnership');
   });
 
   it('shows the accessibility statement from the footer, also in English', async () => {
@@ -262,6 +287,25 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
     await checkAccessibility(page, 'accessibility statement (en)');
     await page.getByRole('button', { name: 'Przełącz na język polski' }).click();
     await expectHeading(page, 'Deklaracja dostępności');
+  });
+
+  it('makes a new user set their own password at first sign-in', async () => {
+    await signOut(page);
+    await page.getByLabel('Adres e-mail').fill('jadwiga.scibor@ppp.wieliczka.example');
+    await page.getByLabel(/^Hasło/).fill('Tymczasowe-haslo-2026');
+    await page.getByRole('button', { name: 'Zaloguj się' }).click();
+    await expectHeading(page, 'Zmiana hasła');
+    await checkAccessibility(page, 'forced password change');
+    await page.getByLabel(/^Obecne hasło/).fill('Tymczasowe-haslo-2026');
+    await page.getByLabel(/^Nowe hasło/).fill('krótkie');
+    await page.getByRole('button', { name: 'Zmień hasło' }).click();
+    await page.getByText('Hasło musi mieć co najmniej 10 znaków.').waitFor();
+    await page.getByLabel(/^Nowe hasło/).fill('Solna Góra nad Wieliczką');
+    await page.getByRole('button', { name: 'Zmień hasło' }).click();
+    await expectHeading(page, 'Dzień dobry, Jadwiga Ścibor');
+    await page.getByText(/Działasz jako: Przedstawiciel partnera/).waitFor();
+    await signOut(page);
+    await signIn(page, server.baseUrl, 'admin@kooperacja.demo');
   });
 
   it('reflows at 320 px without horizontal scrolling', async () => {
