@@ -4,6 +4,7 @@
  * actions in the audit log and verifies the chain; signing out closes the protected pages.
  * axe-core runs on every page visited.
  */
+import { authenticator } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import {
@@ -304,6 +305,36 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
     await page.getByRole('button', { name: 'Zmień hasło' }).click();
     await expectHeading(page, 'Dzień dobry, Jadwiga Ścibor');
     await page.getByText(/Działasz jako: Przedstawiciel partnera/).waitFor();
+  });
+
+  it('enrols a second factor and signs in with a recovery code', async () => {
+    await page.getByRole('button', { name: /^Menu użytkownika/ }).click();
+    await page.getByRole('menuitem', { name: 'Moje konto' }).click();
+    await expectHeading(page, 'Moje konto');
+    await page.getByRole('button', { name: 'Włącz drugi składnik' }).click();
+    const secret = (await page.getByText(/^[A-Z2-7]{16,}$/).first().innerText()).trim();
+    await page.getByText(/^otpauth:\/\//).waitFor();
+    await checkAccessibility(page, 'account (TOTP enrolment)');
+    await page.getByLabel(/^Kod z aplikacji/).fill(authenticator.generate(secret));
+    await page.getByRole('button', { name: 'Potwierdź i włącz' }).click();
+    const codes = page.getByRole('status').filter({ hasText: 'Drugi składnik jest włączony' }).getByRole('listitem');
+    await codes.first().waitFor();
+    const recoveryCode = (await codes.first().innerText()).trim();
+    await page.getByRole('button', { name: 'Wyłącz drugi składnik' }).waitFor();
+    await checkAccessibility(page, 'account (recovery codes)');
+    await screenshot(page, '12-recovery-codes');
+
+    await signOut(page);
+    await page.getByLabel('Adres e-mail').fill('jadwiga.scibor@ppp.wieliczka.example');
+    await page.getByLabel(/^Hasło/).fill('Solna Góra nad Wieliczką');
+    await page.getByRole('button', { name: 'Zaloguj się' }).click();
+    await expectHeading(page, 'Potwierdź logowanie');
+    await checkAccessibility(page, 'sign-in second factor');
+    await page.getByRole('button', { name: /użyj kodu zapasowego/ }).click();
+    await page.getByLabel(/^Kod zapasowy/).fill(recoveryCode);
+    await page.getByRole('button', { name: 'Potwierdź' }).click();
+    // After an explicit sign-out the next sign-in starts at home, not on the previous user's page.
+    await expectHeading(page, 'Dzień dobry, Jadwiga Ścibor');
     await signOut(page);
     await signIn(page, server.baseUrl, 'admin@kooperacja.demo');
   });

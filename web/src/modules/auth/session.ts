@@ -10,6 +10,16 @@ import { ApiError, apiRequest, setCsrfToken } from '../../api/client';
 
 export const meQueryKey = ['me'] as const;
 
+let hasSignedOut = false;
+
+/**
+ * True after an explicit sign-out: the next person to sign in on this browser starts at home, not
+ * on the page the previous user had open. A lost session (401) keeps the way back.
+ */
+export function isAfterSignOut(): boolean {
+  return hasSignedOut;
+}
+
 async function fetchMe(): Promise<Me | null> {
   try {
     const me = await apiRequest('/auth/me', { schema: Me, isAuthProbe: true });
@@ -38,6 +48,7 @@ export function useSignedInMe(): Me {
 
 /** Stores a fresh Me (after sign-in, role switch) and its CSRF token. */
 export function storeMe(queryClient: QueryClient, me: Me): void {
+  hasSignedOut = false;
   setCsrfToken(me.csrfToken);
   queryClient.setQueryData(meQueryKey, me);
 }
@@ -60,6 +71,7 @@ export function useSignOut() {
     } catch {
       // Signed out locally even if the server could not be reached; its session then expires.
     }
+    hasSignedOut = true;
     forgetSession(queryClient);
   }, [queryClient]);
 }
