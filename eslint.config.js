@@ -12,7 +12,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-definitions': ['error', 'type'],
       // Parameterised SQL only (SECURITY.md 19): sql.raw builds SQL from strings.
-      'no-restricted-properties': ['error', { object: 'sql', property: 'raw', message: 'Use parameterised sql`` templates.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'sql', property: 'raw', message: 'Use parameterised sql`` templates.' },
+      ],
     },
   },
   {

@@ -20,7 +20,14 @@ declare module 'autocannon' {
     timeout?: number;
   };
 
-  export type AutocannonHistogram = { average: number; mean: number; p50: number; p90: number; p99: number; max: number };
+  export type AutocannonHistogram = {
+    average: number;
+    mean: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    max: number;
+  };
 
   export type AutocannonResult = {
     requests: AutocannonHistogram & { total: number };

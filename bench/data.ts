@@ -25,11 +25,55 @@ function createRandom(seed: number): () => number {
   };
 }
 
-const patrons = ['Marii Skłodowskiej-Curie', 'Jana Pawła II', 'Adama Mickiewicza', 'Henryka Sienkiewicza', 'Janusza Korczaka', 'Stefana Żeromskiego', 'Kornela Makuszyńskiego', 'Józefa Piłsudskiego', 'Władysława Orkana', 'Bolesława Prusa', 'Elizy Orzeszkowej', 'Tadeusza Kościuszki'];
-const ngoWords = ['Źródło', 'Nadzieja', 'Razem', 'Przystań', 'Bliżej Rodziny', 'Ścieżka', 'Tęcza', 'Pogodna Jesień', 'Dzieci Świata', 'Otwarte Serca', 'Łączy Nas Więcej', 'Żyj Aktywnie'];
-const saints = ['Św. Józefa', 'Św. Wojciecha', 'Św. Stanisława Biskupa', 'Najświętszej Marii Panny', 'Św. Jadwigi Śląskiej', 'Św. Mikołaja'];
+const patrons = [
+  'Marii Skłodowskiej-Curie',
+  'Jana Pawła II',
+  'Adama Mickiewicza',
+  'Henryka Sienkiewicza',
+  'Janusza Korczaka',
+  'Stefana Żeromskiego',
+  'Kornela Makuszyńskiego',
+  'Józefa Piłsudskiego',
+  'Władysława Orkana',
+  'Bolesława Prusa',
+  'Elizy Orzeszkowej',
+  'Tadeusza Kościuszki',
+];
+const ngoWords = [
+  'Źródło',
+  'Nadzieja',
+  'Razem',
+  'Przystań',
+  'Bliżej Rodziny',
+  'Ścieżka',
+  'Tęcza',
+  'Pogodna Jesień',
+  'Dzieci Świata',
+  'Otwarte Serca',
+  'Łączy Nas Więcej',
+  'Żyj Aktywnie',
+];
+const saints = [
+  'Św. Józefa',
+  'Św. Wojciecha',
+  'Św. Stanisława Biskupa',
+  'Najświętszej Marii Panny',
+  'Św. Jadwigi Śląskiej',
+  'Św. Mikołaja',
+];
 const clubs = ['Orlęta', 'Sokół', 'Błękitni', 'Wisła', 'Gwiazda', 'Płomień', 'Dąb', 'Świt'];
-const streets = ['ul. Kościuszki', 'ul. Mickiewicza', 'ul. Szkolna', 'ul. Kościelna', 'ul. Źródlana', 'ul. Słoneczna', 'ul. Łąkowa', 'ul. Żwirki i Wigury', 'ul. 3 Maja', 'pl. Rynek'];
+const streets = [
+  'ul. Kościuszki',
+  'ul. Mickiewicza',
+  'ul. Szkolna',
+  'ul. Kościelna',
+  'ul. Źródlana',
+  'ul. Słoneczna',
+  'ul. Łąkowa',
+  'ul. Żwirki i Wigury',
+  'ul. 3 Maja',
+  'pl. Rynek',
+];
 
 type Template = {
   kind: InstitutionKind;
@@ -40,21 +84,123 @@ type Template = {
 };
 
 const templates: Template[] = [
-  { kind: 'school', sector: 'public', weight: 22, areas: ['education'], name: (g, pick, n) => ({ name: `Szkoła Podstawowa nr ${n} im. ${pick(patrons)} w gminie ${g}`, shortName: `SP ${n} ${g}` }) },
-  { kind: 'ngo', sector: 'ngo', weight: 16, areas: ['civicActivity', 'socialAssistance', 'culture'], name: (g, pick) => ({ name: `${pick(['Stowarzyszenie', 'Fundacja'])} „${pick(ngoWords)}” – ${g}`, shortName: null }) },
-  { kind: 'ops', sector: 'public', weight: 6, areas: ['socialAssistance'], name: (g) => ({ name: `Gminny Ośrodek Pomocy Społecznej – ${g}`, shortName: `GOPS ${g}` }) },
-  { kind: 'culture', sector: 'public', weight: 8, areas: ['culture', 'recreation'], name: (g, pick) => ({ name: `${pick(['Gminny Ośrodek Kultury', 'Biblioteka Publiczna', 'Dom Kultury'])} – ${g}`, shortName: null }) },
-  { kind: 'healthCare', sector: 'public', weight: 8, areas: ['health'], name: (g, pick) => ({ name: `${pick(['Samodzielny Publiczny Zakład Opieki Zdrowotnej', 'Ośrodek Zdrowia', 'Przychodnia Rodzinna'])} – ${g}`, shortName: null }) },
-  { kind: 'police', sector: 'public', weight: 5, areas: ['police'], name: (g, pick) => ({ name: `${pick(['Komisariat Policji', 'Posterunek Policji'])} – ${g}`, shortName: null }) },
-  { kind: 'church', sector: 'church', weight: 7, areas: ['socialAssistance', 'culture'], name: (g, pick) => ({ name: `Parafia Rzymskokatolicka pw. ${pick(saints)} – ${g}`, shortName: null }) },
-  { kind: 'sport', sector: 'ngo', weight: 6, areas: ['sport', 'recreation'], name: (g, pick) => ({ name: `Uczniowski Klub Sportowy „${pick(clubs)}” – ${g}`, shortName: `UKS ${g}` }) },
-  { kind: 'psychologicalPedagogicalClinic', sector: 'public', weight: 4, areas: ['education', 'health'], name: (g) => ({ name: `Poradnia Psychologiczno-Pedagogiczna – ${g}`, shortName: `PPP ${g}` }) },
-  { kind: 'alcoholCommission', sector: 'public', weight: 4, areas: ['health', 'socialAssistance'], name: (g) => ({ name: `Gminna Komisja Rozwiązywania Problemów Alkoholowych – ${g}`, shortName: `GKRPA ${g}` }) },
-  { kind: 'interdisciplinaryTeam', sector: 'public', weight: 4, areas: ['socialAssistance', 'police', 'judiciary'], name: (g) => ({ name: `Zespół Interdyscyplinarny ds. Przeciwdziałania Przemocy Domowej – ${g}`, shortName: null }) },
-  { kind: 'labourOffice', sector: 'public', weight: 3, areas: ['employment'], name: (g) => ({ name: `Filia Powiatowego Urzędu Pracy – ${g}`, shortName: null }) },
-  { kind: 'courtProbation', sector: 'public', weight: 2, areas: ['judiciary'], name: (g) => ({ name: `Zespół Kuratorskiej Służby Sądowej – ${g}`, shortName: null }) },
-  { kind: 'business', sector: 'private', weight: 3, areas: ['employment'], name: (g, pick) => ({ name: `Spółdzielnia Socjalna „${pick(ngoWords)}” – ${g}`, shortName: null }) },
-  { kind: 'other', sector: 'public', weight: 2, areas: ['civicActivity'], name: (g) => ({ name: `Koło Gospodyń Wiejskich – ${g}`, shortName: `KGW ${g}` }) },
+  {
+    kind: 'school',
+    sector: 'public',
+    weight: 22,
+    areas: ['education'],
+    name: (g, pick, n) => ({
+      name: `Szkoła Podstawowa nr ${n} im. ${pick(patrons)} w gminie ${g}`,
+      shortName: `SP ${n} ${g}`,
+    }),
+  },
+  {
+    kind: 'ngo',
+    sector: 'ngo',
+    weight: 16,
+    areas: ['civicActivity', 'socialAssistance', 'culture'],
+    name: (g, pick) => ({
+      name: `${pick(['Stowarzyszenie', 'Fundacja'])} „${pick(ngoWords)}” – ${g}`,
+      shortName: null,
+    }),
+  },
+  {
+    kind: 'ops',
+    sector: 'public',
+    weight: 6,
+    areas: ['socialAssistance'],
+    name: (g) => ({ name: `Gminny Ośrodek Pomocy Społecznej – ${g}`, shortName: `GOPS ${g}` }),
+  },
+  {
+    kind: 'culture',
+    sector: 'public',
+    weight: 8,
+    areas: ['culture', 'recreation'],
+    name: (g, pick) => ({
+      name: `${pick(['Gminny Ośrodek Kultury', 'Biblioteka Publiczna', 'Dom Kultury'])} – ${g}`,
+      shortName: null,
+    }),
+  },
+  {
+    kind: 'healthCare',
+    sector: 'public',
+    weight: 8,
+    areas: ['health'],
+    name: (g, pick) => ({
+      name: `${pick(['Samodzielny Publiczny Zakład Opieki Zdrowotnej', 'Ośrodek Zdrowia', 'Przychodnia Rodzinna'])} – ${g}`,
+      shortName: null,
+    }),
+  },
+  {
+    kind: 'police',
+    sector: 'public',
+    weight: 5,
+    areas: ['police'],
+    name: (g, pick) => ({ name: `${pick(['Komisariat Policji', 'Posterunek Policji'])} – ${g}`, shortName: null }),
+  },
+  {
+    kind: 'church',
+    sector: 'church',
+    weight: 7,
+    areas: ['socialAssistance', 'culture'],
+    name: (g, pick) => ({ name: `Parafia Rzymskokatolicka pw. ${pick(saints)} – ${g}`, shortName: null }),
+  },
+  {
+    kind: 'sport',
+    sector: 'ngo',
+    weight: 6,
+    areas: ['sport', 'recreation'],
+    name: (g, pick) => ({ name: `Uczniowski Klub Sportowy „${pick(clubs)}” – ${g}`, shortName: `UKS ${g}` }),
+  },
+  {
+    kind: 'psychologicalPedagogicalClinic',
+    sector: 'public',
+    weight: 4,
+    areas: ['education', 'health'],
+    name: (g) => ({ name: `Poradnia Psychologiczno-Pedagogiczna – ${g}`, shortName: `PPP ${g}` }),
+  },
+  {
+    kind: 'alcoholCommission',
+    sector: 'public',
+    weight: 4,
+    areas: ['health', 'socialAssistance'],
+    name: (g) => ({ name: `Gminna Komisja Rozwiązywania Problemów Alkoholowych – ${g}`, shortName: `GKRPA ${g}` }),
+  },
+  {
+    kind: 'interdisciplinaryTeam',
+    sector: 'public',
+    weight: 4,
+    areas: ['socialAssistance', 'police', 'judiciary'],
+    name: (g) => ({ name: `Zespół Interdyscyplinarny ds. Przeciwdziałania Przemocy Domowej – ${g}`, shortName: null }),
+  },
+  {
+    kind: 'labourOffice',
+    sector: 'public',
+    weight: 3,
+    areas: ['employment'],
+    name: (g) => ({ name: `Filia Powiatowego Urzędu Pracy – ${g}`, shortName: null }),
+  },
+  {
+    kind: 'courtProbation',
+    sector: 'public',
+    weight: 2,
+    areas: ['judiciary'],
+    name: (g) => ({ name: `Zespół Kuratorskiej Służby Sądowej – ${g}`, shortName: null }),
+  },
+  {
+    kind: 'business',
+    sector: 'private',
+    weight: 3,
+    areas: ['employment'],
+    name: (g, pick) => ({ name: `Spółdzielnia Socjalna „${pick(ngoWords)}” – ${g}`, shortName: null }),
+  },
+  {
+    kind: 'other',
+    sector: 'public',
+    weight: 2,
+    areas: ['civicActivity'],
+    name: (g) => ({ name: `Koło Gospodyń Wiejskich – ${g}`, shortName: `KGW ${g}` }),
+  },
 ];
 
 /**
@@ -72,7 +218,10 @@ export const institutionSearches: Array<{ q: string; kind: InstitutionKind }> = 
 
 export type SyntheticInstitution = typeof institutions.$inferInsert;
 
-export function buildInstitutions(gminas: ReadonlyArray<{ code: string; name: string }>, total: number): SyntheticInstitution[] {
+export function buildInstitutions(
+  gminas: ReadonlyArray<{ code: string; name: string }>,
+  total: number,
+): SyntheticInstitution[] {
   const random = createRandom(20_260_301);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const totalWeight = templates.reduce((sum, t) => sum + t.weight, 0);
@@ -90,7 +239,9 @@ export function buildInstitutions(gminas: ReadonlyArray<{ code: string; name: st
     const template = pickTemplate();
     const { name, shortName } = template.name(gmina.name, pick, 1 + Math.floor(random() * 9));
     const extraArea = random() < 0.4 ? [pick(cooperationAreas)] : [];
-    const areas = [...new Set([...template.areas.slice(0, 1 + Math.floor(random() * template.areas.length)), ...extraArea])];
+    const areas = [
+      ...new Set([...template.areas.slice(0, 1 + Math.floor(random() * template.areas.length)), ...extraArea]),
+    ];
     const postal = `${String(10 + Math.floor(random() * 89)).padStart(2, '0')}-${String(Math.floor(random() * 1000)).padStart(3, '0')}`;
     rows.push({
       name,
@@ -125,7 +276,10 @@ export async function loadBenchData(db: Database, total: number): Promise<{ inst
   await db.transaction(async (tx) => {
     const ids: string[] = [];
     for (let i = 0; i < rows.length; i += 1_000) {
-      const inserted = await tx.insert(institutions).values(rows.slice(i, i + 1_000)).returning({ id: institutions.id });
+      const inserted = await tx
+        .insert(institutions)
+        .values(rows.slice(i, i + 1_000))
+        .returning({ id: institutions.id });
       ids.push(...inserted.map((row) => row.id));
     }
     const [admin] = await tx
@@ -133,7 +287,9 @@ export async function loadBenchData(db: Database, total: number): Promise<{ inst
       .values({ email: BENCH_ADMIN_EMAIL, displayName: 'Administrator Pomiarów', passwordHash })
       .returning({ id: users.id });
     const opsIndex = rows.findIndex((row) => row.kind === 'ops' && !row.archivedAt);
-    await tx.insert(memberships).values({ userId: admin!.id, institutionId: ids[Math.max(opsIndex, 0)]!, role: 'admin' });
+    await tx
+      .insert(memberships)
+      .values({ userId: admin!.id, institutionId: ids[Math.max(opsIndex, 0)]!, role: 'admin' });
   });
   return { institutions: rows.length, gminas: gminas.length };
 }

@@ -98,7 +98,9 @@ async function prepareDatabase(benchUrl: string): Promise<void> {
     log(`migrated and loaded ${territories} TERYT units in ${Date.now() - started} ms`);
     started = Date.now();
     const loaded = await loadBenchData(handle.db, institutionCount);
-    log(`inserted ${loaded.institutions} institutions over ${loaded.gminas} gminas and the admin ${BENCH_ADMIN_EMAIL} in ${Date.now() - started} ms`);
+    log(
+      `inserted ${loaded.institutions} institutions over ${loaded.gminas} gminas and the admin ${BENCH_ADMIN_EMAIL} in ${Date.now() - started} ms`,
+    );
     await handle.pool!.query('analyze');
   } finally {
     await handle.close();
@@ -172,7 +174,9 @@ async function stopServer(server: RunningServer | null): Promise<void> {
 async function runLoad(
   url: string,
   options: { method?: string; headers?: Record<string, string>; body?: string; requests: AutocannonRequest[] },
-): Promise<Pick<ScenarioResult, 'requestsPerSecond' | 'responses' | 'non2xx' | 'errors' | 'latency'> & { statusCodes: string }> {
+): Promise<
+  Pick<ScenarioResult, 'requestsPerSecond' | 'responses' | 'non2xx' | 'errors' | 'latency'> & { statusCodes: string }
+> {
   const samples: number[] = [];
   const instance = autocannon({
     url,
@@ -213,7 +217,8 @@ async function sequentialApi(url: string, paths: string[], headers: Record<strin
 
 function compareWithSql(label: string, api: { keys: string[]; total: number }, sql: PageResult): string | null {
   if (api.total !== sql.total) return `${label}: API total ${api.total}, SQL total ${sql.total}`;
-  if (api.keys.join() !== sql.keys.join()) return `${label}: first page differs (API ${api.keys.slice(0, 3).join(', ')}..., SQL ${sql.keys.slice(0, 3).join(', ')}...)`;
+  if (api.keys.join() !== sql.keys.join())
+    return `${label}: first page differs (API ${api.keys.slice(0, 3).join(', ')}..., SQL ${sql.keys.slice(0, 3).join(', ')}...)`;
   return null;
 }
 
@@ -293,10 +298,15 @@ async function scenarioSearch(
   const mismatches: string[] = [];
   for (let i = 0; i < spec.paths.length; i += 1) {
     const page = (await (await fetch(`${server.url}${spec.paths[i]!}`, { headers })).json()) as Page;
-    const problem = compareWithSql(spec.paths[i]!, { keys: page.items.map(spec.keyOf), total: page.total }, await spec.sqlFor(i));
+    const problem = compareWithSql(
+      spec.paths[i]!,
+      { keys: page.items.map(spec.keyOf), total: page.total },
+      await spec.sqlFor(i),
+    );
     if (problem) mismatches.push(problem);
   }
-  result.equivalence = mismatches.length === 0 ? `same total and first page for ${spec.paths.length} queries` : mismatches.join('; ');
+  result.equivalence =
+    mismatches.length === 0 ? `same total and first page for ${spec.paths.length} queries` : mismatches.join('; ');
 
   log(`${spec.name}: SQL alone, ${sqlIterations} runs`);
   let sqlIndex = 0;
@@ -319,7 +329,10 @@ function printReport(results: ScenarioResult[]): void {
     '',
     `PostgreSQL at 127.0.0.1, ${institutionCount} institutions, ${connections} connections x ${durationSeconds} s per scenario, ` +
       `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}); load generator and server on the same machine.`,
-    `Load average at the start ${startLoad.map((l) => l.toFixed(1)).join(' / ')}, at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} ` +
+    `Load average at the start ${startLoad.map((l) => l.toFixed(1)).join(' / ')}, at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} ` +
       '(1 / 5 / 15 min): anything well above 0 means other work shared the CPUs and the figures are pessimistic.',
     '',
     '| scenario | req/s | p50 ms | p95 ms | p99 ms | non-2xx | SQL p50 ms | SQL p95 ms | API p50 / SQL p50 | API p50 ms, 1 conn | 1 conn / SQL |',
@@ -340,7 +353,9 @@ function printReport(results: ScenarioResult[]): void {
   }
   lines.push('');
   lines.push('SQL = the page query and the count query the service runs, one after the other on one `pg` connection.');
-  lines.push('"API p50 / SQL p50" compares the loaded API (10 connections) with unloaded SQL; "1 conn" is the API one request at a time.');
+  lines.push(
+    '"API p50 / SQL p50" compares the loaded API (10 connections) with unloaded SQL; "1 conn" is the API one request at a time.',
+  );
   for (const r of results) {
     if (r.equivalence) lines.push(`- ${r.name}: SQL equivalence: ${r.equivalence}`);
     if (r.note && r.status === 'measured') lines.push(`- ${r.name}: ${r.note}`);
@@ -414,15 +429,23 @@ async function main(): Promise<number> {
       }),
     );
 
-    const serverWarnings = server.output.join('').split('\n').filter((line) => line.includes('"level":50') || line.includes('"level":60'));
-    if (serverWarnings.length > 0) console.log(`server logged ${serverWarnings.length} errors, e.g.:\n${serverWarnings.slice(0, 3).join('\n')}`);
+    const serverWarnings = server.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+    if (serverWarnings.length > 0)
+      console.log(`server logged ${serverWarnings.length} errors, e.g.:\n${serverWarnings.slice(0, 3).join('\n')}`);
 
     printReport(results);
     const outDir = path.join(root, '.tmp', 'bench');
     mkdirSync(outDir, { recursive: true });
     writeFileSync(
       path.join(outDir, 'results.json'),
-      JSON.stringify({ date: new Date().toISOString(), institutionCount, connections, durationSeconds, sqlIterations, results }, null, 2),
+      JSON.stringify(
+        { date: new Date().toISOString(), institutionCount, connections, durationSeconds, sqlIterations, results },
+        null,
+        2,
+      ),
     );
     log(`results in .tmp/bench/results.json; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
     return results.some((r) => r.status === 'failed') ? 1 : 0;

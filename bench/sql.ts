@@ -47,7 +47,10 @@ export async function institutionSearchSql(
       limit $${limit} offset $${limit + 1}`,
     [...whereParams, folded, `${escapeLikePattern(folded)}%`, pageSize, offset],
   );
-  const count = await client.query<{ count: string }>(`select count(*) from institutions i where ${where}`, whereParams);
+  const count = await client.query<{ count: string }>(
+    `select count(*) from institutions i where ${where}`,
+    whereParams,
+  );
   return { keys: page.rows.map((row) => row.id), total: Number(count.rows[0]?.count ?? 0) };
 }
 
@@ -71,6 +74,9 @@ export async function territorySearchSql(client: pg.ClientBase, q: string, pageS
       limit $${limit}`,
     [...match.params, folded, `${escapeLikePattern(folded)}%`, pageSize],
   );
-  const count = await client.query<{ count: string }>(`select count(*) from territories t where ${where}`, match.params);
+  const count = await client.query<{ count: string }>(
+    `select count(*) from territories t where ${where}`,
+    match.params,
+  );
   return { keys: page.rows.map((row) => row.code), total: Number(count.rows[0]?.count ?? 0) };
 }

@@ -9,7 +9,12 @@ export function percentile(samples: readonly number[], p: number): number {
 export type LatencySummary = { count: number; p50: number; p95: number; p99: number };
 
 export function summarize(samples: readonly number[]): LatencySummary {
-  return { count: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99) };
+  return {
+    count: samples.length,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    p99: percentile(samples, 99),
+  };
 }
 
 export function formatMs(value: number): string {

@@ -45,7 +45,12 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
     if (isBroken) skip();
     onTestFailed(({ task }) => {
       const errors = task.result?.errors ?? [];
-      if (errors.some((error) => !String(error.message).startsWith('axe violations') && !String(error.message).startsWith('page width'))) {
+      if (
+        errors.some(
+          (error) =>
+            !String(error.message).startsWith('axe violations') && !String(error.message).startsWith('page width'),
+        )
+      ) {
         isBroken = true;
       }
     });
@@ -80,7 +85,10 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
     expect(new URL(page.url()).pathname, 'back to the page asked for before sign-in').toBe('/instytucje');
     await openFromNavigation(page, 'Strona główna');
     await page.getByText(/Działasz jako: Pracownik ds\. sieci/).waitFor();
-    await page.getByText(/\d+ partnerstw/).first().waitFor();
+    await page
+      .getByText(/\d+ partnerstw/)
+      .first()
+      .waitFor();
     await checkAccessibility(page, 'home');
     await screenshot(page, '02-home');
   });
@@ -212,7 +220,10 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
     await signIn(page, server.baseUrl, 'admin@kooperacja.demo');
     await openFromNavigation(page, 'Strona główna');
     await checkAccessibility(page, 'home (admin)');
-    await page.getByRole('navigation', { name: 'Nawigacja główna' }).getByRole('link', { name: 'Dziennik zdarzeń' }).click();
+    await page
+      .getByRole('navigation', { name: 'Nawigacja główna' })
+      .getByRole('link', { name: 'Dziennik zdarzeń' })
+      .click();
     await expectHeading(page, 'Dziennik zdarzeń');
     const table = page.getByRole('table');
     await table.waitFor();
@@ -312,7 +323,12 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
     await page.getByRole('menuitem', { name: 'Moje konto' }).click();
     await expectHeading(page, 'Moje konto');
     await page.getByRole('button', { name: 'Włącz drugi składnik' }).click();
-    const secret = (await page.getByText(/^[A-Z2-7]{16,}$/).first().innerText()).trim();
+    const secret = (
+      await page
+        .getByText(/^[A-Z2-7]{16,}$/)
+        .first()
+        .innerText()
+    ).trim();
     await page.getByText(/^otpauth:\/\//).waitFor();
     await checkAccessibility(page, 'account (TOTP enrolment)');
     await page.getByLabel(/^Kod z aplikacji/).fill(authenticator.generate(secret));
@@ -341,10 +357,17 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
 
   it('reflows at 320 px without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 320, height: 700 });
-    for (const [name, pathname] of [['home', '/'], ['institutions', '/instytucje'], ['audit', '/dziennik-zdarzen']]) {
+    for (const [name, pathname] of [
+      ['home', '/'],
+      ['institutions', '/instytucje'],
+      ['audit', '/dziennik-zdarzen'],
+    ]) {
       await page.goto(`${server.baseUrl}${pathname}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
-      await page.getByRole('status').waitFor({ state: 'detached' }).catch(() => undefined);
+      await page
+        .getByRole('status')
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect.soft(width, `page width at 320 px on ${pathname}`).toBeLessThanOrEqual(320);
       await page.screenshot({ path: `.tmp/screenshots/11-${name}-320px.png` });

@@ -10,7 +10,7 @@ async function focused(page: Page): Promise<Focused> {
   return page.evaluate(() => {
     const element = document.activeElement as HTMLElement | null;
     if (!element) return { tag: '', label: '', text: '', outline: '', boxShadow: '' };
-    const labelledBy = element.id ? document.querySelector(`label[for="${element.id}"]`)?.textContent ?? '' : '';
+    const labelledBy = element.id ? (document.querySelector(`label[for="${element.id}"]`)?.textContent ?? '') : '';
     const style = getComputedStyle(element);
     return {
       tag: element.tagName.toLowerCase(),

@@ -42,7 +42,13 @@ function main(): number {
       drizzleKit,
       ['generate', `--config=${configPath}`, '--name=drift_check'],
       // No stdin: if drizzle-kit wants to ask "renamed or created?", the schema has drifted anyway.
-      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: TIMEOUT_MS, env: { ...process.env, FORCE_COLOR: '0' } },
+      {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: TIMEOUT_MS,
+        env: { ...process.env, FORCE_COLOR: '0' },
+      },
     );
     const output = stripVTControlCharacters(`${result.stdout ?? ''}${result.stderr ?? ''}`);
     if (result.error) {
@@ -64,7 +70,9 @@ function main(): number {
     if (added.length > 0 || journalChanged) {
       console.error('check-migrations: server/src/platform/db/tables.ts and server/migrations differ.');
       for (const file of added.filter((f) => f.endsWith('.sql'))) {
-        console.error(`\n--- the missing migration (${file}) would be:\n${readFileSync(path.join(outDir, file), 'utf8')}`);
+        console.error(
+          `\n--- the missing migration (${file}) would be:\n${readFileSync(path.join(outDir, file), 'utf8')}`,
+        );
       }
       console.error('\nRun `npm run db:new-migration -- --name=<what changed>` and commit the generated files.');
       return 1;
@@ -79,7 +87,9 @@ function main(): number {
       return 1;
     }
     const migrationCount = before.filter((f) => f.endsWith('.sql')).length;
-    console.log(`check-migrations: OK, schema and ${migrationCount} migrations agree (drizzle-kit: no schema changes).`);
+    console.log(
+      `check-migrations: OK, schema and ${migrationCount} migrations agree (drizzle-kit: no schema changes).`,
+    );
     return 0;
   } finally {
     rmSync(workDir, { recursive: true, force: true });

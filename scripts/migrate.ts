@@ -27,7 +27,9 @@ function readJournal(): JournalEntry[] {
 
 /** The `created_at` (journal `when`) of every migration already applied; empty on a new database. */
 async function appliedMigrations(handle: DatabaseHandle): Promise<Set<number>> {
-  const exists = await handle.db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as "exists"`);
+  const exists = await handle.db.execute(
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as "exists"`,
+  );
   const existsRows = (exists as unknown as { rows: Array<{ exists: boolean }> }).rows;
   if (!existsRows[0]?.exists) return new Set();
   const result = await handle.db.execute(sql`select created_at from drizzle.__drizzle_migrations`);

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const handle = await openDatabase(config);
   try {
-    console.log(`Database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${path.resolve(config.DATA_DIR)}`}`);
+    console.log(
+      `Database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${path.resolve(config.DATA_DIR)}`}`,
+    );
     // The demo data refers to TERYT codes and needs the schema: make sure both are there.
     await migrateDatabase(handle);
     await loadTerritories(handle.db);
@@ -23,7 +25,8 @@ async function main(): Promise<void> {
     }
     const logins = await seedDemoData(handle.db);
     console.log(`Demo data loaded. Accounts (password for all: ${DEMO_PASSWORD}):`);
-    for (const login of logins) console.log(`  ${login.email.padEnd(30)} ${login.role.padEnd(22)} ${login.institution}`);
+    for (const login of logins)
+      console.log(`  ${login.email.padEnd(30)} ${login.role.padEnd(22)} ${login.institution}`);
     console.log('These are public demo credentials: never seed a production database.');
   } finally {
     await handle.close();

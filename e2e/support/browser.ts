@@ -64,7 +64,10 @@ export async function checkAccessibility(page: Page, label: string): Promise<voi
         `  [${violation.impact ?? '?'}] ${violation.id}: ${violation.help}\n` +
         violation.nodes
           .slice(0, 5)
-          .map((node) => `      ${node.target.join(' ')}\n        ${node.failureSummary?.replace(/\n/g, '\n        ') ?? ''}`)
+          .map(
+            (node) =>
+              `      ${node.target.join(' ')}\n        ${node.failureSummary?.replace(/\n/g, '\n        ') ?? ''}`,
+          )
           .join('\n'),
     )
     .join('\n');
@@ -109,8 +112,16 @@ export async function signOut(page: Page): Promise<void> {
 }
 
 /** Picks an option in a Mantine searchable select by typing and clicking the matching option. */
-export async function chooseInSelect(page: Page, label: string, search: string, option: string | RegExp): Promise<void> {
-  const input = page.getByRole('textbox', { name: label }).or(page.getByRole('combobox', { name: label })).first();
+export async function chooseInSelect(
+  page: Page,
+  label: string,
+  search: string,
+  option: string | RegExp,
+): Promise<void> {
+  const input = page
+    .getByRole('textbox', { name: label })
+    .or(page.getByRole('combobox', { name: label }))
+    .first();
   await input.click();
   await input.fill(search);
   await page.getByRole('option', { name: option }).first().click({ timeout: 15_000 });

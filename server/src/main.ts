@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const lines = [`Kooperacja is running at ${url} (database: ${database.kind})`];
   if (demoLogins) {
     lines.push('Demo accounts (password for all: ' + DEMO_PASSWORD + '):');
-    for (const login of demoLogins) lines.push(`  ${login.email.padEnd(30)} ${login.role.padEnd(22)} ${login.institution}`);
+    for (const login of demoLogins)
+      lines.push(`  ${login.email.padEnd(30)} ${login.role.padEnd(22)} ${login.institution}`);
   } else if (shouldSeed) {
     lines.push(`Demo accounts exist already, e.g. admin@kooperacja.demo / ${DEMO_PASSWORD} (unless changed).`);
   }

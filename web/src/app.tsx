@@ -31,7 +31,8 @@ import { AccountPage } from './pages/account-page';
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
-      retry: (failureCount, error) => !(error instanceof ApiError && error.status > 0 && error.status < 500) && failureCount < 2,
+      retry: (failureCount, error) =>
+        !(error instanceof ApiError && error.status > 0 && error.status < 500) && failureCount < 2,
       refetchOnWindowFocus: false,
       staleTime: 30_000,
     },

@@ -40,8 +40,18 @@ function actorWith(role: Role | null): Actor {
   };
 }
 
-type Expectation = { manageUsers: boolean; manageOwnAccount: boolean; deactivateOther: boolean; deactivateSelf: boolean };
-const adminOnly: Expectation = { manageUsers: false, manageOwnAccount: true, deactivateOther: false, deactivateSelf: false };
+type Expectation = {
+  manageUsers: boolean;
+  manageOwnAccount: boolean;
+  deactivateOther: boolean;
+  deactivateSelf: boolean;
+};
+const adminOnly: Expectation = {
+  manageUsers: false,
+  manageOwnAccount: true,
+  deactivateOther: false,
+  deactivateSelf: false,
+};
 
 const expected: Record<Role | 'noMembership', Expectation> = {
   admin: { manageUsers: true, manageOwnAccount: true, deactivateOther: true, deactivateSelf: false },
@@ -67,8 +77,18 @@ describe('accounts policy', () => {
     return [
       { role, action: 'manageUsers', allowed: canManageUsers(actor), expected: expectation.manageUsers },
       { role, action: 'manageOwnAccount', allowed: canManageOwnAccount(actor), expected: expectation.manageOwnAccount },
-      { role, action: 'deactivateOther', allowed: canChangeUserStatus(actor, { id: OTHER_ID }), expected: expectation.deactivateOther },
-      { role, action: 'deactivateSelf', allowed: canChangeUserStatus(actor, { id: ACTOR_ID }), expected: expectation.deactivateSelf },
+      {
+        role,
+        action: 'deactivateOther',
+        allowed: canChangeUserStatus(actor, { id: OTHER_ID }),
+        expected: expectation.deactivateOther,
+      },
+      {
+        role,
+        action: 'deactivateSelf',
+        allowed: canChangeUserStatus(actor, { id: ACTOR_ID }),
+        expected: expectation.deactivateSelf,
+      },
     ];
   });
 
@@ -88,7 +108,9 @@ describe('declared route policies', () => {
       const allow = !policy ? 'NONE' : typeof policy.allow === 'string' ? policy.allow : policy.allow.name;
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods.filter((m) => m !== 'HEAD')) {
-        declared.push(`${method} ${route.url} ${policy?.action ?? '-'} ${allow}${policy?.isAllowedDuringSignIn ? ' duringSignIn' : ''}`);
+        declared.push(
+          `${method} ${route.url} ${policy?.action ?? '-'} ${allow}${policy?.isAllowedDuringSignIn ? ' duringSignIn' : ''}`,
+        );
       }
     });
     // Registration only: no request reaches the database.

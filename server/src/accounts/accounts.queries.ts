@@ -34,8 +34,12 @@ const credentialColumns = {
   recoveryCodeHashes: users.recoveryCodeHashes,
 };
 
-function toCredentials(row: Omit<UserCredentials, 'recoveryCodeHashes'> & { recoveryCodeHashes: unknown }): UserCredentials {
-  const hashes = Array.isArray(row.recoveryCodeHashes) ? row.recoveryCodeHashes.filter((h): h is string => typeof h === 'string') : [];
+function toCredentials(
+  row: Omit<UserCredentials, 'recoveryCodeHashes'> & { recoveryCodeHashes: unknown },
+): UserCredentials {
+  const hashes = Array.isArray(row.recoveryCodeHashes)
+    ? row.recoveryCodeHashes.filter((h): h is string => typeof h === 'string')
+    : [];
   return { ...row, recoveryCodeHashes: hashes };
 }
 
@@ -60,7 +64,10 @@ export async function isEmailTaken(db: Executor, email: string): Promise<boolean
 }
 
 /** Memberships with their institution, grouped by user, in the order they were granted. */
-export async function findMembershipsOfUsers(db: Executor, userIds: readonly string[]): Promise<Map<string, MembershipRow[]>> {
+export async function findMembershipsOfUsers(
+  db: Executor,
+  userIds: readonly string[],
+): Promise<Map<string, MembershipRow[]>> {
   const grouped = new Map<string, MembershipRow[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return grouped;
   const rows = await db
@@ -80,7 +87,10 @@ export async function findMembershipsOfUsers(db: Executor, userIds: readonly str
   return grouped;
 }
 
-export async function findExistingInstitutionIds(db: Executor, institutionIds: readonly string[]): Promise<Set<string>> {
+export async function findExistingInstitutionIds(
+  db: Executor,
+  institutionIds: readonly string[],
+): Promise<Set<string>> {
   if (institutionIds.length === 0) return new Set();
   const rows = await db
     .select({ id: institutions.id })
@@ -102,7 +112,9 @@ export async function listUsers(db: Executor, filter: UserListFilter): Promise<{
   const query = filter.q ? normalizeForSearch(filter.q) : '';
   if (query) {
     const pattern = `%${escapeLikePattern(query)}%`;
-    conditions.push(or(sql`lower(${users.email}) like ${pattern}`, sql`${foldedForSearch(users.displayName)} like ${pattern}`)!);
+    conditions.push(
+      or(sql`lower(${users.email}) like ${pattern}`, sql`${foldedForSearch(users.displayName)} like ${pattern}`)!,
+    );
   }
   if (filter.institutionId) {
     conditions.push(

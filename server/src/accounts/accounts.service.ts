@@ -59,15 +59,20 @@ import {
   type ThrottleSettings,
 } from './login-throttle.js';
 import { checkPasswordStrength, getDummyHash, hashPassword, verifyPassword } from './passwords.js';
-import { createSession, loadSession, revokeSessionByToken, revokeUserSessions, type SessionSettings } from './sessions.js';
+import {
+  createSession,
+  loadSession,
+  revokeSessionByToken,
+  revokeUserSessions,
+  type SessionSettings,
+} from './sessions.js';
 import { buildOtpauthUrl, findTotpStep, generateRecoveryCodes, generateTotpSecret, hashRecoveryCode } from './totp.js';
 
 export type AccountsDependencies = { db: Database; config: Config };
 
 /** What the browser needs after a sign-in step: the cookie token and the body to send. */
 export type SignInOutcome =
-  | { status: 'signedIn'; token: string; me: Me }
-  | { status: 'secondFactorRequired'; token: string; csrfToken: string };
+  { status: 'signedIn'; token: string; me: Me } | { status: 'secondFactorRequired'; token: string; csrfToken: string };
 
 type ClientInfo = { userAgent: string | null; previousToken: string | null };
 
@@ -91,7 +96,12 @@ function requireActor(ctx: RequestContext): Actor {
 /** Words a password must not be built from: the e-mail's local part and the person's names. */
 function personalWords(email: string, displayName: string): string[] {
   const localPart = email.split('@')[0] ?? '';
-  return [localPart, ...localPart.split(/[._+-]+/), displayName.replace(/\s+/g, ''), ...displayName.split(/\s+/)].filter(Boolean);
+  return [
+    localPart,
+    ...localPart.split(/[._+-]+/),
+    displayName.replace(/\s+/g, ''),
+    ...displayName.split(/\s+/),
+  ].filter(Boolean);
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -100,8 +110,19 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Starts a session and loads its actor inside the transaction that created it. */
-async function startSession(tx: Executor, config: Config, ctx: RequestContext, userId: string, userAgent: string | null, isSecondFactorPending: boolean) {
-  const session = await createSession(tx, { userId, ip: ctx.ip, userAgent, isSecondFactorPending }, sessionSettings(config));
+async function startSession(
+  tx: Executor,
+  config: Config,
+  ctx: RequestContext,
+  userId: string,
+  userAgent: string | null,
+  isSecondFactorPending: boolean,
+) {
+  const session = await createSession(
+    tx,
+    { userId, ip: ctx.ip, userAgent, isSecondFactorPending },
+    sessionSettings(config),
+  );
   const loaded = await loadSession(tx, session.token, sessionSettings(config));
   if (!loaded) throw new Error('A session created in this transaction could not be loaded');
   return { ...session, actor: loaded.actor };
@@ -115,7 +136,12 @@ async function startSession(tx: Executor, config: Config, ctx: RequestContext, u
  * Password step of sign-in. Unknown e-mail, wrong password and deactivated account take the same time
  * (an argon2 verification each) and give the same answer; a lockout answers the same for all three.
  */
-export async function signIn(deps: AccountsDependencies, ctx: RequestContext, input: LoginInput, client: ClientInfo): Promise<SignInOutcome> {
+export async function signIn(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  input: LoginInput,
+  client: ClientInfo,
+): Promise<SignInOutcome> {
   const { db, config } = deps;
   const email = input.email;
   if (await isThrottled(db, [accountThrottleKey(email), ipThrottleKey(ctx.ip)])) {
@@ -132,7 +158,13 @@ export async function signIn(deps: AccountsDependencies, ctx: RequestContext, in
 
   const user = await findCredentialsByEmail(db, email);
   const isPasswordCorrect = await verifyPassword(user?.passwordHash ?? (await getDummyHash()), input.password);
-  const failureReason = !user ? 'unknownAccount' : !isPasswordCorrect ? 'wrongPassword' : !user.isActive ? 'inactive' : null;
+  const failureReason = !user
+    ? 'unknownAccount'
+    : !isPasswordCorrect
+      ? 'wrongPassword'
+      : !user.isActive
+        ? 'inactive'
+        : null;
   if (!user || failureReason) {
     await db.transaction(async (tx) => {
       await recordLoginFailure(tx, email, ctx.ip, throttleSettings(config));
@@ -155,13 +187,18 @@ export async function signIn(deps: AccountsDependencies, ctx: RequestContext, in
     // a fresh budget of TOTP guesses at every sign-in.
     if (!isSecondFactorPending) await resetAccountThrottle(tx, email);
     const session = await startSession(tx, config, ctx, user.id, client.userAgent, isSecondFactorPending);
-    await recordAuditEvent(tx, { ...ctx, actor: session.actor }, {
-      action: 'auth.login',
-      subjectType: 'user',
-      subjectId: user.id,
-      details: { secondFactor: isSecondFactorPending ? 'pending' : 'notEnrolled' },
-    });
-    if (isSecondFactorPending) return { status: 'secondFactorRequired', token: session.token, csrfToken: session.csrfToken };
+    await recordAuditEvent(
+      tx,
+      { ...ctx, actor: session.actor },
+      {
+        action: 'auth.login',
+        subjectType: 'user',
+        subjectId: user.id,
+        details: { secondFactor: isSecondFactorPending ? 'pending' : 'notEnrolled' },
+      },
+    );
+    if (isSecondFactorPending)
+      return { status: 'secondFactorRequired', token: session.token, csrfToken: session.csrfToken };
     return { status: 'signedIn', token: session.token, me: presentMe(session.actor, session.csrfToken) };
   });
 }
@@ -193,17 +230,23 @@ export async function completeSignInWithSecondFactor(
   const user = await findCredentialsById(db, actor.userId);
   const outcome = await db.transaction(async (tx) => {
     if (!user || !user.isActive || !user.totpSecret || !user.totpEnabledAt) return null;
-    const isAccepted = input.code ? await consumeTotpCode(tx, user, input.code) : await consumeRecoveryCode(tx, user.id, hashRecoveryCode(input.recoveryCode ?? ''));
+    const isAccepted = input.code
+      ? await consumeTotpCode(tx, user, input.code)
+      : await consumeRecoveryCode(tx, user.id, hashRecoveryCode(input.recoveryCode ?? ''));
     if (!isAccepted) return null;
     await revokeSessionByToken(tx, pendingToken);
     await resetAccountThrottle(tx, user.email);
     const session = await startSession(tx, config, ctx, user.id, userAgent, false);
-    await recordAuditEvent(tx, { ...ctx, actor: session.actor }, {
-      action: 'auth.secondFactor',
-      subjectType: 'user',
-      subjectId: user.id,
-      details: { method },
-    });
+    await recordAuditEvent(
+      tx,
+      { ...ctx, actor: session.actor },
+      {
+        action: 'auth.secondFactor',
+        subjectType: 'user',
+        subjectId: user.id,
+        details: { method },
+      },
+    );
     return { status: 'signedIn' as const, token: session.token, me: presentMe(session.actor, session.csrfToken) };
   });
   if (outcome) return outcome;
@@ -238,18 +281,27 @@ export async function signOut(deps: AccountsDependencies, ctx: RequestContext, t
 // ---------------------------------------------------------------------------------------------
 
 /** Switches the capacity (institution + role) the user acts in; only one of their own memberships. */
-export async function switchActiveMembership(deps: AccountsDependencies, ctx: RequestContext, membershipId: string, csrfToken: string): Promise<Me> {
+export async function switchActiveMembership(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  membershipId: string,
+  csrfToken: string,
+): Promise<Me> {
   const actor = requireActor(ctx);
   const membership = actor.memberships.find((m) => m.id === membershipId);
   if (!membership) throw new AppError('notFound');
   await deps.db.transaction(async (tx) => {
     await setActiveMembership(tx, actor.sessionId, membership.id);
-    await recordAuditEvent(tx, { ...ctx, actor: { ...actor, membership } }, {
-      action: 'auth.membership.switch',
-      subjectType: 'membership',
-      subjectId: membership.id,
-      details: { fromMembershipId: actor.membership?.id ?? null },
-    });
+    await recordAuditEvent(
+      tx,
+      { ...ctx, actor: { ...actor, membership } },
+      {
+        action: 'auth.membership.switch',
+        subjectType: 'membership',
+        subjectId: membership.id,
+        details: { fromMembershipId: actor.membership?.id ?? null },
+      },
+    );
   });
   return presentMe({ ...actor, membership }, csrfToken);
 }
@@ -258,7 +310,11 @@ export async function switchActiveMembership(deps: AccountsDependencies, ctx: Re
  * Changes the user's own password. The current password is required (a hijacked session alone must
  * not take over the account) and its failures count towards the lockout. Other sessions end.
  */
-export async function changeOwnPassword(deps: AccountsDependencies, ctx: RequestContext, input: ChangePasswordInput): Promise<void> {
+export async function changeOwnPassword(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  input: ChangePasswordInput,
+): Promise<void> {
   const { db, config } = deps;
   const actor = requireActor(ctx);
   if (await isThrottled(db, [accountThrottleKey(actor.email), ipThrottleKey(ctx.ip)])) throw new AppError('locked');
@@ -306,11 +362,19 @@ export async function listOwnSessions(deps: AccountsDependencies, ctx: RequestCo
 }
 
 /** Ends one of the user's own sessions; a foreign or unknown id is "not found". Returns whether it was the current one. */
-export async function endOwnSession(deps: AccountsDependencies, ctx: RequestContext, sessionPublicId: string): Promise<{ isCurrent: boolean }> {
+export async function endOwnSession(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  sessionPublicId: string,
+): Promise<{ isCurrent: boolean }> {
   const actor = requireActor(ctx);
   await deps.db.transaction(async (tx) => {
     if (!(await revokeOwnSession(tx, actor.userId, sessionPublicId))) throw new AppError('notFound');
-    await recordAuditEvent(tx, ctx, { action: 'auth.session.revoke', subjectType: 'session', subjectId: sessionPublicId });
+    await recordAuditEvent(tx, ctx, {
+      action: 'auth.session.revoke',
+      subjectType: 'session',
+      subjectId: sessionPublicId,
+    });
   });
   return { isCurrent: sessionPublicId === actor.sessionId };
 }
@@ -367,7 +431,12 @@ export async function enableTotp(
     const rows = await tx
       .update(users)
       // The confirming code's step counts as used, so it cannot be replayed at the next sign-in.
-      .set({ totpEnabledAt: new Date(), totpLastUsedStep: step, recoveryCodeHashes: recoveryCodes.map(hashRecoveryCode), updatedAt: new Date() })
+      .set({
+        totpEnabledAt: new Date(),
+        totpLastUsedStep: step,
+        recoveryCodeHashes: recoveryCodes.map(hashRecoveryCode),
+        updatedAt: new Date(),
+      })
       .where(and(eq(users.id, user.id), eq(users.totpSecret, user.totpSecret!), isNull(users.totpEnabledAt)))
       .returning({ id: users.id });
     if (rows.length === 0) throw new AppError('validation', [fieldError('code', 'totpNotSetUp')]);
@@ -377,7 +446,11 @@ export async function enableTotp(
 }
 
 /** Turning the second factor off needs the password again: a session left open must not weaken the account. */
-export async function disableTotp(deps: AccountsDependencies, ctx: RequestContext, input: z.infer<typeof TotpDisableInput>): Promise<void> {
+export async function disableTotp(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  input: z.infer<typeof TotpDisableInput>,
+): Promise<void> {
   const { db, config } = deps;
   const actor = requireActor(ctx);
   if (await isThrottled(db, [accountThrottleKey(actor.email), ipThrottleKey(ctx.ip)])) throw new AppError('locked');
@@ -396,11 +469,18 @@ export async function disableTotp(deps: AccountsDependencies, ctx: RequestContex
     });
     throw new AppError('validation', [fieldError('password', 'wrongPassword')]);
   }
-  if (!user.totpEnabledAt && !user.totpSecret) throw new AppError('unprocessable', [fieldError('(body)', 'totpNotEnabled')]);
+  if (!user.totpEnabledAt && !user.totpSecret)
+    throw new AppError('unprocessable', [fieldError('(body)', 'totpNotEnabled')]);
   await db.transaction(async (tx) => {
     await tx
       .update(users)
-      .set({ totpSecret: null, totpEnabledAt: null, totpLastUsedStep: null, recoveryCodeHashes: [], updatedAt: new Date() })
+      .set({
+        totpSecret: null,
+        totpEnabledAt: null,
+        totpLastUsedStep: null,
+        recoveryCodeHashes: [],
+        updatedAt: new Date(),
+      })
       .where(eq(users.id, user.id));
     await recordAuditEvent(tx, ctx, { action: 'auth.totp.disable', subjectType: 'user', subjectId: user.id });
   });
@@ -425,7 +505,10 @@ export async function listUsersForAdmin(
 ): Promise<z.infer<typeof UserPage>> {
   return deps.db.transaction(async (tx) => {
     const { rows, total } = await listUsers(tx, query);
-    const grouped = await findMembershipsOfUsers(tx, rows.map((r) => r.id));
+    const grouped = await findMembershipsOfUsers(
+      tx,
+      rows.map((r) => r.id),
+    );
     await recordAuditEvent(tx, ctx, {
       action: 'user.list',
       subjectType: 'user',
@@ -439,11 +522,20 @@ export async function listUsersForAdmin(
         page: query.page,
       },
     });
-    return { items: rows.map((row) => presentUserSummary(row, grouped.get(row.id) ?? [])), total, page: query.page, pageSize: query.pageSize };
+    return {
+      items: rows.map((row) => presentUserSummary(row, grouped.get(row.id) ?? [])),
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
   });
 }
 
-export async function createUser(deps: AccountsDependencies, ctx: RequestContext, input: CreateUserInput): Promise<UserSummary> {
+export async function createUser(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  input: CreateUserInput,
+): Promise<UserSummary> {
   const errors: FieldError[] = [];
   const weakness = checkPasswordStrength(input.password, personalWords(input.email, input.displayName));
   if (weakness) errors.push(fieldError('password', weakness));
@@ -459,7 +551,10 @@ export async function createUser(deps: AccountsDependencies, ctx: RequestContext
   try {
     return await deps.db.transaction(async (tx) => {
       if (await isEmailTaken(tx, input.email)) throw new AppError('duplicate', [fieldError('email', 'emailTaken')]);
-      const existing = await findExistingInstitutionIds(tx, input.memberships.map((m) => m.institutionId));
+      const existing = await findExistingInstitutionIds(
+        tx,
+        input.memberships.map((m) => m.institutionId),
+      );
       const unknown = input.memberships.flatMap((m, index) =>
         existing.has(m.institutionId) ? [] : [fieldError(`memberships.${index}.institutionId`, 'unknownInstitution')],
       );
@@ -469,7 +564,9 @@ export async function createUser(deps: AccountsDependencies, ctx: RequestContext
         .values({ email: input.email, displayName: input.displayName, passwordHash, mustChangePassword: true })
         .returning({ id: users.id });
       const userId = created!.id;
-      await tx.insert(memberships).values(input.memberships.map((m) => ({ userId, institutionId: m.institutionId, role: m.role })));
+      await tx
+        .insert(memberships)
+        .values(input.memberships.map((m) => ({ userId, institutionId: m.institutionId, role: m.role })));
       await recordAuditEvent(tx, ctx, {
         action: 'user.create',
         subjectType: 'user',
@@ -494,7 +591,12 @@ export async function readUser(deps: AccountsDependencies, ctx: RequestContext, 
 }
 
 /** Deactivation ends every session of the user in the same transaction: effective at their next request. */
-export async function updateUser(deps: AccountsDependencies, ctx: RequestContext, userId: string, input: UpdateUserInput): Promise<UserSummary> {
+export async function updateUser(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  userId: string,
+  input: UpdateUserInput,
+): Promise<UserSummary> {
   const actor = requireActor(ctx);
   return deps.db.transaction(async (tx) => {
     const user = await lockUserById(tx, userId);
@@ -506,7 +608,11 @@ export async function updateUser(deps: AccountsDependencies, ctx: RequestContext
     if (input.displayName !== undefined) changes.displayName = input.displayName;
     if (input.isActive !== undefined) changes.isActive = input.isActive;
     const changedFields = Object.keys(changes);
-    if (changedFields.length > 0) await tx.update(users).set({ ...changes, updatedAt: new Date() }).where(eq(users.id, userId));
+    if (changedFields.length > 0)
+      await tx
+        .update(users)
+        .set({ ...changes, updatedAt: new Date() })
+        .where(eq(users.id, userId));
     const revokedCount = input.isActive === false ? await revokeUserSessions(tx, userId) : 0;
     await recordAuditEvent(tx, ctx, {
       action: 'user.update',
@@ -555,7 +661,8 @@ export async function addUserMembership(
   return deps.db.transaction(async (tx) => {
     if (!(await lockUserById(tx, userId))) throw new AppError('notFound');
     const existing = await findExistingInstitutionIds(tx, [input.institutionId]);
-    if (!existing.has(input.institutionId)) throw new AppError('validation', [fieldError('institutionId', 'unknownInstitution')]);
+    if (!existing.has(input.institutionId))
+      throw new AppError('validation', [fieldError('institutionId', 'unknownInstitution')]);
     const current = (await findMembershipsOfUsers(tx, [userId])).get(userId) ?? [];
     if (current.some((m) => m.institutionId === input.institutionId && m.role === input.role)) {
       throw new AppError('duplicate', [fieldError('role', 'alreadyHasRole')]);
@@ -575,7 +682,12 @@ export async function addUserMembership(
 }
 
 /** Removing a role takes effect at the user's next request; the last role cannot be removed. */
-export async function removeUserMembership(deps: AccountsDependencies, ctx: RequestContext, userId: string, membershipId: string): Promise<UserSummary> {
+export async function removeUserMembership(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  userId: string,
+  membershipId: string,
+): Promise<UserSummary> {
   return deps.db.transaction(async (tx) => {
     if (!(await lockUserById(tx, userId))) throw new AppError('notFound');
     const current = (await findMembershipsOfUsers(tx, [userId])).get(userId) ?? [];
@@ -594,7 +706,11 @@ export async function removeUserMembership(deps: AccountsDependencies, ctx: Requ
   });
 }
 
-export async function listUserSessions(deps: AccountsDependencies, ctx: RequestContext, userId: string): Promise<SessionView[]> {
+export async function listUserSessions(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  userId: string,
+): Promise<SessionView[]> {
   const actor = requireActor(ctx);
   return deps.db.transaction(async (tx) => {
     if (!(await findUserById(tx, userId))) throw new AppError('notFound');
@@ -609,7 +725,11 @@ export async function listUserSessions(deps: AccountsDependencies, ctx: RequestC
   });
 }
 
-export async function endUserSessions(deps: AccountsDependencies, ctx: RequestContext, userId: string): Promise<number> {
+export async function endUserSessions(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  userId: string,
+): Promise<number> {
   return deps.db.transaction(async (tx) => {
     if (!(await findUserById(tx, userId))) throw new AppError('notFound');
     const revokedCount = await revokeUserSessions(tx, userId);

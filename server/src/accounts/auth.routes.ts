@@ -94,7 +94,13 @@ export async function authRoutes(app: FastifyInstance, { config, database }: App
     async (request, reply) => {
       const { token } = requireSession(request);
       if (!request.isSecondFactorPending) throw new AppError('secondFactorNotPending');
-      const outcome = await completeSignInWithSecondFactor(deps, request.ctx, token, request.body, userAgentOf(request));
+      const outcome = await completeSignInWithSecondFactor(
+        deps,
+        request.ctx,
+        token,
+        request.body,
+        userAgentOf(request),
+      );
       setSessionCookie(reply, config, outcome.token);
       return { status: outcome.status, me: outcome.me };
     },

@@ -29,7 +29,10 @@ async function signedInClient(email: string, password = TEST_PASSWORD): Promise<
 async function auditEventsOf(action: string, subjectId?: string) {
   const conditions = [eq(auditEvents.action, action)];
   if (subjectId) conditions.push(eq(auditEvents.subjectId, subjectId));
-  return context.database.db.select().from(auditEvents).where(and(...conditions));
+  return context.database.db
+    .select()
+    .from(auditEvents)
+    .where(and(...conditions));
 }
 
 /** Posts the password step and keeps the pending session's CSRF token, without requiring signedIn. */
@@ -43,7 +46,10 @@ async function startSignIn(client: TestClient, email: string, password = TEST_PA
 const codeForNextStep = (secret: string) => authenticator.clone({ epoch: Date.now() + 30_000 }).generate(secret);
 
 beforeAll(async () => {
-  context = await createTestContext({ LOGIN_MAX_FAILURES: String(MAX_FAILURES), LOGIN_IP_MAX_FAILURES: String(IP_MAX_FAILURES) });
+  context = await createTestContext({
+    LOGIN_MAX_FAILURES: String(MAX_FAILURES),
+    LOGIN_IP_MAX_FAILURES: String(IP_MAX_FAILURES),
+  });
 });
 
 afterAll(async () => {
@@ -54,12 +60,20 @@ describe('POST /auth/login', () => {
   it('signs in, sets an HttpOnly SameSite=Lax session cookie and audits the sign-in', async () => {
     const user = await buildUser(context.database.db, { role: 'admin' });
     const client = newClient();
-    const response = await client.post('/api/v1/auth/login', { email: user.email.toUpperCase(), password: TEST_PASSWORD });
+    const response = await client.post('/api/v1/auth/login', {
+      email: user.email.toUpperCase(),
+      password: TEST_PASSWORD,
+    });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.status).toBe('signedIn');
     expect(body.me).toMatchObject({ id: user.id, email: user.email, mustChangePassword: false, isTotpEnabled: false });
-    expect(body.me.abilities).toEqual({ manageUsers: true, readAudit: true, createInstitution: true, createPartnership: true });
+    expect(body.me.abilities).toEqual({
+      manageUsers: true,
+      readAudit: true,
+      createInstitution: true,
+      createPartnership: true,
+    });
     expect(body.me.activeMembership.id).toBe(user.membershipId);
     const cookie = response.cookies.find((c) => c.name === sessionCookieName(context.config))!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
@@ -109,15 +123,22 @@ describe('POST /auth/login', () => {
     }
     // The right password no longer helps; the unknown e-mail is locked the same way.
     const locked = await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
-    const lockedUnknown = await newClient().post('/api/v1/auth/login', { email: unknownEmail, password: TEST_PASSWORD });
+    const lockedUnknown = await newClient().post('/api/v1/auth/login', {
+      email: unknownEmail,
+      password: TEST_PASSWORD,
+    });
     expect(locked.statusCode).toBe(429);
     expect(locked.json().code).toBe('locked');
     expect(lockedUnknown.statusCode).toBe(429);
     expect(lockedUnknown.json().code).toBe('locked');
 
     // The lock lifts after the lockout time (moved back in the database instead of waiting).
-    await context.database.db.execute(sql`update login_throttles set locked_until = now() - interval '1 second' where key = ${`account:${user.email}`}`);
-    expect((await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(200);
+    await context.database.db.execute(
+      sql`update login_throttles set locked_until = now() - interval '1 second' where key = ${`account:${user.email}`}`,
+    );
+    expect(
+      (await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode,
+    ).toBe(200);
   });
 
   it('counts parallel failures without losing any', async () => {
@@ -127,7 +148,9 @@ describe('POST /auth/login', () => {
     );
     const statuses = (await Promise.all(attempts)).map((r) => r.statusCode);
     expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
-    expect((await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(429);
+    expect(
+      (await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode,
+    ).toBe(429);
   });
 
   it('forgets failures older than the window', async () => {
@@ -138,7 +161,9 @@ describe('POST /auth/login', () => {
     await context.database.db.execute(
       sql`update login_throttles set window_started_at = now() - make_interval(mins => ${context.config.LOGIN_LOCKOUT_MINUTES + 1}::int) where key = ${`account:${user.email}`}`,
     );
-    expect((await newClient().post('/api/v1/auth/login', { email: user.email, password: 'Nowa pomyłka 1' })).statusCode).toBe(401);
+    expect(
+      (await newClient().post('/api/v1/auth/login', { email: user.email, password: 'Nowa pomyłka 1' })).statusCode,
+    ).toBe(401);
     await signedInClient(user.email);
   });
 
@@ -146,7 +171,10 @@ describe('POST /auth/login', () => {
     const user = await buildUser(context.database.db);
     for (let round = 0; round < 2; round += 1) {
       for (let attempt = 0; attempt < MAX_FAILURES - 1; attempt += 1) {
-        expect((await newClient().post('/api/v1/auth/login', { email: user.email, password: 'Pomyłka w haśle 1' })).statusCode).toBe(401);
+        expect(
+          (await newClient().post('/api/v1/auth/login', { email: user.email, password: 'Pomyłka w haśle 1' }))
+            .statusCode,
+        ).toBe(401);
       }
       await signedInClient(user.email);
     }
@@ -156,7 +184,10 @@ describe('POST /auth/login', () => {
     const user = await buildUser(context.database.db);
     const client = newClient();
     for (let attempt = 0; attempt < IP_MAX_FAILURES; attempt += 1) {
-      const response = await client.post('/api/v1/auth/login', { email: `proba${attempt}@test.kooperacja.pl`, password: 'Zgadywane hasło 1' });
+      const response = await client.post('/api/v1/auth/login', {
+        email: `proba${attempt}@test.kooperacja.pl`,
+        password: 'Zgadywane hasło 1',
+      });
       expect(response.statusCode).toBe(401);
     }
     const blocked = await client.post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
@@ -216,7 +247,11 @@ describe('sessions', () => {
     expect(lifetimeHours).toBeCloseTo(context.config.SESSION_ABSOLUTE_HOURS, 1);
     await context.database.db
       .update(sessions)
-      .set({ createdAt: sql`now() - interval '13 hours'`, expiresAt: sql`now() - interval '1 hour'`, lastSeenAt: sql`now()` })
+      .set({
+        createdAt: sql`now() - interval '13 hours'`,
+        expiresAt: sql`now() - interval '1 hour'`,
+        lastSeenAt: sql`now()`,
+      })
       .where(eq(sessions.userId, user.id));
     expect((await client.get('/api/v1/auth/me')).statusCode).toBe(401);
   });
@@ -241,7 +276,9 @@ describe('sessions', () => {
     expect((await laptop.delete(`/api/v1/auth/sessions/${otherSessionId}`)).statusCode).toBe(404);
     expect((await otherClient.get('/api/v1/auth/me')).statusCode).toBe(200);
 
-    const phoneSessionId = (await phone.get('/api/v1/auth/sessions')).json().items.find((s: { isCurrent: boolean }) => s.isCurrent).id;
+    const phoneSessionId = (await phone.get('/api/v1/auth/sessions'))
+      .json()
+      .items.find((s: { isCurrent: boolean }) => s.isCurrent).id;
     expect((await laptop.delete(`/api/v1/auth/sessions/${phoneSessionId}`)).statusCode).toBe(200);
     expect((await phone.get('/api/v1/auth/me')).statusCode).toBe(401);
 
@@ -254,11 +291,20 @@ describe('sessions', () => {
 
   it('switches the acting membership only to one of the user’s own', async () => {
     const user = await buildUser(context.database.db, { role: 'caseManager' });
-    const school = await buildInstitution(context.database.db, { kind: 'school', sector: 'public', name: 'Szkoła Podstawowa nr 5 w Łodzi' });
+    const school = await buildInstitution(context.database.db, {
+      kind: 'school',
+      sector: 'public',
+      name: 'Szkoła Podstawowa nr 5 w Łodzi',
+    });
     const admin = await signedInClientWithRole('admin');
-    const added = await admin.post(`/api/v1/users/${user.id}/memberships`, { institutionId: school.id, role: 'partnerRepresentative' });
+    const added = await admin.post(`/api/v1/users/${user.id}/memberships`, {
+      institutionId: school.id,
+      role: 'partnerRepresentative',
+    });
     expect(added.statusCode).toBe(200);
-    const schoolMembershipId = added.json().memberships.find((m: { institutionId: string }) => m.institutionId === school.id).id;
+    const schoolMembershipId = added
+      .json()
+      .memberships.find((m: { institutionId: string }) => m.institutionId === school.id).id;
     const foreign = await buildUser(context.database.db);
 
     const client = await signedInClient(user.email);
@@ -266,7 +312,11 @@ describe('sessions', () => {
     expect(refused.statusCode).toBe(404);
     const switched = await client.put('/api/v1/auth/me/active-membership', { membershipId: schoolMembershipId });
     expect(switched.statusCode).toBe(200);
-    expect(switched.json().activeMembership).toMatchObject({ id: schoolMembershipId, role: 'partnerRepresentative', institutionKind: 'school' });
+    expect(switched.json().activeMembership).toMatchObject({
+      id: schoolMembershipId,
+      role: 'partnerRepresentative',
+      institutionKind: 'school',
+    });
     expect((await client.get('/api/v1/auth/me')).json().activeMembership.id).toBe(schoolMembershipId);
   });
 });
@@ -291,7 +341,11 @@ describe('CSRF and Origin', () => {
     expect((await client.post('/api/v1/auth/logout')).statusCode).toBe(403);
 
     client.csrfToken = token;
-    const foreignOrigin = await client.post('/api/v1/auth/sessions/revoke-others', {}, { origin: 'https://zly-serwis.example' });
+    const foreignOrigin = await client.post(
+      '/api/v1/auth/sessions/revoke-others',
+      {},
+      { origin: 'https://zly-serwis.example' },
+    );
     expect(foreignOrigin.statusCode).toBe(403);
     expect(foreignOrigin.json().code).toBe('csrf');
 
@@ -302,22 +356,40 @@ describe('CSRF and Origin', () => {
 
 describe('POST /auth/password', () => {
   it('requires the current password and a strong new one, then ends the other sessions', async () => {
-    const user = await buildUser(context.database.db, { displayName: 'Grzegorz Brzęczyszczykiewicz', email: `grzegorz.b.${Date.now()}@test.kooperacja.pl` });
+    const user = await buildUser(context.database.db, {
+      displayName: 'Grzegorz Brzęczyszczykiewicz',
+      email: `grzegorz.b.${Date.now()}@test.kooperacja.pl`,
+    });
     const client = await signedInClient(user.email);
     const elsewhere = await signedInClient(user.email);
 
-    const wrongCurrent = await client.post('/api/v1/auth/password', { currentPassword: 'Nie moje hasło 1', newPassword: 'Kolorowa łódka na jeziorze' });
+    const wrongCurrent = await client.post('/api/v1/auth/password', {
+      currentPassword: 'Nie moje hasło 1',
+      newPassword: 'Kolorowa łódka na jeziorze',
+    });
     expect(wrongCurrent.statusCode).toBe(400);
-    expect(wrongCurrent.json().errors).toEqual([expect.objectContaining({ field: 'currentPassword', code: 'wrongPassword' })]);
+    expect(wrongCurrent.json().errors).toEqual([
+      expect.objectContaining({ field: 'currentPassword', code: 'wrongPassword' }),
+    ]);
 
-    const tooShort = await client.post('/api/v1/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'krótkie' });
+    const tooShort = await client.post('/api/v1/auth/password', {
+      currentPassword: TEST_PASSWORD,
+      newPassword: 'krótkie',
+    });
     expect(tooShort.statusCode).toBe(400);
-    expect(tooShort.json().errors).toEqual([expect.objectContaining({ field: 'newPassword', code: 'passwordTooShort' })]);
+    expect(tooShort.json().errors).toEqual([
+      expect.objectContaining({ field: 'newPassword', code: 'passwordTooShort' }),
+    ]);
 
     for (const weak of ['haslo123456', 'Brzęczyszczykiewicz!', 'Kooperacja2026!']) {
-      const response = await client.post('/api/v1/auth/password', { currentPassword: TEST_PASSWORD, newPassword: weak });
+      const response = await client.post('/api/v1/auth/password', {
+        currentPassword: TEST_PASSWORD,
+        newPassword: weak,
+      });
       expect(response.statusCode, weak).toBe(400);
-      expect(response.json().errors).toEqual([expect.objectContaining({ field: 'newPassword', code: 'passwordTooCommon' })]);
+      expect(response.json().errors).toEqual([
+        expect.objectContaining({ field: 'newPassword', code: 'passwordTooCommon' }),
+      ]);
     }
 
     const newPassword = 'Kolorowa łódka na jeziorze';
@@ -326,7 +398,9 @@ describe('POST /auth/password', () => {
     expect((await elsewhere.get('/api/v1/auth/me')).statusCode).toBe(401);
     expect((await client.get('/api/v1/auth/me')).statusCode).toBe(200);
     await signedInClient(user.email, newPassword);
-    expect((await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(401);
+    expect(
+      (await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode,
+    ).toBe(401);
     const events = await auditEventsOf('auth.password.change', user.id);
     expect(events.map((e) => e.outcome).sort()).toEqual(['failure', 'success']);
   });
@@ -340,7 +414,9 @@ describe('TOTP second factor', () => {
     expect(otpauthUrl).toMatch(/^otpauth:\/\/totp\/Kooperacja:/);
     expect(otpauthUrl).toContain('issuer=Kooperacja');
 
-    const wrong = await client.post('/api/v1/auth/totp/enable', { code: authenticator.generate(secret) === '123456' ? '654321' : '123456' });
+    const wrong = await client.post('/api/v1/auth/totp/enable', {
+      code: authenticator.generate(secret) === '123456' ? '654321' : '123456',
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().errors[0].code).toBe('invalidTotpCode');
 
@@ -366,7 +442,14 @@ describe('TOTP second factor', () => {
     expect(blocked.statusCode).toBe(401);
     expect(blocked.json().code).toBe('secondFactorRequired');
     expect((await client.get('/api/v1/auth/me')).json()).toMatchObject({ isSecondFactorPending: true });
-    expect((await client.post('/api/v1/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Przejęte konto na zawsze' })).statusCode).toBe(401);
+    expect(
+      (
+        await client.post('/api/v1/auth/password', {
+          currentPassword: TEST_PASSWORD,
+          newPassword: 'Przejęte konto na zawsze',
+        })
+      ).statusCode,
+    ).toBe(401);
 
     // The code that confirmed the enrolment was used already.
     const replayed = await client.post('/api/v1/auth/login/second-factor', { code: authenticator.generate(secret) });
@@ -396,8 +479,12 @@ describe('TOTP second factor', () => {
     expect(recovered.statusCode).toBe(200);
     const third = newClient();
     await startSignIn(third, user.email);
-    expect((await third.post('/api/v1/auth/login/second-factor', { recoveryCode: recoveryCodes[0] })).statusCode).toBe(401);
-    expect((await third.post('/api/v1/auth/login/second-factor', { recoveryCode: recoveryCodes[1] })).statusCode).toBe(200);
+    expect((await third.post('/api/v1/auth/login/second-factor', { recoveryCode: recoveryCodes[0] })).statusCode).toBe(
+      401,
+    );
+    expect((await third.post('/api/v1/auth/login/second-factor', { recoveryCode: recoveryCodes[1] })).statusCode).toBe(
+      200,
+    );
 
     const events = await auditEventsOf('auth.secondFactor', user.id);
     expect(events.filter((e) => e.outcome === 'success')).toHaveLength(3);
@@ -410,7 +497,9 @@ describe('TOTP second factor', () => {
     const clients = [newClient(), newClient()];
     for (const client of clients) await startSignIn(client, user.email);
     const code = codeForNextStep(secret);
-    const responses = await Promise.all(clients.map((client) => client.post('/api/v1/auth/login/second-factor', { code })));
+    const responses = await Promise.all(
+      clients.map((client) => client.post('/api/v1/auth/login/second-factor', { code })),
+    );
     expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 401]);
   });
 
@@ -425,7 +514,9 @@ describe('TOTP second factor', () => {
     }
     const locked = await client.post('/api/v1/auth/login/second-factor', { code: codeForNextStep(secret) });
     expect(locked.statusCode).toBe(429);
-    expect((await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode).toBe(429);
+    expect(
+      (await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode,
+    ).toBe(429);
   });
 
   it('turns the second factor off only with the password', async () => {

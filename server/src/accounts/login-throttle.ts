@@ -36,7 +36,12 @@ export async function isThrottled(db: Executor, keys: readonly string[]): Promis
  * Counts one failure against a key. The window is the lockout length: failures older than that,
  * or from before an expired lock, no longer count. Reaching the limit locks the key.
  */
-export async function recordThrottledFailure(db: Executor, key: string, maxFailures: number, lockoutMinutes: number): Promise<void> {
+export async function recordThrottledFailure(
+  db: Executor,
+  key: string,
+  maxFailures: number,
+  lockoutMinutes: number,
+): Promise<void> {
   const lockout = sql`make_interval(mins => ${lockoutMinutes}::int)`;
   const isFresh = sql`(${loginThrottles.windowStartedAt} <= now() - ${lockout} or ${loginThrottles.lockedUntil} <= now())`;
   const nextFailures = sql`(case when ${isFresh} then 1 else ${loginThrottles.failures} + 1 end)`;
@@ -59,7 +64,12 @@ export async function recordThrottledFailure(db: Executor, key: string, maxFailu
 }
 
 /** Counts a failed attempt against both the account and the client address. */
-export async function recordLoginFailure(db: Executor, email: string, ip: string | null, settings: ThrottleSettings): Promise<void> {
+export async function recordLoginFailure(
+  db: Executor,
+  email: string,
+  ip: string | null,
+  settings: ThrottleSettings,
+): Promise<void> {
   await recordThrottledFailure(db, accountThrottleKey(email), settings.maxAccountFailures, settings.lockoutMinutes);
   await recordThrottledFailure(db, ipThrottleKey(ip), settings.maxIpFailures, settings.lockoutMinutes);
 }

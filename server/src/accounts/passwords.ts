@@ -28,7 +28,10 @@ export function getDummyHash(): Promise<string> {
 }
 
 /** Returns a field error code when the password is too weak, or null. */
-export function checkPasswordStrength(password: string, personalWords: string[] = []): 'passwordTooShort' | 'passwordTooCommon' | null {
+export function checkPasswordStrength(
+  password: string,
+  personalWords: string[] = [],
+): 'passwordTooShort' | 'passwordTooCommon' | null {
   if ([...password].length < 10) return 'passwordTooShort';
   const folded = normalizeForSearch(password).replace(/\s+/g, '');
   if (commonPasswords.has(folded)) return 'passwordTooCommon';
@@ -37,6 +40,7 @@ export function checkPasswordStrength(password: string, personalWords: string[] 
   const stripped = folded.replace(/[^a-z]/g, '');
   const words = [...localWords, ...personalWords.map((w) => normalizeForSearch(w)).filter((w) => w.length >= 3)];
   // A password that is only a local word plus digits/symbols (e.g. "Kooperacja2026!") is guessable.
-  if (stripped.length > 0 && words.some((word) => stripped === word || stripped === word + word)) return 'passwordTooCommon';
+  if (stripped.length > 0 && words.some((word) => stripped === word || stripped === word + word))
+    return 'passwordTooCommon';
   return null;
 }

@@ -66,7 +66,11 @@ export type LoadedSession = {
 };
 
 /** Resolves a cookie token to a live session and its actor, or null. Touches last_seen_at at most once a minute. */
-export async function loadSession(db: Executor, token: string, settings: SessionSettings): Promise<LoadedSession | null> {
+export async function loadSession(
+  db: Executor,
+  token: string,
+  settings: SessionSettings,
+): Promise<LoadedSession | null> {
   const id = hashToken(token);
   const [row] = await db
     .select({
@@ -93,11 +97,13 @@ export async function loadSession(db: Executor, token: string, settings: Session
   if (row.expiresAt.getTime() <= now) return null;
   if (row.lastSeenAt.getTime() + settings.idleMinutes * 60_000 <= now) return null;
   if (now - row.lastSeenAt.getTime() > 60_000) {
-    await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, id));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(sessions.id, id));
   }
   const userMemberships = await loadMemberships(db, row.userId);
-  const membership =
-    userMemberships.find((m) => m.id === row.activeMembershipId) ?? userMemberships[0] ?? null;
+  const membership = userMemberships.find((m) => m.id === row.activeMembershipId) ?? userMemberships[0] ?? null;
   return {
     csrfToken: row.csrfToken,
     isSecondFactorPending: row.isSecondFactorPending,
@@ -115,7 +121,10 @@ export async function loadSession(db: Executor, token: string, settings: Session
 }
 
 export async function revokeSessionByToken(db: Executor, token: string): Promise<void> {
-  await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, hashToken(token)));
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(eq(sessions.id, hashToken(token)));
 }
 
 /** Ends every live session of a user, optionally sparing one (the caller's own). */

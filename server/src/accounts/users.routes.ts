@@ -116,6 +116,9 @@ export async function userRoutes(app: FastifyInstance, { config, database }: App
       schema: { tags: ['users'], params: IdParams, response: { 200: RevokedSessions } },
       config: { policy: { action: 'user.sessions.revoke', allow: canManageUsers } },
     },
-    async (request) => ({ ok: true as const, revokedCount: await endUserSessions(deps, request.ctx, request.params.id) }),
+    async (request) => ({
+      ok: true as const,
+      revokedCount: await endUserSessions(deps, request.ctx, request.params.id),
+    }),
   );
 }

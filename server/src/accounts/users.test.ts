@@ -21,7 +21,10 @@ function newClient(): TestClient {
 async function auditEventsOf(action: string, subjectId?: string) {
   const conditions = [eq(auditEvents.action, action)];
   if (subjectId) conditions.push(eq(auditEvents.subjectId, subjectId));
-  return context.database.db.select().from(auditEvents).where(and(...conditions));
+  return context.database.db
+    .select()
+    .from(auditEvents)
+    .where(and(...conditions));
 }
 
 const STRONG_PASSWORD = 'Poranna mgła nad Wisłą';
@@ -55,7 +58,9 @@ describe('POST /users', () => {
       displayName: 'Jadwiga Nowak-Łęcka',
       isActive: true,
       isTotpEnabled: false,
-      memberships: [expect.objectContaining({ institutionId: institution.id, role: 'caseManager', institutionKind: 'ops' })],
+      memberships: [
+        expect.objectContaining({ institutionId: institution.id, role: 'caseManager', institutionKind: 'ops' }),
+      ],
     });
     expect(await auditEventsOf('user.create', summary.id)).toHaveLength(1);
 
@@ -64,7 +69,14 @@ describe('POST /users', () => {
     const blocked = await user.get('/api/v1/auth/sessions');
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().code).toBe('passwordChangeRequired');
-    expect((await user.post('/api/v1/auth/password', { currentPassword: STRONG_PASSWORD, newPassword: 'Zielone jabłko w sadzie' })).statusCode).toBe(200);
+    expect(
+      (
+        await user.post('/api/v1/auth/password', {
+          currentPassword: STRONG_PASSWORD,
+          newPassword: 'Zielone jabłko w sadzie',
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await user.get('/api/v1/auth/sessions')).statusCode).toBe(200);
     expect((await user.get('/api/v1/auth/me')).json().mustChangePassword).toBe(false);
   });
@@ -85,18 +97,33 @@ describe('POST /users', () => {
 
     const unknownInstitution = await admin.post('/api/v1/users', {
       ...valid,
-      memberships: [valid.memberships[0], { institutionId: '00000000-0000-4000-8000-000000000000', role: 'caseManager' }],
+      memberships: [
+        valid.memberships[0],
+        { institutionId: '00000000-0000-4000-8000-000000000000', role: 'caseManager' },
+      ],
     });
     expect(unknownInstitution.statusCode).toBe(400);
-    expect(unknownInstitution.json().errors).toEqual([expect.objectContaining({ field: 'memberships.1.institutionId', code: 'unknownInstitution' })]);
+    expect(unknownInstitution.json().errors).toEqual([
+      expect.objectContaining({ field: 'memberships.1.institutionId', code: 'unknownInstitution' }),
+    ]);
 
     const weak = await admin.post('/api/v1/users', { ...valid, password: 'Zolkiewski2026' });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().errors).toEqual([expect.objectContaining({ field: 'password', code: 'passwordTooCommon' })]);
 
-    const massAssignment = await admin.post('/api/v1/users', { ...valid, isActive: false, mustChangePassword: false, role: 'admin' });
+    const massAssignment = await admin.post('/api/v1/users', {
+      ...valid,
+      isActive: false,
+      mustChangePassword: false,
+      role: 'admin',
+    });
     expect(massAssignment.statusCode).toBe(400);
-    expect(massAssignment.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['isActive', 'mustChangePassword', 'role']);
+    expect(
+      massAssignment
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['isActive', 'mustChangePassword', 'role']);
 
     // Nothing was half-written by the refused attempts.
     const list = await admin.get(`/api/v1/users?q=${encodeURIComponent(valid.email)}`);
@@ -106,19 +133,29 @@ describe('POST /users', () => {
 
 describe('GET /users and GET /users/:id', () => {
   it('searches by name without diacritics and by e-mail, filters by institution, pages, and audits the ids shown', async () => {
-    const institution = await buildInstitution(context.database.db, { name: 'Gminny Ośrodek Pomocy Społecznej w Gromadce', kind: 'gops' });
+    const institution = await buildInstitution(context.database.db, {
+      name: 'Gminny Ośrodek Pomocy Społecznej w Gromadce',
+      kind: 'gops',
+    });
     const first = await buildUser(context.database.db, { institutionId: institution.id, displayName: 'Łucja Świątek' });
-    const second = await buildUser(context.database.db, { institutionId: institution.id, displayName: 'Łucja Świątek-Bąk' });
+    const second = await buildUser(context.database.db, {
+      institutionId: institution.id,
+      displayName: 'Łucja Świątek-Bąk',
+    });
     await buildUser(context.database.db, { displayName: 'Łucja Świątek z innej gminy' });
 
-    const byName = await admin.get(`/api/v1/users?q=${encodeURIComponent('lucja swiatek')}&institutionId=${institution.id}&pageSize=1`);
+    const byName = await admin.get(
+      `/api/v1/users?q=${encodeURIComponent('lucja swiatek')}&institutionId=${institution.id}&pageSize=1`,
+    );
     expect(byName.statusCode).toBe(200);
     const page = byName.json();
     expect(page).toMatchObject({ total: 2, page: 1, pageSize: 1 });
     expect(page.items).toHaveLength(1);
     expect(JSON.stringify(page)).not.toMatch(/password|totpSecret|recovery/i);
 
-    const secondPage = await admin.get(`/api/v1/users?q=${encodeURIComponent('ŁUCJA')}&institutionId=${institution.id}&pageSize=1&page=2`);
+    const secondPage = await admin.get(
+      `/api/v1/users?q=${encodeURIComponent('ŁUCJA')}&institutionId=${institution.id}&pageSize=1&page=2`,
+    );
     const shownIds = [page.items[0].id, secondPage.json().items[0].id].sort();
     expect(shownIds).toEqual([first.id, second.id].sort());
 
@@ -127,7 +164,11 @@ describe('GET /users and GET /users/:id', () => {
 
     const listEvents = await auditEventsOf('user.list');
     const event = listEvents.find((e) => (e.details as { userIds: string[] }).userIds.includes(page.items[0].id));
-    expect(event).toMatchObject({ outcome: 'success', actorUserId: adminUserId, details: { count: 1, total: 2, hasQuery: true } });
+    expect(event).toMatchObject({
+      outcome: 'success',
+      actorUserId: adminUserId,
+      details: { count: 1, total: 2, hasQuery: true },
+    });
     expect(JSON.stringify(event!.details)).not.toContain('lucja');
   });
 
@@ -135,8 +176,14 @@ describe('GET /users and GET /users/:id', () => {
     const user = await buildUser(context.database.db, { displayName: 'Bożena Żak' });
     const response = await admin.get(`/api/v1/users/${user.id}`);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ id: user.id, displayName: 'Bożena Żak', memberships: [{ id: user.membershipId }] });
-    expect(await auditEventsOf('user.read', user.id)).toEqual([expect.objectContaining({ outcome: 'success', actorUserId: adminUserId })]);
+    expect(response.json()).toMatchObject({
+      id: user.id,
+      displayName: 'Bożena Żak',
+      memberships: [{ id: user.membershipId }],
+    });
+    expect(await auditEventsOf('user.read', user.id)).toEqual([
+      expect.objectContaining({ outcome: 'success', actorUserId: adminUserId }),
+    ]);
     expect((await admin.get('/api/v1/users/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     expect((await admin.get('/api/v1/users/nie-uuid')).statusCode).toBe(400);
   });
@@ -152,12 +199,17 @@ describe('PATCH /users/:id', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ isActive: false, displayName: 'Anna Wiśniewska' });
     expect((await client.get('/api/v1/auth/me')).statusCode).toBe(401);
-    const live = await context.database.db.select().from(sessions).where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
+    const live = await context.database.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
     expect(live).toHaveLength(0);
     const signIn = await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
     expect(signIn.json().code).toBe('invalidCredentials');
     expect(await auditEventsOf('user.update', user.id)).toEqual([
-      expect.objectContaining({ details: expect.objectContaining({ fields: ['displayName', 'isActive'], revokedSessions: 1 }) }),
+      expect.objectContaining({
+        details: expect.objectContaining({ fields: ['displayName', 'isActive'], revokedSessions: 1 }),
+      }),
     ]);
 
     expect((await admin.patch(`/api/v1/users/${user.id}`, { isActive: true })).statusCode).toBe(200);
@@ -167,7 +219,9 @@ describe('PATCH /users/:id', () => {
   it('an admin cannot deactivate their own account', async () => {
     const response = await admin.patch(`/api/v1/users/${adminUserId}`, { isActive: false });
     expect(response.statusCode).toBe(422);
-    expect(response.json().errors).toEqual([expect.objectContaining({ field: 'isActive', code: 'cannotDeactivateSelf' })]);
+    expect(response.json().errors).toEqual([
+      expect.objectContaining({ field: 'isActive', code: 'cannotDeactivateSelf' }),
+    ]);
     expect((await admin.get('/api/v1/auth/me')).statusCode).toBe(200);
   });
 });
@@ -178,7 +232,9 @@ describe('POST /users/:id/password-reset', () => {
     const client = await newClient().signIn(user.email, TEST_PASSWORD);
     const weak = await admin.post(`/api/v1/users/${user.id}/password-reset`, { newPassword: '1234567890' });
     expect(weak.statusCode).toBe(400);
-    expect((await admin.post(`/api/v1/users/${user.id}/password-reset`, { newPassword: STRONG_PASSWORD })).statusCode).toBe(200);
+    expect(
+      (await admin.post(`/api/v1/users/${user.id}/password-reset`, { newPassword: STRONG_PASSWORD })).statusCode,
+    ).toBe(200);
     expect((await client.get('/api/v1/auth/me')).statusCode).toBe(401);
 
     const again = await newClient().signIn(user.email, STRONG_PASSWORD);
@@ -187,7 +243,14 @@ describe('POST /users/:id/password-reset', () => {
       expect(response.statusCode).toBe(403);
       expect(response.json().code).toBe('passwordChangeRequired');
     }
-    expect((await again.post('/api/v1/auth/password', { currentPassword: STRONG_PASSWORD, newPassword: 'Własne hasło po resecie' })).statusCode).toBe(200);
+    expect(
+      (
+        await again.post('/api/v1/auth/password', {
+          currentPassword: STRONG_PASSWORD,
+          newPassword: 'Własne hasło po resecie',
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await again.get('/api/v1/auth/sessions')).statusCode).toBe(200);
     expect(await auditEventsOf('user.password.reset', user.id)).toHaveLength(1);
   });
@@ -197,15 +260,31 @@ describe('memberships', () => {
   it('adds and removes roles; the last one stays; a removed acting role falls back at the next request', async () => {
     const user = await buildUser(context.database.db, { role: 'caseManager' });
     const school = await buildInstitution(context.database.db, { kind: 'school', name: 'Zespół Szkół w Wieliczce' });
-    const added = await admin.post(`/api/v1/users/${user.id}/memberships`, { institutionId: school.id, role: 'partnerRepresentative' });
+    const added = await admin.post(`/api/v1/users/${user.id}/memberships`, {
+      institutionId: school.id,
+      role: 'partnerRepresentative',
+    });
     expect(added.statusCode).toBe(200);
-    const schoolMembership = added.json().memberships.find((m: { institutionId: string }) => m.institutionId === school.id);
-    expect(schoolMembership).toMatchObject({ role: 'partnerRepresentative', institutionName: 'Zespół Szkół w Wieliczce' });
+    const schoolMembership = added
+      .json()
+      .memberships.find((m: { institutionId: string }) => m.institutionId === school.id);
+    expect(schoolMembership).toMatchObject({
+      role: 'partnerRepresentative',
+      institutionName: 'Zespół Szkół w Wieliczce',
+    });
 
-    const duplicate = await admin.post(`/api/v1/users/${user.id}/memberships`, { institutionId: school.id, role: 'partnerRepresentative' });
+    const duplicate = await admin.post(`/api/v1/users/${user.id}/memberships`, {
+      institutionId: school.id,
+      role: 'partnerRepresentative',
+    });
     expect(duplicate.statusCode).toBe(409);
-    const unknown = await admin.post(`/api/v1/users/${user.id}/memberships`, { institutionId: '00000000-0000-4000-8000-000000000000', role: 'specialist' });
-    expect(unknown.json().errors).toEqual([expect.objectContaining({ field: 'institutionId', code: 'unknownInstitution' })]);
+    const unknown = await admin.post(`/api/v1/users/${user.id}/memberships`, {
+      institutionId: '00000000-0000-4000-8000-000000000000',
+      role: 'specialist',
+    });
+    expect(unknown.json().errors).toEqual([
+      expect.objectContaining({ field: 'institutionId', code: 'unknownInstitution' }),
+    ]);
 
     const client = await newClient().signIn(user.email, TEST_PASSWORD);
     await client.put('/api/v1/auth/me/active-membership', { membershipId: schoolMembership.id });
@@ -219,7 +298,9 @@ describe('memberships', () => {
     expect(last.json().errors).toEqual([expect.objectContaining({ field: 'membershipId', code: 'lastMembership' })]);
 
     const someoneElse = await buildUser(context.database.db);
-    expect((await admin.delete(`/api/v1/users/${user.id}/memberships/${someoneElse.membershipId}`)).statusCode).toBe(404);
+    expect((await admin.delete(`/api/v1/users/${user.id}/memberships/${someoneElse.membershipId}`)).statusCode).toBe(
+      404,
+    );
     expect((await auditEventsOf('user.membership.add', user.id)).length).toBe(1);
     expect((await auditEventsOf('user.membership.remove', user.id)).length).toBe(1);
   });

@@ -51,7 +51,11 @@ export async function findAuditEventPage(
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize);
   return {
-    rows: rows.map((r) => ({ ...r.event, actorDisplayName: r.actorDisplayName, actorInstitutionName: r.actorInstitutionName })),
+    rows: rows.map((r) => ({
+      ...r.event,
+      actorDisplayName: r.actorDisplayName,
+      actorInstitutionName: r.actorInstitutionName,
+    })),
     total: Number(totalRow?.value ?? 0),
   };
 }

@@ -77,11 +77,7 @@ export function computeAuditHash(previousHash: string, event: ChainedFields): st
 
 async function appendInTransaction(tx: Executor, context: RequestContext, event: AuditEventInput): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const [last] = await tx
-    .select({ hash: auditEvents.hash })
-    .from(auditEvents)
-    .orderBy(desc(auditEvents.id))
-    .limit(1);
+  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
   const previousHash = last?.hash ?? GENESIS_HASH;
   const fields: ChainedFields = {
     occurredAt: new Date(),
@@ -96,7 +92,9 @@ async function appendInTransaction(tx: Executor, context: RequestContext, event:
     ip: context.ip,
     details: event.details ?? {},
   };
-  await tx.insert(auditEvents).values({ ...fields, details: fields.details, previousHash, hash: computeAuditHash(previousHash, fields) });
+  await tx
+    .insert(auditEvents)
+    .values({ ...fields, details: fields.details, previousHash, hash: computeAuditHash(previousHash, fields) });
 }
 
 /**
@@ -179,7 +177,11 @@ export async function verifyAuditLog(db: Database, context: RequestContext): Pro
   await recordStandaloneAuditEvent(db, context, {
     action: 'audit.verify',
     subjectType: 'auditLog',
-    details: { isValid: verification.isValid, checkedCount: verification.checkedCount, firstBrokenId: verification.firstBrokenId },
+    details: {
+      isValid: verification.isValid,
+      checkedCount: verification.checkedCount,
+      firstBrokenId: verification.firstBrokenId,
+    },
   });
   return verification;
 }

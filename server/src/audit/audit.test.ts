@@ -84,7 +84,10 @@ describe('audit_events is append-only in the database', () => {
   ])('refuses %s for the connected role, even a superuser', async (operation, statement) => {
     const message = await databaseErrorOf(db().execute(statement));
     expect(message).toContain(`audit_events is append-only: ${operation} refused`);
-    const [row] = await db().select({ value: count() }).from(auditEvents).where(eq(auditEvents.action, 'test.appendOnly'));
+    const [row] = await db()
+      .select({ value: count() })
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'test.appendOnly'));
     expect(Number(row!.value)).toBe(1);
   });
 });
@@ -97,7 +100,11 @@ describe('the hash chain', () => {
       Array.from({ length: 50 }, (_, writer) =>
         db().transaction(async (tx) => {
           await tx.execute(sql`select 1`);
-          await recordAuditEvent(tx, { ...systemContext, requestId: `writer-${writer}` }, { action: 'test.parallel', details: { writer } });
+          await recordAuditEvent(
+            tx,
+            { ...systemContext, requestId: `writer-${writer}` },
+            { action: 'test.parallel', details: { writer } },
+          );
         }),
       ),
     );
@@ -117,15 +124,27 @@ describe('the hash chain', () => {
     const isolated = ignoreTerminationAtClose(await createTestContext());
     try {
       const idsOf = async () =>
-        (await isolated.database.db.select({ id: auditEvents.id }).from(auditEvents).orderBy(asc(auditEvents.id))).map((r) => r.id);
+        (await isolated.database.db.select({ id: auditEvents.id }).from(auditEvents).orderBy(asc(auditEvents.id))).map(
+          (r) => r.id,
+        );
       for (let i = 0; i < 5; i += 1) {
-        await recordStandaloneAuditEvent(isolated.database.db, systemContext, { action: 'test.chain', details: { step: i } });
+        await recordStandaloneAuditEvent(isolated.database.db, systemContext, {
+          action: 'test.chain',
+          details: { step: i },
+        });
       }
       expect((await verifyAuditChain(isolated.database.db)).isValid).toBe(true);
       const ids = await idsOf();
       const altered = ids[ids.length - 3]!;
-      await tamper(isolated.database.db, sql`update audit_events set details = '{"step": 99}'::jsonb where id = ${altered}`);
-      expect(await verifyAuditChain(isolated.database.db)).toMatchObject({ isValid: false, firstBrokenId: altered, reason: 'hashMismatch' });
+      await tamper(
+        isolated.database.db,
+        sql`update audit_events set details = '{"step": 99}'::jsonb where id = ${altered}`,
+      );
+      expect(await verifyAuditChain(isolated.database.db)).toMatchObject({
+        isValid: false,
+        firstBrokenId: altered,
+        reason: 'hashMismatch',
+      });
 
       const { client: admin } = await signInAs(isolated, 'admin');
       const response = await admin.get('/api/v1/audit-events/verification');
@@ -133,7 +152,10 @@ describe('the hash chain', () => {
       expect(response.json()).toMatchObject({ isValid: false, firstBrokenId: altered, reason: 'hashMismatch' });
 
       // Put the content back (the hash is intact, so the row verifies again), then delete a row.
-      await tamper(isolated.database.db, sql`update audit_events set details = '{"step": 2}'::jsonb where id = ${altered}`);
+      await tamper(
+        isolated.database.db,
+        sql`update audit_events set details = '{"step": 2}'::jsonb where id = ${altered}`,
+      );
       expect((await verifyAuditChain(isolated.database.db)).isValid).toBe(true);
       const deleted = ids[ids.length - 2]!;
       await tamper(isolated.database.db, sql`delete from audit_events where id = ${deleted}`);
@@ -239,7 +261,9 @@ describe('GET /audit-events', () => {
       .orderBy(asc(auditEvents.id));
     expect(events.length).toBeGreaterThan(0);
     expect(Number(before[0]!.value) + 1).toBe(
-      Number((await db().select({ value: count() }).from(auditEvents).where(eq(auditEvents.action, 'audit.list')))[0]!.value),
+      Number(
+        (await db().select({ value: count() }).from(auditEvents).where(eq(auditEvents.action, 'audit.list')))[0]!.value,
+      ),
     );
     expect(events.at(-1)).toMatchObject({
       outcome: 'success',
@@ -287,7 +311,8 @@ describe('npm run audit:verify', () => {
     const handle = await openPglite(dataDir);
     try {
       await migrateDatabase(handle);
-      for (let i = 0; i < 3; i += 1) await recordStandaloneAuditEvent(handle.db, systemContext, { action: 'test.script', details: { i } });
+      for (let i = 0; i < 3; i += 1)
+        await recordStandaloneAuditEvent(handle.db, systemContext, { action: 'test.script', details: { i } });
     } finally {
       await handle.close();
     }
@@ -324,7 +349,12 @@ describe('npm run audit:verify', () => {
     const handle = await openPglite(dataDir);
     let altered: number;
     try {
-      const [second] = await handle.db.select({ id: auditEvents.id }).from(auditEvents).orderBy(asc(auditEvents.id)).offset(1).limit(1);
+      const [second] = await handle.db
+        .select({ id: auditEvents.id })
+        .from(auditEvents)
+        .orderBy(asc(auditEvents.id))
+        .offset(1)
+        .limit(1);
       altered = second!.id;
       await tamper(handle.db, sql`update audit_events set action = 'test.forged' where id = ${altered}`);
     } finally {

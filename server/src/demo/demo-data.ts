@@ -4,7 +4,14 @@
  */
 import { count } from 'drizzle-orm';
 import type { Database } from '../platform/db/database.js';
-import { institutions, memberships, partnershipCoordinators, partnershipMembers, partnerships, users } from '../platform/db/tables.js';
+import {
+  institutions,
+  memberships,
+  partnershipCoordinators,
+  partnershipMembers,
+  partnerships,
+  users,
+} from '../platform/db/tables.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import type { Role } from '../../../shared/src/contracts/common.js';
@@ -31,20 +38,106 @@ type DemoInstitution = {
 const WIELICZKA = '1219053';
 
 const demoInstitutions: DemoInstitution[] = [
-  { key: 'ops', name: 'Ośrodek Pomocy Społecznej w Wieliczce', shortName: 'OPS Wieliczka', kind: 'ops', sector: 'public', cooperationAreas: ['socialAssistance'], territoryCode: WIELICZKA, street: 'ul. Powstania Warszawskiego 1', postalCode: '32-020', city: 'Wieliczka', email: 'sekretariat@ops.wieliczka.example', phone: '12 278 00 00' },
-  { key: 'school', name: 'Szkoła Podstawowa nr 1 im. Mikołaja Kopernika w Wieliczce', shortName: 'SP 1 Wieliczka', kind: 'school', sector: 'public', cooperationAreas: ['education'], territoryCode: WIELICZKA, street: 'ul. Kościuszki 5', postalCode: '32-020', city: 'Wieliczka', email: 'sp1@wieliczka.example', phone: '12 278 11 11' },
-  { key: 'police', name: 'Komisariat Policji w Wieliczce', kind: 'police', sector: 'public', cooperationAreas: ['police'], territoryCode: WIELICZKA, street: 'ul. Asnyka 2', postalCode: '32-020', city: 'Wieliczka', email: 'komisariat@policja.example', phone: '47 832 00 00' },
-  { key: 'pcpr', name: 'Powiatowe Centrum Pomocy Rodzinie w Wieliczce', shortName: 'PCPR Wieliczka', kind: 'pcpr', sector: 'public', cooperationAreas: ['socialAssistance', 'health'], territoryCode: WIELICZKA, street: 'ul. Słowackiego 3', postalCode: '32-020', city: 'Wieliczka', email: 'pcpr@wieliczka.example', phone: '12 278 22 22' },
-  { key: 'ngo', name: 'Stowarzyszenie „Razem dla Rodziny” w Wieliczce', kind: 'ngo', sector: 'ngo', cooperationAreas: ['socialAssistance', 'culture', 'civicActivity'], territoryCode: WIELICZKA, street: 'ul. Źródlana 7', postalCode: '32-020', city: 'Wieliczka', email: 'biuro@razemdlarodziny.example', phone: '600 100 200' },
-  { key: 'rops', name: 'Regionalny Ośrodek Polityki Społecznej w Krakowie', shortName: 'ROPS Kraków', kind: 'rops', sector: 'public', cooperationAreas: ['socialAssistance'], territoryCode: '1261011', street: 'ul. Piastowska 32', postalCode: '30-070', city: 'Kraków', email: 'rops@rops.krakow.example', phone: '12 422 06 36' },
+  {
+    key: 'ops',
+    name: 'Ośrodek Pomocy Społecznej w Wieliczce',
+    shortName: 'OPS Wieliczka',
+    kind: 'ops',
+    sector: 'public',
+    cooperationAreas: ['socialAssistance'],
+    territoryCode: WIELICZKA,
+    street: 'ul. Powstania Warszawskiego 1',
+    postalCode: '32-020',
+    city: 'Wieliczka',
+    email: 'sekretariat@ops.wieliczka.example',
+    phone: '12 278 00 00',
+  },
+  {
+    key: 'school',
+    name: 'Szkoła Podstawowa nr 1 im. Mikołaja Kopernika w Wieliczce',
+    shortName: 'SP 1 Wieliczka',
+    kind: 'school',
+    sector: 'public',
+    cooperationAreas: ['education'],
+    territoryCode: WIELICZKA,
+    street: 'ul. Kościuszki 5',
+    postalCode: '32-020',
+    city: 'Wieliczka',
+    email: 'sp1@wieliczka.example',
+    phone: '12 278 11 11',
+  },
+  {
+    key: 'police',
+    name: 'Komisariat Policji w Wieliczce',
+    kind: 'police',
+    sector: 'public',
+    cooperationAreas: ['police'],
+    territoryCode: WIELICZKA,
+    street: 'ul. Asnyka 2',
+    postalCode: '32-020',
+    city: 'Wieliczka',
+    email: 'komisariat@policja.example',
+    phone: '47 832 00 00',
+  },
+  {
+    key: 'pcpr',
+    name: 'Powiatowe Centrum Pomocy Rodzinie w Wieliczce',
+    shortName: 'PCPR Wieliczka',
+    kind: 'pcpr',
+    sector: 'public',
+    cooperationAreas: ['socialAssistance', 'health'],
+    territoryCode: WIELICZKA,
+    street: 'ul. Słowackiego 3',
+    postalCode: '32-020',
+    city: 'Wieliczka',
+    email: 'pcpr@wieliczka.example',
+    phone: '12 278 22 22',
+  },
+  {
+    key: 'ngo',
+    name: 'Stowarzyszenie „Razem dla Rodziny” w Wieliczce',
+    kind: 'ngo',
+    sector: 'ngo',
+    cooperationAreas: ['socialAssistance', 'culture', 'civicActivity'],
+    territoryCode: WIELICZKA,
+    street: 'ul. Źródlana 7',
+    postalCode: '32-020',
+    city: 'Wieliczka',
+    email: 'biuro@razemdlarodziny.example',
+    phone: '600 100 200',
+  },
+  {
+    key: 'rops',
+    name: 'Regionalny Ośrodek Polityki Społecznej w Krakowie',
+    shortName: 'ROPS Kraków',
+    kind: 'rops',
+    sector: 'public',
+    cooperationAreas: ['socialAssistance'],
+    territoryCode: '1261011',
+    street: 'ul. Piastowska 32',
+    postalCode: '30-070',
+    city: 'Kraków',
+    email: 'rops@rops.krakow.example',
+    phone: '12 422 06 36',
+  },
 ];
 
 const demoUsers: Array<{ email: string; displayName: string; institution: string; role: Role }> = [
   { email: 'admin@kooperacja.demo', displayName: 'Anna Administratorska', institution: 'ops', role: 'admin' },
   { email: 'dyrektor@kooperacja.demo', displayName: 'Barbara Dąbrowska', institution: 'ops', role: 'director' },
-  { email: 'koordynator@kooperacja.demo', displayName: 'Łukasz Żółkiewski', institution: 'ops', role: 'networkCoordinator' },
+  {
+    email: 'koordynator@kooperacja.demo',
+    displayName: 'Łukasz Żółkiewski',
+    institution: 'ops',
+    role: 'networkCoordinator',
+  },
   { email: 'pracownik@kooperacja.demo', displayName: 'Małgorzata Wójcik', institution: 'ops', role: 'caseManager' },
-  { email: 'szkola@kooperacja.demo', displayName: 'Grzegorz Nowak', institution: 'school', role: 'partnerRepresentative' },
+  {
+    email: 'szkola@kooperacja.demo',
+    displayName: 'Grzegorz Nowak',
+    institution: 'school',
+    role: 'partnerRepresentative',
+  },
   { email: 'specjalista@kooperacja.demo', displayName: 'Joanna Kowalczyk', institution: 'pcpr', role: 'specialist' },
   { email: 'pcpr@kooperacja.demo', displayName: 'Tomasz Wiśniewski', institution: 'pcpr', role: 'pcprAnimator' },
   { email: 'rops@kooperacja.demo', displayName: 'Ewa Lewandowska', institution: 'rops', role: 'ropsCoordinator' },
@@ -66,7 +159,11 @@ export async function seedDemoData(db: Database): Promise<DemoLogin[]> {
       const { key, ...fields } = institution;
       const [row] = await tx
         .insert(institutions)
-        .values({ ...fields, shortName: fields.shortName ?? null, nameSearch: normalizeForSearch(`${fields.name} ${fields.shortName ?? ''}`) })
+        .values({
+          ...fields,
+          shortName: fields.shortName ?? null,
+          nameSearch: normalizeForSearch(`${fields.name} ${fields.shortName ?? ''}`),
+        })
         .returning({ id: institutions.id });
       ids.set(key, row!.id);
     }
@@ -77,7 +174,9 @@ export async function seedDemoData(db: Database): Promise<DemoLogin[]> {
         .values({ email: user.email, displayName: user.displayName, passwordHash })
         .returning({ id: users.id });
       userIds.set(user.email, row!.id);
-      await tx.insert(memberships).values({ userId: row!.id, institutionId: ids.get(user.institution)!, role: user.role });
+      await tx
+        .insert(memberships)
+        .values({ userId: row!.id, institutionId: ids.get(user.institution)!, role: user.role });
     }
     const [partnership] = await tx
       .insert(partnerships)
@@ -114,7 +213,9 @@ export async function seedDemoData(db: Database): Promise<DemoLogin[]> {
     return demoUsers.map((u) => ({
       email: u.email,
       role: u.role,
-      institution: demoInstitutions.find((i) => i.key === u.institution)!.shortName ?? demoInstitutions.find((i) => i.key === u.institution)!.name,
+      institution:
+        demoInstitutions.find((i) => i.key === u.institution)!.shortName ??
+        demoInstitutions.find((i) => i.key === u.institution)!.name,
     }));
   });
 }

@@ -75,7 +75,8 @@ function actorWith(role: Role | null): Actor {
 
 function recordFor(relation: Relation, archivedAt: Date | null = null): InstitutionRecord {
   if (relation === 'own') return { id: ACTOR_INSTITUTION, registeredByInstitutionId: null, archivedAt };
-  if (relation === 'registeredByOwn') return { id: OTHER_INSTITUTION, registeredByInstitutionId: ACTOR_INSTITUTION, archivedAt };
+  if (relation === 'registeredByOwn')
+    return { id: OTHER_INSTITUTION, registeredByInstitutionId: ACTOR_INSTITUTION, archivedAt };
   return { id: OTHER_INSTITUTION, registeredByInstitutionId: '00000000-0000-4000-8000-00000000000c', archivedAt };
 }
 
@@ -110,9 +111,12 @@ describe('institutions policy', () => {
     expect(isAllowed(actorWith(role), action)).toBe(isExpected);
   });
 
-  it.each(cases)('$role on an archived record, $action: same answer (archiving does not lock editors out)', ({ role, action, isExpected }) => {
-    expect(isAllowed(actorWith(role), action, new Date('2026-01-02T10:00:00Z'))).toBe(isExpected);
-  });
+  it.each(cases)(
+    '$role on an archived record, $action: same answer (archiving does not lock editors out)',
+    ({ role, action, isExpected }) => {
+      expect(isAllowed(actorWith(role), action, new Date('2026-01-02T10:00:00Z'))).toBe(isExpected);
+    },
+  );
 
   it.each(actions)('a signed-in person without any membership is refused: %s', (action) => {
     expect(isAllowed(actorWith(null), action)).toBe(false);

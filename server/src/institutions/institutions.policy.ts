@@ -39,5 +39,8 @@ export function canArchiveInstitution(actor: Actor, institution: InstitutionReco
   const membership = actor.membership;
   if (!membership) return false;
   if (membership.role === 'admin') return true;
-  return membership.role === 'director' && (institution.registeredByInstitutionId === membership.institutionId || institution.id === membership.institutionId);
+  return (
+    membership.role === 'director' &&
+    (institution.registeredByInstitutionId === membership.institutionId || institution.id === membership.institutionId)
+  );
 }

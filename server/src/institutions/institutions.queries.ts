@@ -13,7 +13,12 @@ import { nameRelevance, nameSearchConditions } from '../territories/territories.
 const powiats = alias(territories, 'institution_powiat');
 const voivodeships = alias(territories, 'institution_voivodeship');
 
-export type InstitutionContactRow = { name: string; position?: string | null; email?: string | null; phone?: string | null };
+export type InstitutionContactRow = {
+  name: string;
+  position?: string | null;
+  email?: string | null;
+  phone?: string | null;
+};
 
 export type InstitutionRow = {
   id: string;
@@ -77,7 +82,8 @@ function searchConditions(search: InstitutionSearch): SQL | undefined {
   if (search.sector) conditions.push(eq(institutions.sector, search.sector));
   if (search.area) conditions.push(sql`${institutions.cooperationAreas} @> array[${search.area}]::text[]`);
   // TERYT codes nest by prefix: voivodeship (2) > powiat (4) > gmina (7).
-  if (search.territoryCode) conditions.push(sql`${institutions.territoryCode} like ${`${escapeLikePattern(search.territoryCode)}%`}`);
+  if (search.territoryCode)
+    conditions.push(sql`${institutions.territoryCode} like ${`${escapeLikePattern(search.territoryCode)}%`}`);
   return conditions.length > 0 ? and(...conditions) : undefined;
 }
 

@@ -16,11 +16,7 @@ import type {
   UpdateInstitutionInput,
 } from '../../../shared/src/contracts/institutions.js';
 import { isGminaCode } from '../territories/territories.queries.js';
-import {
-  canArchiveInstitution,
-  canUpdateInstitution,
-  type InstitutionRecord,
-} from './institutions.policy.js';
+import { canArchiveInstitution, canUpdateInstitution, type InstitutionRecord } from './institutions.policy.js';
 import {
   findInstitutionById,
   findInstitutions,
@@ -49,7 +45,11 @@ function requireActor(context: RequestContext): Actor & { membership: NonNullabl
 }
 
 function abilitiesFor(actor: Actor, row: InstitutionRow): Institution['abilities'] {
-  const record: InstitutionRecord = { id: row.id, registeredByInstitutionId: row.registeredByInstitutionId, archivedAt: row.archivedAt };
+  const record: InstitutionRecord = {
+    id: row.id,
+    registeredByInstitutionId: row.registeredByInstitutionId,
+    archivedAt: row.archivedAt,
+  };
   return { canUpdate: canUpdateInstitution(actor, record), canArchive: canArchiveInstitution(actor, record) };
 }
 
@@ -101,7 +101,11 @@ export async function listInstitutions(db: Database, search: InstitutionSearch):
 }
 
 /** Registers an institution on behalf of the actor's institution, which may then keep it current. */
-export async function createInstitution(db: Database, context: RequestContext, input: CreateInstitutionData): Promise<Institution> {
+export async function createInstitution(
+  db: Database,
+  context: RequestContext,
+  input: CreateInstitutionData,
+): Promise<Institution> {
   const actor = requireActor(context);
   return db.transaction(async (tx) => {
     await assertGmina(tx, input.territoryCode);
@@ -124,8 +128,15 @@ export async function createInstitution(db: Database, context: RequestContext, i
     };
     const id = await insertInstitution(tx, values);
     // Field names only: the values (contact persons) are personal data.
-    const fields = Object.keys(input).filter((key) => input[key as keyof CreateInstitutionData] !== undefined).sort();
-    await recordAuditEvent(tx, context, { action: 'institution.create', subjectType: SUBJECT_TYPE, subjectId: id, details: { fields } });
+    const fields = Object.keys(input)
+      .filter((key) => input[key as keyof CreateInstitutionData] !== undefined)
+      .sort();
+    await recordAuditEvent(tx, context, {
+      action: 'institution.create',
+      subjectType: SUBJECT_TYPE,
+      subjectId: id,
+      details: { fields },
+    });
     const row = await findInstitutionById(tx, id);
     return presentInstitution(row!, abilitiesFor(actor, row!));
   });
@@ -172,7 +183,8 @@ function diffInstitution(row: InstitutionRow, input: UpdateInstitutionData): Par
           ? [...new Set(value as string[])]
           : value;
     // jsonb reorders object keys, so stored contacts are rebuilt in our key order before comparing.
-    const current = field === 'contacts' ? normalizeContacts(Array.isArray(row.contacts) ? row.contacts : []) : (row[field] ?? null);
+    const current =
+      field === 'contacts' ? normalizeContacts(Array.isArray(row.contacts) ? row.contacts : []) : (row[field] ?? null);
     if (JSON.stringify(next) !== JSON.stringify(current)) changes[field] = next;
   }
   return changes as Partial<InstitutionValues>;
@@ -199,11 +211,20 @@ export async function updateInstitution(
     const fields = Object.keys(changes).sort();
     if (changes.territoryCode !== undefined) await assertGmina(tx, changes.territoryCode);
     if (changes.name !== undefined || changes.shortName !== undefined) {
-      changes.nameSearch = institutionNameSearch(changes.name ?? row.name, changes.shortName !== undefined ? changes.shortName : row.shortName);
+      changes.nameSearch = institutionNameSearch(
+        changes.name ?? row.name,
+        changes.shortName !== undefined ? changes.shortName : row.shortName,
+      );
     }
-    if (fields.length > 0 && !(await updateInstitutionRow(tx, id, input.version, changes))) throw new AppError('conflict');
+    if (fields.length > 0 && !(await updateInstitutionRow(tx, id, input.version, changes)))
+      throw new AppError('conflict');
     // Also recorded when nothing changed: the response still discloses the contact persons.
-    await recordAuditEvent(tx, context, { action: 'institution.update', subjectType: SUBJECT_TYPE, subjectId: id, details: { fields } });
+    await recordAuditEvent(tx, context, {
+      action: 'institution.update',
+      subjectType: SUBJECT_TYPE,
+      subjectId: id,
+      details: { fields },
+    });
     const updated = await findInstitutionById(tx, id);
     return presentInstitution(updated!, abilitiesFor(actor, updated!));
   });

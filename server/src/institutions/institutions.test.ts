@@ -2,8 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import { auditEvents, institutions } from '../platform/db/tables.js';
 import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
-import { GMINA_GROMADKA, GMINA_LODZ, GMINA_WIELICZKA, buildInstitution, signInAs } from '../platform/testing/factories.js';
-import type { CreateInstitutionInput, Institution, InstitutionPage } from '../../../shared/src/contracts/institutions.js';
+import {
+  GMINA_GROMADKA,
+  GMINA_LODZ,
+  GMINA_WIELICZKA,
+  buildInstitution,
+  signInAs,
+} from '../platform/testing/factories.js';
+import type {
+  CreateInstitutionInput,
+  Institution,
+  InstitutionPage,
+} from '../../../shared/src/contracts/institutions.js';
 
 const UNKNOWN_ID = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
 
@@ -38,7 +48,14 @@ function newInstitution(overrides: Partial<CreateInstitutionInput> = {}): Create
     email: 'biuro@zrodlo.example',
     phone: '42 638 40 00',
     website: 'https://zrodlo.example',
-    contacts: [{ name: 'Jadwiga Żółtowska', position: 'prezeska zarządu', email: 'j.zoltowska@zrodlo.example', phone: '600 111 222' }],
+    contacts: [
+      {
+        name: 'Jadwiga Żółtowska',
+        position: 'prezeska zarządu',
+        email: 'j.zoltowska@zrodlo.example',
+        phone: '600 111 222',
+      },
+    ],
     ...overrides,
   };
 }
@@ -85,7 +102,14 @@ describe('POST /institutions', () => {
       isArchived: false,
       archivedAt: null,
       version: 1,
-      contacts: [{ name: 'Jadwiga Żółtowska', position: 'prezeska zarządu', email: 'j.zoltowska@zrodlo.example', phone: '600 111 222' }],
+      contacts: [
+        {
+          name: 'Jadwiga Żółtowska',
+          position: 'prezeska zarządu',
+          email: 'j.zoltowska@zrodlo.example',
+          phone: '600 111 222',
+        },
+      ],
       abilities: { canUpdate: true, canArchive: true },
     });
     expect(created).not.toHaveProperty('registeredByInstitutionId');
@@ -95,26 +119,51 @@ describe('POST /institutions', () => {
     expect(row!.registeredByInstitutionId).toBe(director.user.institutionId);
 
     const [event] = await auditRows('institution.create', created.id);
-    expect(event).toMatchObject({ outcome: 'success', subjectType: 'institution', actorUserId: director.user.id, actorRole: 'director' });
-    expect((event!.details as { fields: string[] }).fields).toEqual(expect.arrayContaining(['name', 'contacts', 'territoryCode']));
+    expect(event).toMatchObject({
+      outcome: 'success',
+      subjectType: 'institution',
+      actorUserId: director.user.id,
+      actorRole: 'director',
+    });
+    expect((event!.details as { fields: string[] }).fields).toEqual(
+      expect.arrayContaining(['name', 'contacts', 'territoryCode']),
+    );
     expect(JSON.stringify(event!.details)).not.toContain('Żółtowska');
   });
 
   it('finds the new institution by a query without diacritics, by words in any order and by short name', async () => {
-    const created = await create(director.client, newInstitution({ name: 'Fundacja Świętej Łucji w Gromadce', shortName: 'FŚŁ Gromadka', territoryCode: GMINA_GROMADKA }));
+    const created = await create(
+      director.client,
+      newInstitution({
+        name: 'Fundacja Świętej Łucji w Gromadce',
+        shortName: 'FŚŁ Gromadka',
+        territoryCode: GMINA_GROMADKA,
+      }),
+    );
     for (const q of ['swietej lucji', 'GROMADCE fundacja', 'fsl gromadka', 'Łucji']) {
       const page = await list(caseManager.client, `q=${encodeURIComponent(q)}`);
-      expect(page.items.map((item) => item.id), q).toContain(created.id);
+      expect(
+        page.items.map((item) => item.id),
+        q,
+      ).toContain(created.id);
     }
-    expect((await list(caseManager.client, 'q=swietej%20marty')).items.map((item) => item.id)).not.toContain(created.id);
+    expect((await list(caseManager.client, 'q=swietej%20marty')).items.map((item) => item.id)).not.toContain(
+      created.id,
+    );
   });
 
   it('finds "Ośrodek Pomocy Społecznej w Łodzi" with "osrodek lodz"', async () => {
-    const ops = await buildInstitution(context.database.db, { name: 'Ośrodek Pomocy Społecznej w Łodzi', shortName: 'OPS Łódź' });
+    const ops = await buildInstitution(context.database.db, {
+      name: 'Ośrodek Pomocy Społecznej w Łodzi',
+      shortName: 'OPS Łódź',
+    });
     const page = await list(caseManager.client, 'q=osrodek%20lodz&pageSize=100');
     expect(page.items.map((item) => item.id)).toContain(ops.id);
     // The exact name outranks the fixtures named "Ośrodek Pomocy Społecznej w Łodzi <suffix>".
-    const exact = await list(caseManager.client, `q=${encodeURIComponent('ośrodek pomocy społecznej w łodzi ops łódź')}`);
+    const exact = await list(
+      caseManager.client,
+      `q=${encodeURIComponent('ośrodek pomocy społecznej w łodzi ops łódź')}`,
+    );
     expect(exact.items[0]!.id).toBe(ops.id);
   });
 
@@ -123,7 +172,10 @@ describe('POST /institutions', () => {
     for (const territoryCode of ['1061099', '1219054']) {
       const response = await director.client.post('/api/v1/institutions', newInstitution({ territoryCode }));
       expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ code: 'validation', errors: [{ field: 'territoryCode', code: 'unknownTerritory' }] });
+      expect(response.json()).toMatchObject({
+        code: 'validation',
+        errors: [{ field: 'territoryCode', code: 'unknownTerritory' }],
+      });
     }
     const malformed = await director.client.post('/api/v1/institutions', newInstitution({ territoryCode: '10' }));
     expect(malformed.statusCode).toBe(400);
@@ -136,7 +188,9 @@ describe('POST /institutions', () => {
     const response = await caseManager.client.post('/api/v1/institutions', newInstitution());
     expect(response.statusCode).toBe(403);
     expect(response.json()).toMatchObject({ code: 'forbidden' });
-    const denied = (await auditRows('institution.create')).filter((row) => row.outcome === 'denied' && row.actorUserId === caseManager.user.id);
+    const denied = (await auditRows('institution.create')).filter(
+      (row) => row.outcome === 'denied' && row.actorUserId === caseManager.user.id,
+    );
     expect(denied).toHaveLength(1);
     expect(await institutionCount()).toBe(before);
   });
@@ -166,7 +220,8 @@ describe('POST /institutions', () => {
 
     it.each(['__proto__', 'constructor'])('rejects a %s payload with 400 and writes nothing', async (key) => {
       const before = await institutionCount();
-      const poison = key === '__proto__' ? '{"registeredByInstitutionId":"x"}' : '{"prototype":{"registeredByInstitutionId":"x"}}';
+      const poison =
+        key === '__proto__' ? '{"registeredByInstitutionId":"x"}' : '{"prototype":{"registeredByInstitutionId":"x"}}';
       const body = JSON.stringify(newInstitution()).replace(/^\{/, `{"${key}":${poison},`);
       const response = await director.client.post('/api/v1/institutions', body, { 'content-type': 'application/json' });
       expect(response.statusCode).toBe(400);
@@ -193,9 +248,39 @@ describe('GET /institutions', () => {
   let clinic: Institution;
 
   beforeAll(async () => {
-    school = await create(director.client, newInstitution({ name: 'Szkoła Podstawowa nr 7 w Wieliczce', shortName: null, kind: 'school', sector: 'public', cooperationAreas: ['education'], territoryCode: GMINA_WIELICZKA }));
-    police = await create(director.client, newInstitution({ name: 'Komisariat Policji w Wieliczce', shortName: null, kind: 'police', sector: 'public', cooperationAreas: ['police', 'judiciary'], territoryCode: GMINA_WIELICZKA }));
-    clinic = await create(director.client, newInstitution({ name: 'Niepubliczna Poradnia Zdrowia w Wieliczce', shortName: null, kind: 'healthCare', sector: 'private', cooperationAreas: ['health'], territoryCode: GMINA_WIELICZKA }));
+    school = await create(
+      director.client,
+      newInstitution({
+        name: 'Szkoła Podstawowa nr 7 w Wieliczce',
+        shortName: null,
+        kind: 'school',
+        sector: 'public',
+        cooperationAreas: ['education'],
+        territoryCode: GMINA_WIELICZKA,
+      }),
+    );
+    police = await create(
+      director.client,
+      newInstitution({
+        name: 'Komisariat Policji w Wieliczce',
+        shortName: null,
+        kind: 'police',
+        sector: 'public',
+        cooperationAreas: ['police', 'judiciary'],
+        territoryCode: GMINA_WIELICZKA,
+      }),
+    );
+    clinic = await create(
+      director.client,
+      newInstitution({
+        name: 'Niepubliczna Poradnia Zdrowia w Wieliczce',
+        shortName: null,
+        kind: 'healthCare',
+        sector: 'private',
+        cooperationAreas: ['health'],
+        territoryCode: GMINA_WIELICZKA,
+      }),
+    );
   });
 
   const ids = (page: InstitutionPage) => page.items.map((item) => item.id);
@@ -205,7 +290,9 @@ describe('GET /institutions', () => {
     expect(ids(await list(caseManager.client, 'q=wieliczce&sector=private'))).toEqual([clinic.id]);
     expect(ids(await list(caseManager.client, 'q=wieliczce&area=judiciary'))).toEqual([police.id]);
     for (const territoryCode of ['12', '1219', GMINA_WIELICZKA]) {
-      expect(ids(await list(caseManager.client, `q=wieliczce&territoryCode=${territoryCode}`)).sort()).toEqual([school.id, police.id, clinic.id].sort());
+      expect(ids(await list(caseManager.client, `q=wieliczce&territoryCode=${territoryCode}`)).sort()).toEqual(
+        [school.id, police.id, clinic.id].sort(),
+      );
     }
     expect(ids(await list(caseManager.client, 'q=wieliczce&territoryCode=10'))).toEqual([]);
   });
@@ -242,7 +329,10 @@ describe('GET /institutions', () => {
   });
 
   it('hides archived institutions unless asked, and shows them again after restore', async () => {
-    const created = await create(director.client, newInstitution({ name: 'Klub Sportowy „Orzeł” Gromadka', territoryCode: GMINA_GROMADKA }));
+    const created = await create(
+      director.client,
+      newInstitution({ name: 'Klub Sportowy „Orzeł” Gromadka', territoryCode: GMINA_GROMADKA }),
+    );
     const archived = await director.client.post(`/api/v1/institutions/${created.id}/archive`);
     expect(archived.statusCode, archived.body).toBe(200);
     expect(archived.json()).toMatchObject({ isArchived: true, version: 2 });
@@ -283,7 +373,11 @@ describe('GET /institutions/:id', () => {
 
     const reads = await auditRows('institution.read', created.id);
     expect(reads).toHaveLength(1);
-    expect(reads[0]).toMatchObject({ actorUserId: caseManager.user.id, outcome: 'success', requestId: response.headers['x-request-id'] });
+    expect(reads[0]).toMatchObject({
+      actorUserId: caseManager.user.id,
+      outcome: 'success',
+      requestId: response.headers['x-request-id'],
+    });
   });
 
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {
@@ -303,7 +397,12 @@ describe('PATCH /institutions/:id', () => {
       contacts: [],
     });
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toMatchObject({ name: 'Stowarzyszenie Pomocy Rodzinie „Przystań” w Łodzi', phone: '42 111 22 33', contacts: [], version: 2 });
+    expect(response.json()).toMatchObject({
+      name: 'Stowarzyszenie Pomocy Rodzinie „Przystań” w Łodzi',
+      phone: '42 111 22 33',
+      contacts: [],
+      version: 2,
+    });
 
     const [event] = await auditRows('institution.update', created.id);
     expect((event!.details as { fields: string[] }).fields).toEqual(['contacts', 'name', 'phone']);
@@ -315,7 +414,9 @@ describe('PATCH /institutions/:id', () => {
 
   it('refuses a stale version with 409 and changes nothing', async () => {
     const created = await create(director.client);
-    expect((await director.client.patch(`/api/v1/institutions/${created.id}`, { version: 1, city: 'Zgierz' })).statusCode).toBe(200);
+    expect(
+      (await director.client.patch(`/api/v1/institutions/${created.id}`, { version: 1, city: 'Zgierz' })).statusCode,
+    ).toBe(200);
     const stale = await director.client.patch(`/api/v1/institutions/${created.id}`, { version: 1, city: 'Pabianice' });
     expect(stale.statusCode).toBe(409);
     expect(stale.json()).toMatchObject({ code: 'conflict' });
@@ -345,37 +446,58 @@ describe('PATCH /institutions/:id', () => {
 
   it('refuses a case manager even on the own institution’s records', async () => {
     const created = await create(director.client);
-    const response = await caseManager.client.patch(`/api/v1/institutions/${created.id}`, { version: 1, city: 'Zgierz' });
+    const response = await caseManager.client.patch(`/api/v1/institutions/${created.id}`, {
+      version: 1,
+      city: 'Zgierz',
+    });
     expect(response.statusCode).toBe(403);
   });
 
   it('lets a partner representative keep the own institution current', async () => {
-    const own = await buildInstitution(context.database.db, { name: 'Szkoła Podstawowa nr 12 w Łodzi', kind: 'school' });
+    const own = await buildInstitution(context.database.db, {
+      name: 'Szkoła Podstawowa nr 12 w Łodzi',
+      kind: 'school',
+    });
     const { client } = await signInAs(context, 'partnerRepresentative', { institutionId: own.id });
-    const response = await client.patch(`/api/v1/institutions/${own.id}`, { version: 1, email: 'sekretariat@sp12.example' });
+    const response = await client.patch(`/api/v1/institutions/${own.id}`, {
+      version: 1,
+      email: 'sekretariat@sp12.example',
+    });
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toMatchObject({ email: 'sekretariat@sp12.example', abilities: { canUpdate: true, canArchive: false } });
+    expect(response.json()).toMatchObject({
+      email: 'sekretariat@sp12.example',
+      abilities: { canUpdate: true, canArchive: false },
+    });
   });
 
   it('validates the new territory', async () => {
     const created = await create(director.client);
-    const response = await director.client.patch(`/api/v1/institutions/${created.id}`, { version: 1, territoryCode: '1219055' });
+    const response = await director.client.patch(`/api/v1/institutions/${created.id}`, {
+      version: 1,
+      territoryCode: '1219055',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ errors: [{ field: 'territoryCode', code: 'unknownTerritory' }] });
   });
 
   it('answers 404 for an unknown id, for update, archive and restore', async () => {
-    expect((await director.client.patch(`/api/v1/institutions/${UNKNOWN_ID}`, { version: 1, city: 'Zgierz' })).statusCode).toBe(404);
+    expect(
+      (await director.client.patch(`/api/v1/institutions/${UNKNOWN_ID}`, { version: 1, city: 'Zgierz' })).statusCode,
+    ).toBe(404);
     expect((await director.client.post(`/api/v1/institutions/${UNKNOWN_ID}/archive`)).statusCode).toBe(404);
     expect((await director.client.post(`/api/v1/institutions/${UNKNOWN_ID}/restore`)).statusCode).toBe(404);
   });
 
   it('refuses to archive for a network coordinator, with a denied audit event', async () => {
     const created = await create(director.client);
-    const { client, user } = await signInAs(context, 'networkCoordinator', { institutionId: director.user.institutionId });
+    const { client, user } = await signInAs(context, 'networkCoordinator', {
+      institutionId: director.user.institutionId,
+    });
     const response = await client.post(`/api/v1/institutions/${created.id}/archive`);
     expect(response.statusCode).toBe(403);
-    expect(await auditRows('institution.archive', created.id)).toMatchObject([{ outcome: 'denied', actorUserId: user.id }]);
+    expect(await auditRows('institution.archive', created.id)).toMatchObject([
+      { outcome: 'denied', actorUserId: user.id },
+    ]);
     const [row] = await context.database.db.select().from(institutions).where(eq(institutions.id, created.id));
     expect(row!.archivedAt).toBeNull();
   });

@@ -188,7 +188,11 @@ export async function unsafeFindPartnershipDetail(db: Executor, id: string): Pro
     .where(eq(partnerships.id, id));
   if (!row) return null;
   const coordinators = await db
-    .select({ userId: partnershipCoordinators.userId, displayName: users.displayName, since: partnershipCoordinators.since })
+    .select({
+      userId: partnershipCoordinators.userId,
+      displayName: users.displayName,
+      since: partnershipCoordinators.since,
+    })
     .from(partnershipCoordinators)
     .innerJoin(users, eq(users.id, partnershipCoordinators.userId))
     .where(eq(partnershipCoordinators.partnershipId, id))
@@ -230,7 +234,11 @@ export async function findInstitutionForPartnership(
 }
 
 /** Users among `userIds` holding any role in the institution. */
-export async function findUsersWithMembershipIn(db: Executor, institutionId: string, userIds: readonly string[]): Promise<Set<string>> {
+export async function findUsersWithMembershipIn(
+  db: Executor,
+  institutionId: string,
+  userIds: readonly string[],
+): Promise<Set<string>> {
   if (userIds.length === 0) return new Set();
   const rows = await db
     .selectDistinct({ userId: memberships.userId })
@@ -239,10 +247,17 @@ export async function findUsersWithMembershipIn(db: Executor, institutionId: str
   return new Set(rows.map((r) => r.userId));
 }
 
-export async function findMember(db: Executor, partnershipId: string, criteria: { memberId?: string; institutionId?: string }) {
+export async function findMember(
+  db: Executor,
+  partnershipId: string,
+  criteria: { memberId?: string; institutionId?: string },
+) {
   const conditions: SQL[] = [eq(partnershipMembers.partnershipId, partnershipId)];
   if (criteria.memberId) conditions.push(eq(partnershipMembers.id, criteria.memberId));
   if (criteria.institutionId) conditions.push(eq(partnershipMembers.institutionId, criteria.institutionId));
-  const [row] = await db.select().from(partnershipMembers).where(and(...conditions));
+  const [row] = await db
+    .select()
+    .from(partnershipMembers)
+    .where(and(...conditions));
   return row ?? null;
 }

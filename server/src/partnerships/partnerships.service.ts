@@ -73,7 +73,12 @@ function isUniqueViolation(error: unknown): boolean {
  * own and becomes the answer the caller sees: 404 when the record is unknown or not visible (the same
  * answer for both, so ids cannot be probed), 403 when visible but not the actor's to change.
  */
-async function runAudited<T>(db: Database, ctx: RequestContext, action: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+async function runAudited<T>(
+  db: Database,
+  ctx: RequestContext,
+  action: string,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<T> {
   try {
     return await db.transaction(work);
   } catch (error) {
@@ -104,7 +109,12 @@ async function loadForAccess(
 }
 
 /** The detail as the actor may see it; the caller has authorised the read and audits it. */
-async function loadPresented(tx: Executor, actor: Actor, id: string, knownRecord?: PartnershipAccessRecord): Promise<Partnership> {
+async function loadPresented(
+  tx: Executor,
+  actor: Actor,
+  id: string,
+  knownRecord?: PartnershipAccessRecord,
+): Promise<Partnership> {
   const detail = await unsafeFindPartnershipDetail(tx, id);
   // After a write the leader or coordinators may have changed, so abilities need a fresh record.
   const record = knownRecord ?? (await unsafeFindPartnershipAccessRecord(tx, id));
@@ -125,7 +135,12 @@ async function checkLeader(tx: Executor, institutionId: string, errors: FieldErr
   }
 }
 
-async function checkCoordinators(tx: Executor, leaderInstitutionId: string, userIds: readonly string[], errors: FieldError[]) {
+async function checkCoordinators(
+  tx: Executor,
+  leaderInstitutionId: string,
+  userIds: readonly string[],
+  errors: FieldError[],
+) {
   const found = await findUsersWithMembershipIn(tx, leaderInstitutionId, userIds);
   if (userIds.some((id) => !found.has(id))) errors.push(fieldError('coordinatorUserIds', 'coordinatorNotInLeader'));
 }
@@ -209,7 +224,12 @@ export async function createPartnership(db: Database, ctx: RequestContext, input
 }
 
 /** Changes a partnership under optimistic concurrency; coordinators are replaced when given. */
-export async function updatePartnership(db: Database, ctx: RequestContext, id: string, input: UpdateInput): Promise<Partnership> {
+export async function updatePartnership(
+  db: Database,
+  ctx: RequestContext,
+  id: string,
+  input: UpdateInput,
+): Promise<Partnership> {
   const actor = requireActor(ctx);
   return runAudited(db, ctx, 'partnership.update', async (tx) => {
     const record = await loadForAccess(tx, actor, id, 'manage');
@@ -219,7 +239,8 @@ export async function updatePartnership(db: Database, ctx: RequestContext, id: s
 
     const leaderInstitutionId = input.leaderInstitutionId ?? current.leaderInstitutionId;
     const isLeaderChanged = leaderInstitutionId !== current.leaderInstitutionId;
-    if (isLeaderChanged && !isLeaderAllowed(actor, leaderInstitutionId)) throw new PartnershipRefusal('foreignLeader', id);
+    if (isLeaderChanged && !isLeaderAllowed(actor, leaderInstitutionId))
+      throw new PartnershipRefusal('foreignLeader', id);
 
     const errors: FieldError[] = [];
     if (input.territoryCode !== undefined && input.territoryCode !== current.territoryCode) {
@@ -235,7 +256,9 @@ export async function updatePartnership(db: Database, ctx: RequestContext, id: s
 
     const changes: Partial<typeof partnerships.$inferInsert> = {};
     const changedFields: string[] = [];
-    const compare = <K extends 'name' | 'territoryCode' | 'areaDescription' | 'modelVariant' | 'establishedOn' | 'stage'>(
+    const compare = <
+      K extends 'name' | 'territoryCode' | 'areaDescription' | 'modelVariant' | 'establishedOn' | 'stage',
+    >(
       key: K,
       value: (typeof current)[K] | undefined,
     ) => {
@@ -270,12 +293,17 @@ export async function updatePartnership(db: Database, ctx: RequestContext, id: s
         await tx
           .delete(partnershipCoordinators)
           .where(
-            and(eq(partnershipCoordinators.partnershipId, id), notInArray(partnershipCoordinators.userId, input.coordinatorUserIds)),
+            and(
+              eq(partnershipCoordinators.partnershipId, id),
+              notInArray(partnershipCoordinators.userId, input.coordinatorUserIds),
+            ),
           );
         const added = input.coordinatorUserIds.filter((userId) => !record.coordinatorUserIds.includes(userId));
         if (added.length > 0) {
           // Coordinators who stay keep their original `since`: it is the history of who ran the PZK.
-          await tx.insert(partnershipCoordinators).values(added.map((userId) => ({ partnershipId: id, userId, since: todayInPoland() })));
+          await tx
+            .insert(partnershipCoordinators)
+            .values(added.map((userId) => ({ partnershipId: id, userId, since: todayInPoland() })));
         }
       }
     }
@@ -307,14 +335,20 @@ async function ensureLeaderIsMember(tx: Executor, partnershipId: string, institu
 }
 
 /** Adds an institution to the partnership. */
-export async function addPartnershipMember(db: Database, ctx: RequestContext, id: string, input: AddInput): Promise<Partnership> {
+export async function addPartnershipMember(
+  db: Database,
+  ctx: RequestContext,
+  id: string,
+  input: AddInput,
+): Promise<Partnership> {
   const actor = requireActor(ctx);
   return runAudited(db, ctx, 'partnership.member.add', async (tx) => {
     await loadForAccess(tx, actor, id, 'manage');
     const errors: FieldError[] = [];
     const institution = await findInstitutionForPartnership(tx, input.institutionId);
     if (!institution || institution.isArchived) errors.push(fieldError('institutionId', 'unknownInstitution'));
-    if (input.status === 'declared' && !input.declarationDate) errors.push(fieldError('declarationDate', 'declarationDateRequired'));
+    if (input.status === 'declared' && !input.declarationDate)
+      errors.push(fieldError('declarationDate', 'declarationDateRequired'));
     if (errors.length > 0) throw new AppError('validation', errors);
     if (await findMember(tx, id, { institutionId: input.institutionId })) {
       throw new AppError('duplicate', [fieldError('institutionId', 'alreadyMember')]);
@@ -345,7 +379,12 @@ export async function addPartnershipMember(db: Database, ctx: RequestContext, id
       action: 'partnership.member.add',
       subjectType: SUBJECT,
       subjectId: id,
-      details: { memberId, institutionId: input.institutionId, status: input.status, fields: Object.keys(input).sort() },
+      details: {
+        memberId,
+        institutionId: input.institutionId,
+        status: input.status,
+        fields: Object.keys(input).sort(),
+      },
     });
     return loadPresented(tx, actor, id);
   });

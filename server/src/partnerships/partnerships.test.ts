@@ -48,7 +48,11 @@ async function auditRows(action: string, filter: { subjectId?: string | null; ac
   const conditions = [eq(auditEvents.action, action)];
   if (filter.subjectId) conditions.push(eq(auditEvents.subjectId, filter.subjectId));
   if (filter.actorUserId) conditions.push(eq(auditEvents.actorUserId, filter.actorUserId));
-  return db().select().from(auditEvents).where(and(...conditions)).orderBy(asc(auditEvents.id));
+  return db()
+    .select()
+    .from(auditEvents)
+    .where(and(...conditions))
+    .orderBy(asc(auditEvents.id));
 }
 
 async function partnershipCount() {
@@ -64,7 +68,9 @@ describe('POST /partnerships', () => {
   beforeAll(async () => {
     leader = await buildLeaderOps();
     director = await signIn('director', { institutionId: leader.id, displayName: 'Barbara Dąbrowska' });
-    coordinatorId = (await buildUser(db(), { role: 'networkCoordinator', institutionId: leader.id, displayName: 'Łukasz Żółkiewski' })).id;
+    coordinatorId = (
+      await buildUser(db(), { role: 'networkCoordinator', institutionId: leader.id, displayName: 'Łukasz Żółkiewski' })
+    ).id;
   });
 
   const validInput = () => ({
@@ -91,13 +97,20 @@ describe('POST /partnerships', () => {
       establishedOn: '2026-02-03',
       abilities: { canUpdate: true, canManageMembers: true },
     });
-    expect(body.coordinators).toEqual([expect.objectContaining({ userId: coordinatorId, displayName: 'Łukasz Żółkiewski' })]);
+    expect(body.coordinators).toEqual([
+      expect.objectContaining({ userId: coordinatorId, displayName: 'Łukasz Żółkiewski' }),
+    ]);
     expect(body.members).toHaveLength(1);
     expect(body.members[0]).toMatchObject({ institutionId: leader.id, status: 'declared' });
     expect(body.members[0]!.declarationDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     const [event] = await auditRows('partnership.create', { subjectId: body.id });
-    expect(event).toMatchObject({ outcome: 'success', actorUserId: director.user.id, actorRole: 'director', subjectType: 'partnership' });
+    expect(event).toMatchObject({
+      outcome: 'success',
+      actorUserId: director.user.id,
+      actorRole: 'director',
+      subjectType: 'partnership',
+    });
     expect(JSON.stringify(event!.details)).not.toContain('Razem');
   });
 
@@ -140,7 +153,11 @@ describe('POST /partnerships', () => {
   });
 
   it('refuses coordinator lists that are empty, too long or repeated', async () => {
-    for (const coordinatorUserIds of [[], [coordinatorId, director.user.id, randomUUID()], [coordinatorId, coordinatorId]]) {
+    for (const coordinatorUserIds of [
+      [],
+      [coordinatorId, director.user.id, randomUUID()],
+      [coordinatorId, coordinatorId],
+    ]) {
       const response = await director.client.post('/api/v1/partnerships', { ...validInput(), coordinatorUserIds });
       expect(response.statusCode).toBe(400);
       expect(fieldCodes(response.json())[0]).toMatch(/^coordinatorUserIds/);
@@ -174,7 +191,11 @@ describe('POST /partnerships', () => {
   });
 
   it('rejects unknown and server-owned fields instead of writing them', async () => {
-    const response = await director.client.post('/api/v1/partnerships', { ...validInput(), version: 7, stage: 'closed' });
+    const response = await director.client.post('/api/v1/partnerships', {
+      ...validInput(),
+      version: 7,
+      stage: 'closed',
+    });
     expect(response.statusCode).toBe(400);
     expect(fieldCodes(response.json()).sort()).toEqual(['stage:unrecognized_keys', 'version:unrecognized_keys']);
   });
@@ -199,12 +220,27 @@ describe('GET /partnerships: scoped in the query', () => {
       name: `Wielicki Zespół Kooperacji ${tag}`,
     });
     await db().update(partnerships).set({ modelVariant: 'urbanRural' }).where(eq(partnerships.id, wieliczka.id));
-    memberSchool = await buildInstitution(db(), { kind: 'school', territoryCode: GMINA_WIELICZKA, name: 'Szkoła Podstawowa nr 1 w Wieliczce' });
-    leftPolice = await buildInstitution(db(), { kind: 'police', territoryCode: GMINA_WIELICZKA, name: 'Komisariat Policji w Wieliczce' });
-    await db().insert(partnershipMembers).values([
-      { partnershipId: wieliczka.id, institutionId: memberSchool.id, status: 'participating', representativeName: 'Grzegorz Łęcki' },
-      { partnershipId: wieliczka.id, institutionId: leftPolice.id, status: 'left' },
-    ]);
+    memberSchool = await buildInstitution(db(), {
+      kind: 'school',
+      territoryCode: GMINA_WIELICZKA,
+      name: 'Szkoła Podstawowa nr 1 w Wieliczce',
+    });
+    leftPolice = await buildInstitution(db(), {
+      kind: 'police',
+      territoryCode: GMINA_WIELICZKA,
+      name: 'Komisariat Policji w Wieliczce',
+    });
+    await db()
+      .insert(partnershipMembers)
+      .values([
+        {
+          partnershipId: wieliczka.id,
+          institutionId: memberSchool.id,
+          status: 'participating',
+          representativeName: 'Grzegorz Łęcki',
+        },
+        { partnershipId: wieliczka.id, institutionId: leftPolice.id, status: 'left' },
+      ]);
   });
 
   async function visibleIds(client: TestClient, query = '') {
@@ -214,7 +250,11 @@ describe('GET /partnerships: scoped in the query', () => {
   }
 
   it('shows a user of an unrelated institution nothing, and 404 on the ids', async () => {
-    const school = await buildInstitution(db(), { kind: 'school', territoryCode: GMINA_GROMADKA, name: 'Szkoła w Gromadce' });
+    const school = await buildInstitution(db(), {
+      kind: 'school',
+      territoryCode: GMINA_GROMADKA,
+      name: 'Szkoła w Gromadce',
+    });
     const { client } = await signIn('director', { institutionId: school.id });
     const response = await client.get('/api/v1/partnerships');
     expect(response.json()).toMatchObject({ items: [], total: 0 });
@@ -228,7 +268,11 @@ describe('GET /partnerships: scoped in the query', () => {
   });
 
   it('shows ROPS regional roles their voivodeship only; other ROPS roles nothing', async () => {
-    const rops = await buildInstitution(db(), { kind: 'rops', territoryCode: GMINA_KRAKOW, name: 'Regionalny Ośrodek Polityki Społecznej w Krakowie' });
+    const rops = await buildInstitution(db(), {
+      kind: 'rops',
+      territoryCode: GMINA_KRAKOW,
+      name: 'Regionalny Ośrodek Polityki Społecznej w Krakowie',
+    });
     for (const role of ['ropsCoordinator', 'evaluator', 'supervisor'] as const) {
       const { client } = await signIn(role, { institutionId: rops.id });
       const ids = await visibleIds(client);
@@ -242,7 +286,11 @@ describe('GET /partnerships: scoped in the query', () => {
   });
 
   it('gives ROPS of another voivodeship a 404', async () => {
-    const ropsLodz = await buildInstitution(db(), { kind: 'rops', territoryCode: GMINA_LODZ, name: 'Regionalne Centrum Polityki Społecznej w Łodzi' });
+    const ropsLodz = await buildInstitution(db(), {
+      kind: 'rops',
+      territoryCode: GMINA_LODZ,
+      name: 'Regionalne Centrum Polityki Społecznej w Łodzi',
+    });
     const { client } = await signIn('ropsCoordinator', { institutionId: ropsLodz.id });
     expect((await client.get(`/api/v1/partnerships/${wieliczka.id}`)).statusCode).toBe(404);
     expect(await visibleIds(client)).not.toContain(wieliczka.id);
@@ -250,14 +298,22 @@ describe('GET /partnerships: scoped in the query', () => {
   });
 
   it('shows a PCPR animator their powiat only', async () => {
-    const pcprWielicki = await buildInstitution(db(), { kind: 'pcpr', territoryCode: GMINA_GDOW, name: 'Powiatowe Centrum Pomocy Rodzinie (Gdów)' });
+    const pcprWielicki = await buildInstitution(db(), {
+      kind: 'pcpr',
+      territoryCode: GMINA_GDOW,
+      name: 'Powiatowe Centrum Pomocy Rodzinie (Gdów)',
+    });
     const { client: sameAnimator } = await signIn('pcprAnimator', { institutionId: pcprWielicki.id });
     expect(await visibleIds(sameAnimator)).toEqual(expect.arrayContaining([wieliczka.id]));
     expect(await visibleIds(sameAnimator)).not.toContain(lodz.id);
     const { client: sameSpecialist } = await signIn('specialist', { institutionId: pcprWielicki.id });
     expect(await visibleIds(sameSpecialist)).toEqual([]);
 
-    const pcprBelchatow = await buildInstitution(db(), { kind: 'pcpr', territoryCode: GMINA_BELCHATOW, name: 'Powiatowe Centrum Pomocy Rodzinie w Bełchatowie' });
+    const pcprBelchatow = await buildInstitution(db(), {
+      kind: 'pcpr',
+      territoryCode: GMINA_BELCHATOW,
+      name: 'Powiatowe Centrum Pomocy Rodzinie w Bełchatowie',
+    });
     const { client: otherAnimator } = await signIn('pcprAnimator', { institutionId: pcprBelchatow.id });
     expect(await visibleIds(otherAnimator)).not.toContain(lodz.id);
     expect((await otherAnimator.get(`/api/v1/partnerships/${lodz.id}`)).statusCode).toBe(404);
@@ -298,7 +354,11 @@ describe('GET /partnerships: scoped in the query', () => {
     expect(page2.items).toHaveLength(1);
     expect(page1.items[0]!.id).not.toBe(page2.items[0]!.id);
     const all = [...page1.items, ...page2.items];
-    expect(all.find((p) => p.id === wieliczka.id)).toMatchObject({ memberCount: 2, territoryName: 'Wieliczka', modelVariant: 'urbanRural' });
+    expect(all.find((p) => p.id === wieliczka.id)).toMatchObject({
+      memberCount: 2,
+      territoryName: 'Wieliczka',
+      modelVariant: 'urbanRural',
+    });
     expect(all.find((p) => p.id === lodz.id)).toMatchObject({ memberCount: 1 });
     // Summaries carry no personal data.
     expect(JSON.stringify(all)).not.toContain('Łęcki');
@@ -315,7 +375,11 @@ describe('GET /partnerships: scoped in the query', () => {
     expect(body.abilities).toEqual({ canUpdate: false, canManageMembers: false });
     const events = await auditRows('partnership.read', { subjectId: wieliczka.id, actorUserId: user.id });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ outcome: 'success', actorInstitutionId: memberSchool.id, requestId: response.headers['x-request-id'] });
+    expect(events[0]).toMatchObject({
+      outcome: 'success',
+      actorInstitutionId: memberSchool.id,
+      requestId: response.headers['x-request-id'],
+    });
   });
 
   it('audits a refused read as denied', async () => {
@@ -341,10 +405,14 @@ describe('PATCH /partnerships/:id', () => {
   beforeAll(async () => {
     leaderId = (await buildLeaderOps()).id;
     coordinator = await signIn('networkCoordinator', { institutionId: leaderId, displayName: 'Łukasz Żółkiewski' });
-    partnership = await buildPartnership(db(), { leaderInstitutionId: leaderId, coordinatorUserId: coordinator.user.id });
+    partnership = await buildPartnership(db(), {
+      leaderInstitutionId: leaderId,
+      coordinatorUserId: coordinator.user.id,
+    });
   });
 
-  const current = async () => (await coordinator.client.get(`/api/v1/partnerships/${partnership.id}`)).json() as Partnership;
+  const current = async () =>
+    (await coordinator.client.get(`/api/v1/partnerships/${partnership.id}`)).json() as Partnership;
 
   it('lets a coordinator change it, bumps the version and audits field names only', async () => {
     const before = await current();
@@ -354,14 +422,21 @@ describe('PATCH /partnerships/:id', () => {
       version: before.version,
     });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ name: 'Zespół Kooperacyjny „Śródmieście”', stage: 'planning', version: before.version + 1 });
+    expect(response.json()).toMatchObject({
+      name: 'Zespół Kooperacyjny „Śródmieście”',
+      stage: 'planning',
+      version: before.version + 1,
+    });
     const [event] = await auditRows('partnership.update', { subjectId: partnership.id });
     expect(event!.details).toEqual({ changedFields: ['name', 'stage'] });
   });
 
   it('answers 409 to a stale version and changes nothing', async () => {
     const before = await current();
-    const response = await coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, { name: 'Nieaktualna zmiana', version: before.version - 1 });
+    const response = await coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, {
+      name: 'Nieaktualna zmiana',
+      version: before.version - 1,
+    });
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({ code: 'conflict' });
     expect((await current()).name).toBe(before.name);
@@ -370,15 +445,25 @@ describe('PATCH /partnerships/:id', () => {
   it('lets one of two concurrent writers of the same version win', async () => {
     const before = await current();
     const [first, second] = await Promise.all([
-      coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, { areaDescription: 'Osiedle Bałuty', version: before.version }),
-      coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, { areaDescription: 'Osiedle Widzew', version: before.version }),
+      coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, {
+        areaDescription: 'Osiedle Bałuty',
+        version: before.version,
+      }),
+      coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, {
+        areaDescription: 'Osiedle Widzew',
+        version: before.version,
+      }),
     ]);
     expect([first!.statusCode, second!.statusCode].sort()).toEqual([200, 409]);
     expect((await current()).version).toBe(before.version + 1);
   });
 
   it('replaces coordinators when given, only with staff of the leader', async () => {
-    const colleague = await buildUser(db(), { role: 'caseManager', institutionId: leaderId, displayName: 'Małgorzata Wójcik' });
+    const colleague = await buildUser(db(), {
+      role: 'caseManager',
+      institutionId: leaderId,
+      displayName: 'Małgorzata Wójcik',
+    });
     const outsider = await buildUser(db(), { role: 'networkCoordinator' });
     const before = await current();
     const refused = await coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, {
@@ -401,17 +486,25 @@ describe('PATCH /partnerships/:id', () => {
 
   it('refuses a territory that is not a gmina', async () => {
     const before = await current();
-    const response = await coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, { territoryCode: WIELICZKA_TOWN_PART, version: before.version });
+    const response = await coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, {
+      territoryCode: WIELICZKA_TOWN_PART,
+      version: before.version,
+    });
     expect(response.statusCode).toBe(400);
     expect(fieldCodes(response.json())).toEqual(['territoryCode:unknownTerritory']);
   });
 
   it('answers 403 to a member who may see but not manage, and audits the refusal', async () => {
     const school = await buildInstitution(db(), { kind: 'school', name: 'Szkoła Podstawowa nr 12 w Łodzi' });
-    await db().insert(partnershipMembers).values({ partnershipId: partnership.id, institutionId: school.id, status: 'participating' });
+    await db()
+      .insert(partnershipMembers)
+      .values({ partnershipId: partnership.id, institutionId: school.id, status: 'participating' });
     const { client, user } = await signIn('director', { institutionId: school.id });
     const before = await current();
-    const response = await client.patch(`/api/v1/partnerships/${partnership.id}`, { name: 'Przejęte', version: before.version });
+    const response = await client.patch(`/api/v1/partnerships/${partnership.id}`, {
+      name: 'Przejęte',
+      version: before.version,
+    });
     expect(response.statusCode).toBe(403);
     const [event] = await auditRows('partnership.update', { subjectId: partnership.id, actorUserId: user.id });
     expect(event).toMatchObject({ outcome: 'denied', details: { reason: 'notManager' } });
@@ -420,9 +513,13 @@ describe('PATCH /partnerships/:id', () => {
 
   it('answers 404 to someone who cannot see it, and to a case manager of the leader 403', async () => {
     const { client: stranger } = await signIn('director');
-    expect((await stranger.patch(`/api/v1/partnerships/${partnership.id}`, { name: 'X', version: 1 })).statusCode).toBe(404);
+    expect((await stranger.patch(`/api/v1/partnerships/${partnership.id}`, { name: 'X', version: 1 })).statusCode).toBe(
+      404,
+    );
     const { client: caseManager } = await signIn('caseManager', { institutionId: leaderId });
-    expect((await caseManager.patch(`/api/v1/partnerships/${partnership.id}`, { name: 'X', version: 1 })).statusCode).toBe(403);
+    expect(
+      (await caseManager.patch(`/api/v1/partnerships/${partnership.id}`, { name: 'X', version: 1 })).statusCode,
+    ).toBe(403);
   });
 
   it('rejects fields it does not own', async () => {
@@ -451,7 +548,10 @@ describe('partnership members', () => {
   const membersUrl = () => `/api/v1/partnerships/${partnership.id}/members`;
 
   it('adds an institution with its representative; the audit holds no contact data', async () => {
-    const school = await buildInstitution(db(), { kind: 'school', name: 'Szkoła Podstawowa nr 3 im. Marii Skłodowskiej-Curie' });
+    const school = await buildInstitution(db(), {
+      kind: 'school',
+      name: 'Szkoła Podstawowa nr 3 im. Marii Skłodowskiej-Curie',
+    });
     const response = await manager.post(membersUrl(), {
       institutionId: school.id,
       status: 'declared',
@@ -484,7 +584,12 @@ describe('partnership members', () => {
   });
 
   it('refuses unknown and archived institutions', async () => {
-    const archived = await buildInstitution(db(), { kind: 'ngo', sector: 'ngo', name: 'Fundacja „Zamknięta”', archivedAt: new Date() });
+    const archived = await buildInstitution(db(), {
+      kind: 'ngo',
+      sector: 'ngo',
+      name: 'Fundacja „Zamknięta”',
+      archivedAt: new Date(),
+    });
     for (const institutionId of [archived.id, randomUUID()]) {
       const response = await manager.post(membersUrl(), { institutionId, status: 'invited' });
       expect(response.statusCode).toBe(400);
@@ -493,15 +598,21 @@ describe('partnership members', () => {
   });
 
   it('requires a declaration date for the declared status', async () => {
-    const ngo = await buildInstitution(db(), { kind: 'ngo', sector: 'ngo', name: 'Stowarzyszenie „Razem dla Rodziny”' });
+    const ngo = await buildInstitution(db(), {
+      kind: 'ngo',
+      sector: 'ngo',
+      name: 'Stowarzyszenie „Razem dla Rodziny”',
+    });
     const response = await manager.post(membersUrl(), { institutionId: ngo.id, status: 'declared' });
     expect(response.statusCode).toBe(400);
     expect(fieldCodes(response.json())).toEqual(['declarationDate:declarationDateRequired']);
   });
 
-  it('updates a member under the same rules; leaving ends the institution\'s access', async () => {
+  it("updates a member under the same rules; leaving ends the institution's access", async () => {
     const police = await buildInstitution(db(), { kind: 'police', name: 'Komenda Miejska Policji w Łodzi' });
-    const added = (await manager.post(membersUrl(), { institutionId: police.id, status: 'participating' })).json() as Partnership;
+    const added = (
+      await manager.post(membersUrl(), { institutionId: police.id, status: 'participating' })
+    ).json() as Partnership;
     const member = added.members.find((m) => m.institutionId === police.id)!;
     const { client: policeUser } = await signIn('partnerRepresentative', { institutionId: police.id });
     expect((await policeUser.get(`/api/v1/partnerships/${partnership.id}`)).statusCode).toBe(200);
@@ -517,7 +628,11 @@ describe('partnership members', () => {
     });
     expect(declared.statusCode).toBe(200);
     const [event] = (await auditRows('partnership.member.update', { subjectId: partnership.id })).slice(-1);
-    expect(event!.details).toEqual({ memberId: member.id, institutionId: police.id, changedFields: ['status', 'declarationDate', 'representativeName'] });
+    expect(event!.details).toEqual({
+      memberId: member.id,
+      institutionId: police.id,
+      changedFields: ['status', 'declarationDate', 'representativeName'],
+    });
 
     const clearDate = await manager.patch(`${membersUrl()}/${member.id}`, { declarationDate: null });
     expect(clearDate.statusCode).toBe(400);
@@ -530,22 +645,35 @@ describe('partnership members', () => {
 
   it('answers 404 to a member id of another partnership', async () => {
     const other = await buildPartnership(db(), { leaderInstitutionId: leaderId });
-    const [foreignMember] = await db().select().from(partnershipMembers).where(eq(partnershipMembers.partnershipId, other.id));
+    const [foreignMember] = await db()
+      .select()
+      .from(partnershipMembers)
+      .where(eq(partnershipMembers.partnershipId, other.id));
     const response = await manager.patch(`${membersUrl()}/${foreignMember!.id}`, { status: 'suspended' });
     expect(response.statusCode).toBe(404);
-    const [unchanged] = await db().select().from(partnershipMembers).where(eq(partnershipMembers.id, foreignMember!.id));
+    const [unchanged] = await db()
+      .select()
+      .from(partnershipMembers)
+      .where(eq(partnershipMembers.id, foreignMember!.id));
     expect(unchanged!.status).toBe('declared');
   });
 
   it('refuses members changes to those who cannot manage, 403 if visible and 404 if not', async () => {
     const school = await buildInstitution(db(), { kind: 'school', name: 'Szkoła Podstawowa nr 7 w Łodzi' });
-    await db().insert(partnershipMembers).values({ partnershipId: partnership.id, institutionId: school.id, status: 'participating' });
+    await db()
+      .insert(partnershipMembers)
+      .values({ partnershipId: partnership.id, institutionId: school.id, status: 'participating' });
     const { client: memberDirector } = await signIn('director', { institutionId: school.id });
     const ngo = await buildInstitution(db(), { kind: 'ngo', sector: 'ngo', name: 'Fundacja Łąka' });
-    expect((await memberDirector.post(membersUrl(), { institutionId: ngo.id, status: 'invited' })).statusCode).toBe(403);
+    expect((await memberDirector.post(membersUrl(), { institutionId: ngo.id, status: 'invited' })).statusCode).toBe(
+      403,
+    );
     const { client: stranger } = await signIn('director');
     expect((await stranger.post(membersUrl(), { institutionId: ngo.id, status: 'invited' })).statusCode).toBe(404);
-    const [members] = await db().select({ value: count() }).from(partnershipMembers).where(and(eq(partnershipMembers.partnershipId, partnership.id), eq(partnershipMembers.institutionId, ngo.id)));
+    const [members] = await db()
+      .select({ value: count() })
+      .from(partnershipMembers)
+      .where(and(eq(partnershipMembers.partnershipId, partnership.id), eq(partnershipMembers.institutionId, ngo.id)));
     expect(Number(members!.value)).toBe(0);
   });
 });

@@ -12,7 +12,10 @@ describe('configuration from the environment', () => {
   });
 
   it('switches to PostgreSQL with DATABASE_URL and to Secure cookies behind an https origin', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://app@db/kooperacja', PUBLIC_ORIGIN: 'https://kooperacja.gmina.pl' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app@db/kooperacja',
+      PUBLIC_ORIGIN: 'https://kooperacja.gmina.pl',
+    });
     expect(config.databaseKind).toBe('postgres');
     expect(config.isSecureCookie).toBe(true);
   });

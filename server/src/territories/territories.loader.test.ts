@@ -8,7 +8,10 @@ import { loadTerritories, parseTerc, tercPath } from './territories.loader.js';
 
 const rows = parseTerc(readFileSync(tercPath, 'utf8'));
 const countBy = <T>(items: T[], key: (item: T) => string) =>
-  items.reduce<Record<string, number>>((totals, item) => ({ ...totals, [key(item)]: (totals[key(item)] ?? 0) + 1 }), {});
+  items.reduce<Record<string, number>>(
+    (totals, item) => ({ ...totals, [key(item)]: (totals[key(item)] ?? 0) + 1 }),
+    {},
+  );
 
 describe('parseTerc on the shipped TERC register (state 2025-01-01)', () => {
   it('finds 16 voivodeships, 380 powiat-level units and 2,479 gminas', () => {

@@ -46,7 +46,10 @@ const gminaKinds: Record<string, { level: 'gmina' | 'gminaPart'; kind: string }>
 };
 
 export function parseTerc(csv: string): TerritoryRow[] {
-  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean);
+  const lines = csv
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter(Boolean);
   const header = parseCsvLine(lines[0]!);
   const index = (name: string) => header.indexOf(name);
   const rows: TerritoryRow[] = [];
@@ -62,10 +65,32 @@ export function parseTerc(csv: string): TerritoryRow[] {
     const validFrom = v[index('valid_from')]!;
     if (!pow) {
       const name = rawName.toLocaleLowerCase('pl-PL');
-      rows.push({ code: woj, level: 'voivodeship', kind: 'voivodeship', tercKind, name, nameSearch: normalizeForSearch(name), voivodeshipCode: woj, powiatCode: null, parentCode: null, validFrom });
+      rows.push({
+        code: woj,
+        level: 'voivodeship',
+        kind: 'voivodeship',
+        tercKind,
+        name,
+        nameSearch: normalizeForSearch(name),
+        voivodeshipCode: woj,
+        powiatCode: null,
+        parentCode: null,
+        validFrom,
+      });
     } else if (!gmi) {
       const kind = tercKind.startsWith('miasto') ? 'cityWithPowiatRights' : 'powiat';
-      rows.push({ code: woj + pow, level: 'powiat', kind, tercKind, name: rawName, nameSearch: normalizeForSearch(rawName), voivodeshipCode: woj, powiatCode: woj + pow, parentCode: woj, validFrom });
+      rows.push({
+        code: woj + pow,
+        level: 'powiat',
+        kind,
+        tercKind,
+        name: rawName,
+        nameSearch: normalizeForSearch(rawName),
+        voivodeshipCode: woj,
+        powiatCode: woj + pow,
+        parentCode: woj,
+        validFrom,
+      });
     } else {
       const mapping = gminaKinds[rodz];
       if (!mapping) throw new Error(`Unknown TERC rodz ${rodz} in line: ${line}`);
@@ -73,12 +98,24 @@ export function parseTerc(csv: string): TerritoryRow[] {
       if (rodz === '1') cityGminaByPowiat.set(woj + pow, code);
       let parentCode = woj + pow;
       if (rodz === '4' || rodz === '5') parentCode = `${woj}${pow}${gmi}3`;
-      rows.push({ code, level: mapping.level, kind: mapping.kind, tercKind, name: rawName, nameSearch: normalizeForSearch(rawName), voivodeshipCode: woj, powiatCode: woj + pow, parentCode, validFrom });
+      rows.push({
+        code,
+        level: mapping.level,
+        kind: mapping.kind,
+        tercKind,
+        name: rawName,
+        nameSearch: normalizeForSearch(rawName),
+        voivodeshipCode: woj,
+        powiatCode: woj + pow,
+        parentCode,
+        validFrom,
+      });
     }
   }
   // Districts of Warsaw and delegations of the big cities belong to the city's gmina.
   for (const row of rows) {
-    if (row.kind === 'district' || row.kind === 'delegation') row.parentCode = cityGminaByPowiat.get(row.powiatCode!) ?? row.parentCode;
+    if (row.kind === 'district' || row.kind === 'delegation')
+      row.parentCode = cityGminaByPowiat.get(row.powiatCode!) ?? row.parentCode;
   }
   return rows;
 }
@@ -88,7 +125,10 @@ export async function loadTerritories(db: Executor, csvPath = tercPath): Promise
   const [existing] = await db.select({ value: count() }).from(territories);
   if (Number(existing?.value ?? 0) >= rows.length) return 0;
   for (let i = 0; i < rows.length; i += 500) {
-    await db.insert(territories).values(rows.slice(i, i + 500)).onConflictDoNothing();
+    await db
+      .insert(territories)
+      .values(rows.slice(i, i + 500))
+      .onConflictDoNothing();
   }
   return rows.length;
 }

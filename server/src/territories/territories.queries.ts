@@ -43,7 +43,9 @@ export type TerritoryRow = {
  * bound parameter with LIKE wildcards escaped, so user input never widens the match or the SQL.
  */
 export function nameSearchConditions(column: SQLWrapper, q: string | undefined): SQL[] {
-  const words = normalizeForSearch(q ?? '').split(' ').filter(Boolean);
+  const words = normalizeForSearch(q ?? '')
+    .split(' ')
+    .filter(Boolean);
   return words.map((word) => sql`${column} ilike ${`%${escapeLikePattern(word)}%`}`);
 }
 
@@ -72,7 +74,10 @@ function selectTerritories(db: Executor) {
 }
 
 /** One page of territories matching the query, ranked for a type-ahead: exact, prefix, level, name. */
-export async function findTerritories(db: Executor, query: TerritoryListQuery): Promise<{ rows: TerritoryRow[]; total: number }> {
+export async function findTerritories(
+  db: Executor,
+  query: TerritoryListQuery,
+): Promise<{ rows: TerritoryRow[]; total: number }> {
   const where = listConditions(query);
   const relevance = nameRelevance(territories.nameSearch, query.q);
   const order = [...(relevance ? [relevance] : []), levelOrder, asc(territories.name), asc(territories.code)];

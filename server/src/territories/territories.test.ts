@@ -99,14 +99,19 @@ describe('GET /territories', () => {
     for (const item of second.items) expect(firstCodes.has(item.code)).toBe(false);
   });
 
-  it.each(['pageSize=101', 'page=0', 'level=city', 'parentCode=1', 'parentCode=1061011', 'unknown=1', `q=${'a'.repeat(101)}`])(
-    'refuses a bad query %s with 400',
-    async (query) => {
-      const response = await client.get(`/api/v1/territories?${query}`);
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ code: 'validation' });
-    },
-  );
+  it.each([
+    'pageSize=101',
+    'page=0',
+    'level=city',
+    'parentCode=1',
+    'parentCode=1061011',
+    'unknown=1',
+    `q=${'a'.repeat(101)}`,
+  ])('refuses a bad query %s with 400', async (query) => {
+    const response = await client.get(`/api/v1/territories?${query}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'validation' });
+  });
 
   it('does not audit reads of reference data', async () => {
     const before = await auditCount();
@@ -123,12 +128,20 @@ describe('GET /territories/:code', () => {
     const detail = response.json() as TerritoryDetail;
     expect(detail).toMatchObject({ code: '12', level: 'voivodeship', name: 'małopolskie', parentCode: null });
     expect(detail.children).toHaveLength(22);
-    expect(detail.children.find((child) => child.code === '1261')).toMatchObject({ name: 'Kraków', kind: 'cityWithPowiatRights' });
+    expect(detail.children.find((child) => child.code === '1261')).toMatchObject({
+      name: 'Kraków',
+      kind: 'cityWithPowiatRights',
+    });
   });
 
   it('returns an urban-rural gmina with its town and rural area', async () => {
     const detail = (await client.get('/api/v1/territories/1219053')).json() as TerritoryDetail;
-    expect(detail).toMatchObject({ name: 'Wieliczka', kind: 'urbanRural', powiatName: 'wielicki', voivodeshipName: 'małopolskie' });
+    expect(detail).toMatchObject({
+      name: 'Wieliczka',
+      kind: 'urbanRural',
+      powiatName: 'wielicki',
+      voivodeshipName: 'małopolskie',
+    });
     expect(detail.children.map((child) => [child.code, child.kind])).toEqual([
       ['1219054', 'town'],
       ['1219055', 'ruralArea'],

@@ -44,7 +44,12 @@ const institutionFields = {
   city: OptionalText(100).describe('Town or village'),
   email: Email.nullable().optional(),
   phone: Phone.nullable().optional(),
-  website: z.url({ protocol: /^https?$/ }).max(300).nullable().optional().describe('Website (http/https)'),
+  website: z
+    .url({ protocol: /^https?$/ })
+    .max(300)
+    .nullable()
+    .optional()
+    .describe('Website (http/https)'),
   contacts: z.array(InstitutionContact).max(20).default([]).describe('Contact persons'),
 };
 

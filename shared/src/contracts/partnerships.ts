@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { Email, InstitutionKind, IsoDate, ModelVariant, OptionalText, PageQuery, Phone, Text, Uuid, pageOf } from './common.js';
+import {
+  Email,
+  InstitutionKind,
+  IsoDate,
+  ModelVariant,
+  OptionalText,
+  PageQuery,
+  Phone,
+  Text,
+  Uuid,
+  pageOf,
+} from './common.js';
 
 /** Status of an institution in a partnership (an institution may take part without a declaration). */
 export const memberStatuses = ['invited', 'participating', 'declared', 'suspended', 'left'] as const;

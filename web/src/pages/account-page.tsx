@@ -72,7 +72,9 @@ function TotpEnrolment({ onEnabled }: { onEnabled: (codes: string[]) => void }) 
   const { t } = useTranslation();
   const setup = useTotpSetup();
   const enable = useTotpEnable();
-  const form = useContractForm<typeof TotpEnableInput, { code: string }>(TotpEnableInput, { defaultValues: { code: '' } });
+  const form = useContractForm<typeof TotpEnableInput, { code: string }>(TotpEnableInput, {
+    defaultValues: { code: '' },
+  });
   const errorOf = useFieldError(form);
   const onSubmit = form.handleSubmit(async (values) => {
     try {
@@ -127,7 +129,9 @@ function TotpEnrolment({ onEnabled }: { onEnabled: (codes: string[]) => void }) 
 function TotpDisableForm() {
   const { t } = useTranslation();
   const disable = useTotpDisable();
-  const form = useContractForm<typeof TotpDisableInput, { password: string }>(TotpDisableInput, { defaultValues: { password: '' } });
+  const form = useContractForm<typeof TotpDisableInput, { password: string }>(TotpDisableInput, {
+    defaultValues: { password: '' },
+  });
   const errorOf = useFieldError(form);
   const onSubmit = form.handleSubmit(async (values) => {
     try {
@@ -148,7 +152,13 @@ function TotpDisableForm() {
           error={errorOf('password')}
           {...form.register('password')}
         />
-        <Button type="submit" color="red" variant="default" loading={disable.isPending} style={{ alignSelf: 'flex-start' }}>
+        <Button
+          type="submit"
+          color="red"
+          variant="default"
+          loading={disable.isPending}
+          style={{ alignSelf: 'flex-start' }}
+        >
           {t('totp.disable')}
         </Button>
       </Stack>

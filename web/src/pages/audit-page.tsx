@@ -94,8 +94,16 @@ function AuditLog() {
             onChange={(event) => set('outcome')(event.currentTarget.value)}
             data={enumOptions(t, 'outcomes', auditOutcomes, t('common.all'))}
           />
-          <DateInput label={t('audit.from')} value={draft.from} onChange={(event) => set('from')(event.currentTarget.value)} />
-          <DateInput label={t('audit.to')} value={draft.to} onChange={(event) => set('to')(event.currentTarget.value)} />
+          <DateInput
+            label={t('audit.from')}
+            value={draft.from}
+            onChange={(event) => set('from')(event.currentTarget.value)}
+          />
+          <DateInput
+            label={t('audit.to')}
+            value={draft.to}
+            onChange={(event) => set('to')(event.currentTarget.value)}
+          />
         </SimpleGrid>
         <Group mb="md">
           <Button type="submit">{t('common.filter')}</Button>
@@ -125,15 +133,24 @@ function AuditLog() {
                   key: 'actor',
                   header: t('audit.actor'),
                   cell: (row) =>
-                    [row.actorDisplayName, row.actorRole ? t(`roles.${row.actorRole}`, { defaultValue: row.actorRole }) : null, row.actorInstitutionName]
+                    [
+                      row.actorDisplayName,
+                      row.actorRole ? t(`roles.${row.actorRole}`, { defaultValue: row.actorRole }) : null,
+                      row.actorInstitutionName,
+                    ]
                       .filter(Boolean)
                       .join(', '),
                 },
-                { key: 'action', header: t('audit.action'), cell: (row) => <Code className="nowrap">{row.action}</Code> },
+                {
+                  key: 'action',
+                  header: t('audit.action'),
+                  cell: (row) => <Code className="nowrap">{row.action}</Code>,
+                },
                 {
                   key: 'subject',
                   header: t('audit.subject'),
-                  cell: (row) => (row.subjectType ? <span className="mono">{`${row.subjectType} ${row.subjectId ?? ''}`}</span> : ''),
+                  cell: (row) =>
+                    row.subjectType ? <span className="mono">{`${row.subjectType} ${row.subjectId ?? ''}`}</span> : '',
                 },
                 {
                   key: 'outcome',

@@ -7,7 +7,19 @@ import { usePartnerships } from '../modules/partnerships/partnerships-api';
 import { PageTitle } from '../modules/layout/page-title';
 import { paths } from '../paths';
 
-function CountCard({ label, count, isLoading, to, linkText }: { label: string; count: string; isLoading: boolean; to: string; linkText: string }) {
+function CountCard({
+  label,
+  count,
+  isLoading,
+  to,
+  linkText,
+}: {
+  label: string;
+  count: string;
+  isLoading: boolean;
+  to: string;
+  linkText: string;
+}) {
   return (
     <Card withBorder padding="md">
       <Title order={2} size="h4">

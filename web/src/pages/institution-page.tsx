@@ -84,17 +84,23 @@ export function InstitutionPage() {
                 label: t('institutions.territory'),
                 value: (
                   <Anchor component={Link} to={paths.territory(institution.territoryCode)}>
-                    {[institution.territoryName, institution.powiatName, institution.voivodeshipName].filter(Boolean).join(', ')}
+                    {[institution.territoryName, institution.powiatName, institution.voivodeshipName]
+                      .filter(Boolean)
+                      .join(', ')}
                   </Anchor>
                 ),
               },
               {
                 label: t('institutions.address'),
-                value: [institution.street, [institution.postalCode, institution.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
+                value: [institution.street, [institution.postalCode, institution.city].filter(Boolean).join(' ')]
+                  .filter(Boolean)
+                  .join(', '),
               },
               {
                 label: t('institutions.email'),
-                value: institution.email ? <Anchor href={`mailto:${institution.email}`}>{institution.email}</Anchor> : null,
+                value: institution.email ? (
+                  <Anchor href={`mailto:${institution.email}`}>{institution.email}</Anchor>
+                ) : null,
               },
               { label: t('institutions.phone'), value: institution.phone },
               {

@@ -98,7 +98,11 @@ export function PartnershipPage() {
                   </Anchor>
                 ),
               },
-              { key: 'kind', header: t('institutions.kind'), cell: (row) => t(`institutionKinds.${row.institutionKind}`) },
+              {
+                key: 'kind',
+                header: t('institutions.kind'),
+                cell: (row) => t(`institutionKinds.${row.institutionKind}`),
+              },
               {
                 key: 'status',
                 header: t('partnerships.status'),
@@ -108,7 +112,11 @@ export function PartnershipPage() {
                   </Badge>
                 ),
               },
-              { key: 'declaration', header: t('partnerships.declarationDate'), cell: (row) => formatDate(row.declarationDate) },
+              {
+                key: 'declaration',
+                header: t('partnerships.declarationDate'),
+                cell: (row) => formatDate(row.declarationDate),
+              },
               {
                 key: 'representative',
                 header: t('partnerships.representative'),

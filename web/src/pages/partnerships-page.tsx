@@ -22,7 +22,12 @@ export function PartnershipsPage() {
   const [modelVariant, setModelVariant] = useState<ModelVariant | ''>('');
   const [page, setPage] = useState(1);
   const [debouncedQ] = useDebouncedValue(q, 300);
-  const query = usePartnerships({ q: debouncedQ.trim() || undefined, modelVariant: modelVariant || undefined, page, pageSize: 20 });
+  const query = usePartnerships({
+    q: debouncedQ.trim() || undefined,
+    modelVariant: modelVariant || undefined,
+    page,
+    pageSize: 20,
+  });
   return (
     <>
       <Group justify="space-between" align="start" wrap="wrap">
@@ -76,7 +81,11 @@ export function PartnershipsPage() {
                   ),
                 },
                 { key: 'territory', header: t('partnerships.territory'), cell: (row) => row.territoryName },
-                { key: 'variant', header: t('partnerships.modelVariant'), cell: (row) => t(`modelVariants.${row.modelVariant}`) },
+                {
+                  key: 'variant',
+                  header: t('partnerships.modelVariant'),
+                  cell: (row) => t(`modelVariants.${row.modelVariant}`),
+                },
                 { key: 'stage', header: t('partnerships.stage'), cell: (row) => t(`stages.${row.stage}`) },
                 { key: 'leader', header: t('partnerships.leader'), cell: (row) => row.leaderInstitutionName },
                 { key: 'members', header: t('partnerships.memberCount'), cell: (row) => row.memberCount },

@@ -29,7 +29,12 @@ function CredentialsForm({ onSignedIn, onSecondFactor }: { onSignedIn: (me: Me) 
   const onSubmit = form.handleSubmit(async (values) => {
     setProblem(null);
     try {
-      const result = await apiRequest('/auth/login', { method: 'POST', body: values, schema: LoginResult, isAuthProbe: true });
+      const result = await apiRequest('/auth/login', {
+        method: 'POST',
+        body: values,
+        schema: LoginResult,
+        isAuthProbe: true,
+      });
       if (result.status === 'signedIn') onSignedIn(result.me);
       else {
         setCsrfToken(result.csrfToken);
@@ -80,7 +85,12 @@ function SecondFactorForm({ onSignedIn, onCancel }: { onSignedIn: (me: Me) => vo
   const onSubmit = form.handleSubmit(async (values) => {
     setProblem(null);
     try {
-      const result = await apiRequest('/auth/login/second-factor', { method: 'POST', body: values, schema: LoginResult, isAuthProbe: true });
+      const result = await apiRequest('/auth/login/second-factor', {
+        method: 'POST',
+        body: values,
+        schema: LoginResult,
+        isAuthProbe: true,
+      });
       if (result.status === 'signedIn') onSignedIn(result.me);
     } catch (error) {
       applyServerErrors(error, form, ['code', 'recoveryCode']);

@@ -24,7 +24,10 @@ export function TerritoryPage() {
           </Anchor>
           <DetailsList
             items={[
-              { label: t('territories.kind'), value: `${t(`territoryKinds.${territory.kind}`)} (${territory.tercKind})` },
+              {
+                label: t('territories.kind'),
+                value: `${t(`territoryKinds.${territory.kind}`)} (${territory.tercKind})`,
+              },
               { label: t('territories.level'), value: t(`territoryLevels.${territory.level}`) },
               { label: t('territories.code'), value: <span className="mono">{territory.code}</span> },
               {

@@ -42,8 +42,19 @@ function CreateUserForm() {
     <form onSubmit={onSubmit} noValidate>
       <Stack maw={720}>
         {createUser.error ? <ProblemAlert error={createUser.error} leftovers={leftovers} /> : null}
-        <TextInput label={t('users.displayName')} required error={errorOf('displayName')} {...form.register('displayName')} />
-        <TextInput label={t('users.email')} type="email" required error={errorOf('email')} {...form.register('email')} />
+        <TextInput
+          label={t('users.displayName')}
+          required
+          error={errorOf('displayName')}
+          {...form.register('displayName')}
+        />
+        <TextInput
+          label={t('users.email')}
+          type="email"
+          required
+          error={errorOf('email')}
+          {...form.register('email')}
+        />
         <PasswordInput
           label={t('users.initialPassword')}
           description={t('users.initialPasswordHint')}

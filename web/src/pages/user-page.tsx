@@ -2,7 +2,12 @@ import { Alert, Anchor, Badge, Button, Group, PasswordInput, Stack, Title } from
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { AddMembershipInput, ResetPasswordInput, type MembershipView, type UserSummary } from '../../../shared/src/contracts/auth';
+import {
+  AddMembershipInput,
+  ResetPasswordInput,
+  type MembershipView,
+  type UserSummary,
+} from '../../../shared/src/contracts/auth';
 import { SessionsTable } from '../modules/account/sessions-table';
 import { useSignedInMe } from '../modules/auth/session';
 import { DataTable } from '../modules/common/data-table';
@@ -112,7 +117,13 @@ function AddMembershipForm({ userId }: { userId: string }) {
     <form onSubmit={onSubmit} noValidate>
       <Stack maw={720}>
         {add.error ? <ProblemAlert error={add.error} leftovers={leftovers} /> : null}
-        <MembershipFields key={formKey} control={form.control} prefix="" errorOf={errorOf} register={(name) => form.register(name)} />
+        <MembershipFields
+          key={formKey}
+          control={form.control}
+          prefix=""
+          errorOf={errorOf}
+          register={(name) => form.register(name)}
+        />
         <Button type="submit" loading={add.isPending} style={{ alignSelf: 'flex-start' }}>
           {t('users.addMembership')}
         </Button>
@@ -185,7 +196,9 @@ function UserSessions({ userId }: { userId: string }) {
           {t('users.sessionsEnded')}
         </Alert>
       )}
-      <QueryState query={sessions}>{(data) => <SessionsTable caption={t('users.sessionsCaption')} sessions={data.items} />}</QueryState>
+      <QueryState query={sessions}>
+        {(data) => <SessionsTable caption={t('users.sessionsCaption')} sessions={data.items} />}
+      </QueryState>
     </>
   );
 }

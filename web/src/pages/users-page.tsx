@@ -68,7 +68,11 @@ function UsersList() {
                     </Badge>
                   ),
                 },
-                { key: 'totp', header: t('users.totp'), cell: (row) => (row.isTotpEnabled ? t('common.yes') : t('common.no')) },
+                {
+                  key: 'totp',
+                  header: t('users.totp'),
+                  cell: (row) => (row.isTotpEnabled ? t('common.yes') : t('common.no')),
+                },
               ]}
             />
             <Pager page={data.page} pageSize={data.pageSize} total={data.total} onChange={setPage} />

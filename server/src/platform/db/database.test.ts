@@ -61,7 +61,9 @@ describe('a second app process on the same data folder', () => {
         timeout: 60_000,
       });
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain(`The data folder ${folder} is in use by another Kooperacja process (PID ${process.pid})`);
+      expect(result.stderr).toContain(
+        `The data folder ${folder} is in use by another Kooperacja process (PID ${process.pid})`,
+      );
     } finally {
       await holder.close();
     }

@@ -54,7 +54,10 @@ export const institutions = pgTable(
     nameSearch: text('name_search').notNull(),
     kind: text('kind').notNull(),
     sector: text('sector').notNull(),
-    cooperationAreas: text('cooperation_areas').array().notNull().default(sql`'{}'::text[]`),
+    cooperationAreas: text('cooperation_areas')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     territoryCode: text('territory_code')
       .notNull()
       .references(() => territories.code),
@@ -64,7 +67,9 @@ export const institutions = pgTable(
     email: text('email'),
     phone: text('phone'),
     website: text('website'),
-    contacts: jsonb('contacts').notNull().default(sql`'[]'::jsonb`),
+    contacts: jsonb('contacts')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     /** Institution whose staff registered this one; its director and coordinators may keep it current. */
     registeredByInstitutionId: uuid('registered_by_institution_id'),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
@@ -90,7 +95,9 @@ export const users = pgTable(
     totpSecret: text('totp_secret'),
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
     totpLastUsedStep: integer('totp_last_used_step'),
-    recoveryCodeHashes: jsonb('recovery_code_hashes').notNull().default(sql`'[]'::jsonb`),
+    recoveryCodeHashes: jsonb('recovery_code_hashes')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
     ...timestamps,
   },
@@ -185,7 +192,10 @@ export const partnershipCoordinators = pgTable(
       .references(() => users.id),
     since: date('since').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.partnershipId, t.userId] }), index('partnership_coordinators_user_idx').on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.partnershipId, t.userId] }),
+    index('partnership_coordinators_user_idx').on(t.userId),
+  ],
 );
 
 /** An institution's membership of a partnership, with its declaration of accession (tool 8). */
@@ -231,7 +241,9 @@ export const auditEvents = pgTable(
     subjectId: text('subject_id'),
     outcome: text('outcome').notNull(),
     ip: text('ip'),
-    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    details: jsonb('details')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     previousHash: text('previous_hash').notNull(),
     hash: text('hash').notNull(),
   },

@@ -65,10 +65,12 @@ describe('HTTP hardening', () => {
     const guarded = context.app.routeTable.filter((route) => route.policy.allow !== 'public');
     expect(guarded.length).toBeGreaterThan(20);
     for (const route of guarded) {
-      const url = route.url
-        .replace(':code', '1061011')
-        .replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
-      const response = await client.request(route.method as 'GET', url, route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+      const url = route.url.replace(':code', '1061011').replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
+      const response = await client.request(
+        route.method as 'GET',
+        url,
+        route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+      );
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
       expect(response.json()).toMatchObject({ code: 'unauthenticated' });
     }
@@ -80,7 +82,15 @@ describe('process life cycle', () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'kooperacja-run-'));
     try {
       const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-        env: { ...process.env, DATA_DIR: folder, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SEED_DEMO: 'false', DATABASE_URL: '' },
+        env: {
+          ...process.env,
+          DATA_DIR: folder,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'info',
+          SEED_DEMO: 'false',
+          DATABASE_URL: '',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

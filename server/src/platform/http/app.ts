@@ -47,7 +47,11 @@ declare module 'fastify' {
 export type DeclaredRoute = { method: string; url: string; policy: RoutePolicy };
 
 /** Throws for an API route without a policy, so such a route can never be served. */
-export function assertRouteDeclaresPolicy(method: string | string[], url: string, policy: RoutePolicy | undefined): void {
+export function assertRouteDeclaresPolicy(
+  method: string | string[],
+  url: string,
+  policy: RoutePolicy | undefined,
+): void {
   if (url.startsWith('/api/') && !policy) throw new Error(`Route ${String(method)} ${url} declares no policy`);
 }
 
@@ -75,7 +79,10 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
         : {
             level: config.LOG_LEVEL,
             // Technical logs carry no personal data, tokens or cookies (SECURITY.md 11).
-            redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'], remove: true },
+            redact: {
+              paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+              remove: true,
+            },
             serializers: {
               req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], requestId: req.id }),
             },
@@ -241,24 +248,34 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
     return send('internal');
   });
 
-  app.get('/healthz', { config: { policy: { action: 'health', allow: 'public' } }, schema: { hide: true } }, async () => ({
-    status: 'ok',
-  }));
-  app.get('/readyz', { config: { policy: { action: 'health', allow: 'public' } }, schema: { hide: true } }, async (_req, reply) => {
-    try {
-      const result = await database.db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`);
-      const rows = (result as unknown as { rows: Array<{ count: number }> }).rows;
-      const applied = Number(rows[0]?.count ?? 0);
-      const expected = expectedMigrationCount();
-      if (applied < expected) return reply.status(503).send({ status: 'migrating', applied, expected });
-      return { status: 'ready', database: database.kind, migrations: applied };
-    } catch {
-      return reply.status(503).send({ status: 'unavailable' });
-    }
-  });
+  app.get(
+    '/healthz',
+    { config: { policy: { action: 'health', allow: 'public' } }, schema: { hide: true } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
+  app.get(
+    '/readyz',
+    { config: { policy: { action: 'health', allow: 'public' } }, schema: { hide: true } },
+    async (_req, reply) => {
+      try {
+        const result = await database.db.execute(sql`select count(*)::int as count from drizzle.__drizzle_migrations`);
+        const rows = (result as unknown as { rows: Array<{ count: number }> }).rows;
+        const applied = Number(rows[0]?.count ?? 0);
+        const expected = expectedMigrationCount();
+        if (applied < expected) return reply.status(503).send({ status: 'migrating', applied, expected });
+        return { status: 'ready', database: database.kind, migrations: applied };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable' });
+      }
+    },
+  );
 
-  app.get('/api/v1/openapi.json', { config: { policy: { action: 'openapi', allow: 'public' } }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  app.get(
+    '/api/v1/openapi.json',
+    { config: { policy: { action: 'openapi', allow: 'public' } }, schema: { hide: true } },
+    async () => app.swagger(),
   );
 
   // A route without a declared policy is a programming error: refuse to start (SECURITY.md 1).

@@ -69,11 +69,18 @@ afterAll(async () => {
 });
 
 const routes: Route[] = Object.entries(openApi.paths).flatMap(([path, operations]) =>
-  Object.entries(operations).map(([method, operation]) => ({ method: method.toUpperCase() as Method, path, operation: operation! })),
+  Object.entries(operations).map(([method, operation]) => ({
+    method: method.toUpperCase() as Method,
+    path,
+    operation: operation!,
+  })),
 );
 const bodyRoutes = routes.filter((route) => route.operation.requestBody?.content['application/json']);
 const listRoutes = routes.filter(
-  (route) => route.method === 'GET' && !route.path.includes('{') && (route.operation.parameters ?? []).some((p) => p.in === 'query'),
+  (route) =>
+    route.method === 'GET' &&
+    !route.path.includes('{') &&
+    (route.operation.parameters ?? []).some((p) => p.in === 'query'),
 );
 const pathParamRoutes = routes.filter((route) => route.path.includes('{'));
 
@@ -124,7 +131,9 @@ function sampleValue(name: string, schema: JsonSchema): unknown {
 
 /** Every property filled, optional ones too, so that each field can be spoiled on its own. */
 function sampleObject(schema: JsonSchema): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sampleValue(name, property)]));
+  return Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sampleValue(name, property)]),
+  );
 }
 
 /** Leaf and inner fields, with array items at index 0 (the sample holds one item). */
@@ -170,7 +179,8 @@ function wrongTypesFor(schema: JsonSchema): unknown[] {
 
 /** Query values that break the parameter's schema; free text has none but length and repetition. */
 function wrongQueryValuesFor(schema: JsonSchema): string[] {
-  if (schema.type === 'integer' || schema.type === 'number') return ['abc', '1.5', '-1', '1e400', String((schema.maximum ?? 1e9) + 1)];
+  if (schema.type === 'integer' || schema.type === 'number')
+    return ['abc', '1.5', '-1', '1e400', String((schema.maximum ?? 1e9) + 1)];
   if (schema.enum) return ['notAnOption', ''];
   if (schema.format === 'uuid') return ['not-a-uuid'];
   if (schema.format === 'date') return ['2026-13-45', 'yesterday'];
@@ -207,7 +217,9 @@ async function countRows(): Promise<Record<string, number>> {
     tableNames.map((name) => sql`select ${name} as name, count(*)::int as value from ${sql.identifier(name)}`),
     sql` union all `,
   );
-  const result = (await context.database.db.execute(counts)) as unknown as { rows: Array<{ name: string; value: number }> };
+  const result = (await context.database.db.execute(counts)) as unknown as {
+    rows: Array<{ name: string; value: number }>;
+  };
   return Object.fromEntries(result.rows.map((row) => [row.name, Number(row.value)]));
 }
 
@@ -221,7 +233,9 @@ async function countRowsContaining(table: string, value: string): Promise<number
 }
 
 function expectProblem(response: LightMyRequestResponse, label: string) {
-  expect(response.statusCode, `${label}: ${response.statusCode} ${response.body.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+  expect(response.statusCode, `${label}: ${response.statusCode} ${response.body.slice(0, 300)}`).toBeGreaterThanOrEqual(
+    400,
+  );
   expect(response.statusCode, label).toBeLessThan(500);
   expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
   const body = response.json() as { code?: unknown; messages?: { pl?: unknown; en?: unknown }; requestId?: unknown };
@@ -234,7 +248,13 @@ function expectProblem(response: LightMyRequestResponse, label: string) {
 }
 
 /** Sends one bad request and proves it was refused cleanly without writing anything. */
-async function expectRefused(method: Method, url: string, payload: string | undefined, label: string, contentType?: string) {
+async function expectRefused(
+  method: Method,
+  url: string,
+  payload: string | undefined,
+  label: string,
+  contentType?: string,
+) {
   const before = await countRows();
   const response = await send(method, url, payload, contentType);
   const body = expectProblem(response, label);
@@ -252,9 +272,18 @@ function containsValue(json: unknown, value: string): boolean {
 const accepted: string[] = [];
 
 /** An injection string may be valid input; then it is data, stored and returned verbatim. */
-async function expectInjectionHandled(method: Method, url: string, payload: string, fieldName: string, value: string, label: string) {
+async function expectInjectionHandled(
+  method: Method,
+  url: string,
+  payload: string,
+  fieldName: string,
+  value: string,
+  label: string,
+) {
   const before = await countRows();
-  const countsContaining = Object.fromEntries(await Promise.all(tableNames.map(async (t) => [t, await countRowsContaining(t, value)] as const)));
+  const countsContaining = Object.fromEntries(
+    await Promise.all(tableNames.map(async (t) => [t, await countRowsContaining(t, value)] as const)),
+  );
   const response = await send(method, url, payload);
   if (response.statusCode >= 400) {
     expectProblem(response, label);
@@ -273,7 +302,9 @@ async function expectInjectionHandled(method: Method, url: string, payload: stri
     return;
   }
   expect(containsValue(response.json(), value), `${label}: echoed verbatim`).toBe(true);
-  const storedIn = await Promise.all(grown.map(async (table) => (await countRowsContaining(table, value)) > countsContaining[table]!));
+  const storedIn = await Promise.all(
+    grown.map(async (table) => (await countRowsContaining(table, value)) > countsContaining[table]!),
+  );
   expect(storedIn.some(Boolean), `${label}: stored verbatim in ${grown.join(', ')}`).toBe(true);
 }
 
@@ -284,7 +315,9 @@ describe('bad input', () => {
     expect(bodyRoutes.map((route) => `${route.method} ${route.path}`)).toEqual(
       expect.arrayContaining(['POST /api/v1/institutions', 'PATCH /api/v1/institutions/{id}']),
     );
-    expect(listRoutes.map((route) => route.path)).toEqual(expect.arrayContaining(['/api/v1/territories', '/api/v1/institutions']));
+    expect(listRoutes.map((route) => route.path)).toEqual(
+      expect.arrayContaining(['/api/v1/territories', '/api/v1/institutions']),
+    );
     expect(tableNames).toEqual(expect.arrayContaining(['institutions', 'territories', 'users']));
   });
 
@@ -293,29 +326,70 @@ describe('bad input', () => {
     const url = () => urlFor(route.path);
 
     it('refuses malformed JSON, arrays, scalars and an empty body', async () => {
-      for (const payload of ['{"name": ', '{name: "x"}', "{'a': 1}", '[]', JSON.stringify([sampleObject(schema)]), '"text"', '42', 'null', '']) {
-        await expectRefused(route.method, url(), payload, `${route.method} ${route.path} with ${JSON.stringify(payload).slice(0, 40)}`);
+      for (const payload of [
+        '{"name": ',
+        '{name: "x"}',
+        "{'a': 1}",
+        '[]',
+        JSON.stringify([sampleObject(schema)]),
+        '"text"',
+        '42',
+        'null',
+        '',
+      ]) {
+        await expectRefused(
+          route.method,
+          url(),
+          payload,
+          `${route.method} ${route.path} with ${JSON.stringify(payload).slice(0, 40)}`,
+        );
       }
     });
 
     it('refuses a body that is not JSON', async () => {
-      await expectRefused(route.method, url(), 'name=x', `${route.method} ${route.path} as a form`, 'application/x-www-form-urlencoded');
-      await expectRefused(route.method, url(), JSON.stringify(sampleObject(schema)), `${route.method} ${route.path} as text/plain`, 'text/plain');
+      await expectRefused(
+        route.method,
+        url(),
+        'name=x',
+        `${route.method} ${route.path} as a form`,
+        'application/x-www-form-urlencoded',
+      );
+      await expectRefused(
+        route.method,
+        url(),
+        JSON.stringify(sampleObject(schema)),
+        `${route.method} ${route.path} as text/plain`,
+        'text/plain',
+      );
     });
 
     it('refuses a body over the size limit with 413', async () => {
-      const oversize = JSON.stringify({ ...sampleObject(schema), padding: 'x'.repeat(context.config.BODY_LIMIT_BYTES) });
+      const oversize = JSON.stringify({
+        ...sampleObject(schema),
+        padding: 'x'.repeat(context.config.BODY_LIMIT_BYTES),
+      });
       const body = await expectRefused(route.method, url(), oversize, `${route.method} ${route.path} oversize`);
       expect(body.code).toBe('payloadTooLarge');
     });
 
     it('refuses unknown fields, prototype pollution included', async () => {
       const sample = sampleObject(schema);
-      for (const extra of [{ unknownField: 'x' }, { id: randomUUID() }, { role: 'admin' }, { isAdmin: true }, { registeredByInstitutionId: randomUUID() }]) {
+      for (const extra of [
+        { unknownField: 'x' },
+        { id: randomUUID() },
+        { role: 'admin' },
+        { isAdmin: true },
+        { registeredByInstitutionId: randomUUID() },
+      ]) {
         const field = Object.keys(extra)[0]!;
         // A field the schema knows is not unknown; skip it rather than pretend.
         if (field in (schema.properties ?? {})) continue;
-        const body = await expectRefused(route.method, url(), JSON.stringify({ ...sample, ...extra }), `${route.method} ${route.path} + ${field}`);
+        const body = await expectRefused(
+          route.method,
+          url(),
+          JSON.stringify({ ...sample, ...extra }),
+          `${route.method} ${route.path} + ${field}`,
+        );
         expect(body.errors?.map((error) => error.field)).toContain(field);
       }
       for (const key of ['__proto__', 'constructor']) {
@@ -330,10 +404,17 @@ describe('bad input', () => {
       for (const field of fieldsOf(schema)) {
         for (const wrong of wrongTypesFor(field.schema)) {
           const label = `${route.method} ${route.path} ${field.path.join('.')}=${JSON.stringify(wrong)}`;
-          const body = await expectRefused(route.method, url(), JSON.stringify(withValueAt(sample, field.path, wrong)), label);
+          const body = await expectRefused(
+            route.method,
+            url(),
+            JSON.stringify(withValueAt(sample, field.path, wrong)),
+            label,
+          );
           expect(body.code, label).toBe('validation');
           expect(
-            body.errors?.some((error) => error.field === field.path.join('.') || error.field.startsWith(`${field.path.join('.')}.`)),
+            body.errors?.some(
+              (error) => error.field === field.path.join('.') || error.field.startsWith(`${field.path.join('.')}.`),
+            ),
             `${label}: ${JSON.stringify(body.errors)}`,
           ).toBe(true);
         }
@@ -357,10 +438,17 @@ describe('bad input', () => {
 
     it('refuses wrong types, repeated and unknown parameters', async () => {
       for (const parameter of parameters) {
-        const values = wrongQueryValuesFor(parameter.schema).map((value) => `${parameter.name}=${encodeURIComponent(value)}`);
+        const values = wrongQueryValuesFor(parameter.schema).map(
+          (value) => `${parameter.name}=${encodeURIComponent(value)}`,
+        );
         values.push(`${parameter.name}=a&${parameter.name}=b`);
         for (const query of values) {
-          const body = await expectRefused('GET', `${route.path}?${query}`, undefined, `GET ${route.path}?${query.slice(0, 60)}`);
+          const body = await expectRefused(
+            'GET',
+            `${route.path}?${query}`,
+            undefined,
+            `GET ${route.path}?${query.slice(0, 60)}`,
+          );
           expect(body.code).toBe('validation');
         }
       }
@@ -386,18 +474,26 @@ describe('bad input', () => {
     });
   });
 
-  describe.each(pathParamRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))('%s path', (_name, route) => {
-    it('refuses injection strings and malformed values in every path parameter', async () => {
-      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
-      const schema = route.operation.requestBody?.content['application/json']?.schema;
-      for (const name of names) {
-        for (const value of [...INJECTIONS, 'not-an-id', '1']) {
-          const payload = schema ? JSON.stringify(sampleObject(schema)) : undefined;
-          await expectRefused(route.method, urlFor(route.path, { [name]: value }), payload, `${route.method} ${route.path} ${name}=${value}`);
+  describe.each(pathParamRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s path',
+    (_name, route) => {
+      it('refuses injection strings and malformed values in every path parameter', async () => {
+        const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+        const schema = route.operation.requestBody?.content['application/json']?.schema;
+        for (const name of names) {
+          for (const value of [...INJECTIONS, 'not-an-id', '1']) {
+            const payload = schema ? JSON.stringify(sampleObject(schema)) : undefined;
+            await expectRefused(
+              route.method,
+              urlFor(route.path, { [name]: value }),
+              payload,
+              `${route.method} ${route.path} ${name}=${value}`,
+            );
+          }
         }
-      }
-    });
-  });
+      });
+    },
+  );
 
   it('still has every table, and accepted injection strings only where a create stores them as text', async () => {
     expect(Object.keys(await countRows()).sort()).toEqual([...tableNames].sort());

@@ -89,7 +89,10 @@ const fieldMessages: Record<string, Messages> = {
   invalid_value: { pl: 'Niedozwolona wartość.', en: 'Value not allowed.' },
   unrecognized_keys: { pl: 'Nieznane pole.', en: 'Unknown field.' },
   custom: { pl: 'Nieprawidłowa wartość.', en: 'Invalid value.' },
-  passwordTooShort: { pl: 'Hasło musi mieć co najmniej 10 znaków.', en: 'The password must be at least 10 characters.' },
+  passwordTooShort: {
+    pl: 'Hasło musi mieć co najmniej 10 znaków.',
+    en: 'The password must be at least 10 characters.',
+  },
   passwordTooCommon: {
     pl: 'To hasło jest zbyt popularne lub łatwe do odgadnięcia. Wybierz inne.',
     en: 'This password is too common or easy to guess. Choose another.',

@@ -4,7 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../db/database.js';
-import { institutions, memberships, partnershipCoordinators, partnershipMembers, partnerships, users } from '../db/tables.js';
+import {
+  institutions,
+  memberships,
+  partnershipCoordinators,
+  partnershipMembers,
+  partnerships,
+  users,
+} from '../db/tables.js';
 import { hashPassword } from '../../accounts/passwords.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
 import type { InstitutionKind, Role } from '../../../../shared/src/contracts/common.js';
@@ -61,7 +68,13 @@ export async function buildUser(
     .insert(memberships)
     .values({ userId: user!.id, institutionId, role: options.role ?? 'caseManager' })
     .returning();
-  return { ...user!, password: TEST_PASSWORD, institutionId, membershipId: membership!.id, role: membership!.role as Role };
+  return {
+    ...user!,
+    password: TEST_PASSWORD,
+    institutionId,
+    membershipId: membership!.id,
+    role: membership!.role as Role,
+  };
 }
 
 export async function buildPartnership(
@@ -70,7 +83,8 @@ export async function buildPartnership(
 ) {
   const leaderInstitutionId = options.leaderInstitutionId ?? (await buildInstitution(db)).id;
   const coordinatorUserId =
-    options.coordinatorUserId ?? (await buildUser(db, { role: 'networkCoordinator', institutionId: leaderInstitutionId })).id;
+    options.coordinatorUserId ??
+    (await buildUser(db, { role: 'networkCoordinator', institutionId: leaderInstitutionId })).id;
   const [partnership] = await db
     .insert(partnerships)
     .values({
@@ -80,7 +94,9 @@ export async function buildPartnership(
       leaderInstitutionId,
     })
     .returning();
-  await db.insert(partnershipCoordinators).values({ partnershipId: partnership!.id, userId: coordinatorUserId, since: '2026-01-02' });
+  await db
+    .insert(partnershipCoordinators)
+    .values({ partnershipId: partnership!.id, userId: coordinatorUserId, since: '2026-01-02' });
   await db.insert(partnershipMembers).values({
     partnershipId: partnership!.id,
     institutionId: leaderInstitutionId,

@@ -31,7 +31,8 @@ export function useChangePassword() {
 export function useEndOwnSession() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (sessionId: string) => apiRequest(`/auth/sessions/${sessionId}`, { method: 'DELETE', schema: z.unknown() }),
+    mutationFn: (sessionId: string) =>
+      apiRequest(`/auth/sessions/${sessionId}`, { method: 'DELETE', schema: z.unknown() }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['own-sessions'] }),
   });
 }

@@ -4,7 +4,12 @@ import type { SessionView } from '../../../../shared/src/contracts/auth';
 import { DataTable } from '../common/data-table';
 import { formatDateTime } from '../common/format';
 
-type SessionsTableProps = { caption: string; sessions: SessionView[]; onEnd?: (session: SessionView) => void; endingId?: string | null };
+type SessionsTableProps = {
+  caption: string;
+  sessions: SessionView[];
+  onEnd?: (session: SessionView) => void;
+  endingId?: string | null;
+};
 
 /** Sessions with when they started, were last used and expire; optionally a button to end one. */
 export function SessionsTable({ caption, sessions, onEnd, endingId }: SessionsTableProps) {
@@ -34,7 +39,11 @@ export function SessionsTable({ caption, sessions, onEnd, endingId }: SessionsTa
         { key: 'lastSeen', header: t('sessions.lastSeenAt'), cell: (row) => formatDateTime(row.lastSeenAt) },
         { key: 'expires', header: t('sessions.expiresAt'), cell: (row) => formatDateTime(row.expiresAt) },
         { key: 'ip', header: t('sessions.ip'), cell: (row) => row.ip ?? '' },
-        { key: 'agent', header: t('sessions.userAgent'), cell: (row) => <span className="mono">{row.userAgent ?? ''}</span> },
+        {
+          key: 'agent',
+          header: t('sessions.userAgent'),
+          cell: (row) => <span className="mono">{row.userAgent ?? ''}</span>,
+        },
         ...(onEnd
           ? [
               {

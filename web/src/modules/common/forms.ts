@@ -4,7 +4,15 @@
  * Field errors keep the zod code; they are translated when shown, so a language switch applies.
  */
 import { useCallback } from 'react';
-import { get, useForm, type DefaultValues, type FieldValues, type Path, type Resolver, type UseFormReturn } from 'react-hook-form';
+import {
+  get,
+  useForm,
+  type DefaultValues,
+  type FieldValues,
+  type Path,
+  type Resolver,
+  type UseFormReturn,
+} from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import type { z } from 'zod';
 import { useTranslation } from 'react-i18next';
@@ -65,7 +73,8 @@ export function useFieldError<T extends FieldValues>(form: UseFormReturn<T, unkn
   const errors = form.formState.errors;
   return useCallback(
     (name: string): string | undefined => {
-      const error = get(errors, name) as { type?: string; message?: string; root?: { message?: string; type?: string } } | undefined;
+      const error = get(errors, name) as
+        { type?: string; message?: string; root?: { message?: string; type?: string } } | undefined;
       if (!error) return undefined;
       const leaf = error.type === undefined && error.root ? error.root : error;
       if (leaf.type === 'server' && leaf.message) return leaf.message;

@@ -42,7 +42,8 @@ export function RemoteSelect({
   const data = useMemo(() => {
     const list = isSearching ? [...options] : [];
     const current = selected ?? initialOption ?? null;
-    if (current && value === current.value && !list.some((option) => option.value === current.value)) list.unshift(current);
+    if (current && value === current.value && !list.some((option) => option.value === current.value))
+      list.unshift(current);
     return list;
   }, [options, selected, initialOption, value, isSearching]);
   return (

@@ -3,8 +3,17 @@ import { useState } from 'react';
 import { Controller, useFieldArray } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { cooperationAreas, institutionKinds, sectors, type CooperationArea } from '../../../../shared/src/contracts/common';
-import { CreateInstitutionInput, UpdateInstitutionInput, type Institution } from '../../../../shared/src/contracts/institutions';
+import {
+  cooperationAreas,
+  institutionKinds,
+  sectors,
+  type CooperationArea,
+} from '../../../../shared/src/contracts/common';
+import {
+  CreateInstitutionInput,
+  UpdateInstitutionInput,
+  type Institution,
+} from '../../../../shared/src/contracts/institutions';
 import { applyServerErrors, useContractForm, useFieldError, type LeftoverFieldError } from '../common/forms';
 import { enumOptions } from '../common/labels';
 import { ProblemAlert } from '../common/problem-alert';
@@ -70,14 +79,24 @@ function valuesOf(institution: Institution | undefined): InstitutionFormValues {
 }
 
 type InstitutionFormProps =
-  | { mode: 'create'; institution?: undefined; onSubmit: (values: z.output<typeof CreateInstitutionInput>) => Promise<unknown> }
-  | { mode: 'edit'; institution: Institution; onSubmit: (values: z.output<typeof UpdateInstitutionInput>) => Promise<unknown> };
+  | {
+      mode: 'create';
+      institution?: undefined;
+      onSubmit: (values: z.output<typeof CreateInstitutionInput>) => Promise<unknown>;
+    }
+  | {
+      mode: 'edit';
+      institution: Institution;
+      onSubmit: (values: z.output<typeof UpdateInstitutionInput>) => Promise<unknown>;
+    };
 
 /** The institution form: create (POST) or edit with the version read (PATCH; 409 when stale). */
 export function InstitutionForm(props: InstitutionFormProps) {
   const { t } = useTranslation();
   const schema = props.mode === 'create' ? CreateInstitutionInput : UpdateInstitutionInput;
-  const form = useContractForm<typeof schema, InstitutionFormValues>(schema, { defaultValues: valuesOf(props.institution) });
+  const form = useContractForm<typeof schema, InstitutionFormValues>(schema, {
+    defaultValues: valuesOf(props.institution),
+  });
   const errorOf = useFieldError(form);
   const contacts = useFieldArray({ control: form.control, name: 'contacts' });
   const [problem, setProblem] = useState<unknown>(null);
@@ -166,7 +185,12 @@ export function InstitutionForm(props: InstitutionFormProps) {
           <TextInput label={t('institutions.city')} error={errorOf('city')} {...form.register('city')} />
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <TextInput label={t('institutions.email')} type="email" error={errorOf('email')} {...form.register('email')} />
+          <TextInput
+            label={t('institutions.email')}
+            type="email"
+            error={errorOf('email')}
+            {...form.register('email')}
+          />
           <TextInput label={t('institutions.phone')} type="tel" error={errorOf('phone')} {...form.register('phone')} />
           <TextInput
             label={t('institutions.website')}

@@ -23,7 +23,10 @@ export function institutionLabel(institution: Pick<InstitutionSummary, 'name' | 
 /** Searchable institution chooser. */
 export function InstitutionSelect({ kinds, ...props }: InstitutionSelectProps) {
   const useOptions = (search: string, isEnabled: boolean) => {
-    const query = useInstitutions({ q: search, pageSize: 30, kind: kinds?.length === 1 ? kinds[0] : undefined }, isEnabled);
+    const query = useInstitutions(
+      { q: search, pageSize: 30, kind: kinds?.length === 1 ? kinds[0] : undefined },
+      isEnabled,
+    );
     return {
       options: (query.data?.items ?? [])
         .filter((institution) => !kinds || kinds.includes(institution.kind))

@@ -45,8 +45,16 @@ const fieldNames = [
 ] as const;
 
 type PartnershipFormProps =
-  | { mode: 'create'; partnership?: undefined; onSubmit: (values: z.output<typeof CreatePartnershipInput>) => Promise<unknown> }
-  | { mode: 'edit'; partnership: Partnership; onSubmit: (values: z.output<typeof UpdatePartnershipInput>) => Promise<unknown> };
+  | {
+      mode: 'create';
+      partnership?: undefined;
+      onSubmit: (values: z.output<typeof CreatePartnershipInput>) => Promise<unknown>;
+    }
+  | {
+      mode: 'edit';
+      partnership: Partnership;
+      onSubmit: (values: z.output<typeof UpdatePartnershipInput>) => Promise<unknown>;
+    };
 
 /** Coordinators: an administrator picks users of the leader institution; others coordinate themselves. */
 function CoordinatorPicker({
@@ -64,7 +72,9 @@ function CoordinatorPicker({
 }) {
   const { t } = useTranslation();
   const users = useUsers({ institutionId: leaderInstitutionId || undefined, pageSize: 100 });
-  const options = (users.data?.items ?? []).filter((user) => user.isActive).map((user) => ({ value: user.id, label: `${user.displayName} (${user.email})` }));
+  const options = (users.data?.items ?? [])
+    .filter((user) => user.isActive)
+    .map((user) => ({ value: user.id, label: `${user.displayName} (${user.email})` }));
   for (const option of initial) if (!options.some((o) => o.value === option.value)) options.push(option);
   return (
     <MultiSelect
@@ -142,7 +152,9 @@ export function PartnershipForm(props: PartnershipFormProps) {
               onChange={(value) => field.onChange(value ?? '')}
               onBlur={field.onBlur}
               error={errorOf('territoryCode')}
-              initialOption={partnership ? { value: partnership.territoryCode, label: partnership.territoryName } : null}
+              initialOption={
+                partnership ? { value: partnership.territoryCode, label: partnership.territoryName } : null
+              }
             />
           )}
         />
@@ -162,7 +174,11 @@ export function PartnershipForm(props: PartnershipFormProps) {
             data={enumOptions(t, 'modelVariants', modelVariants, t('common.choose'))}
             {...form.register('modelVariant')}
           />
-          <DateInput label={t('partnerships.establishedOn')} error={errorOf('establishedOn')} {...form.register('establishedOn')} />
+          <DateInput
+            label={t('partnerships.establishedOn')}
+            error={errorOf('establishedOn')}
+            {...form.register('establishedOn')}
+          />
         </SimpleGrid>
         {props.mode === 'edit' && (
           <NativeSelect
@@ -209,7 +225,9 @@ export function PartnershipForm(props: PartnershipFormProps) {
               {t('partnerships.coordinators')}
             </Text>
             <Text size="sm">
-              {partnership ? partnership.coordinators.map((c) => c.displayName).join(', ') : t('partnerships.youCoordinate', { name: me.displayName })}
+              {partnership
+                ? partnership.coordinators.map((c) => c.displayName).join(', ')
+                : t('partnerships.youCoordinate', { name: me.displayName })}
             </Text>
             {errorOf('coordinatorUserIds') && (
               <Text size="sm" c="red.9" role="alert">

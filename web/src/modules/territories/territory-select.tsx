@@ -21,8 +21,12 @@ export function useTerritoryLabel() {
   const { t } = useTranslation();
   return (territory: Territory) => {
     const where = [
-      territory.powiatName && territory.level !== 'powiat' ? t('territories.powiatShort', { name: territory.powiatName }) : null,
-      territory.voivodeshipName && territory.level !== 'voivodeship' ? t('territories.voivodeshipShort', { name: territory.voivodeshipName }) : null,
+      territory.powiatName && territory.level !== 'powiat'
+        ? t('territories.powiatShort', { name: territory.powiatName })
+        : null,
+      territory.voivodeshipName && territory.level !== 'voivodeship'
+        ? t('territories.voivodeshipShort', { name: territory.voivodeshipName })
+        : null,
     ].filter(Boolean);
     return `${territory.name} – ${t(`territoryKinds.${territory.kind}`)}${where.length ? ` (${where.join(', ')})` : ''}`;
   };
@@ -34,7 +38,10 @@ export function TerritorySelect({ isGminaOnly = true, ...props }: TerritorySelec
   const useOptions = (search: string, isEnabled: boolean) => {
     const query = useTerritories({ q: search, level: isGminaOnly ? 'gmina' : undefined, pageSize: 20 }, isEnabled);
     return {
-      options: (query.data?.items ?? []).map((territory) => ({ value: territory.code, label: territoryLabel(territory) })),
+      options: (query.data?.items ?? []).map((territory) => ({
+        value: territory.code,
+        label: territoryLabel(territory),
+      })),
       isFetching: query.isFetching,
     };
   };

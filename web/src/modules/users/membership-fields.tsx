@@ -13,7 +13,12 @@ type MembershipFieldsProps<T extends FieldValues> = {
 };
 
 /** Institution + role pair (a membership). */
-export function MembershipFields<T extends FieldValues>({ control, prefix, errorOf, register }: MembershipFieldsProps<T>) {
+export function MembershipFields<T extends FieldValues>({
+  control,
+  prefix,
+  errorOf,
+  register,
+}: MembershipFieldsProps<T>) {
   const { t } = useTranslation();
   const institutionName = `${prefix}institutionId` as Path<T>;
   const roleName = `${prefix}role` as Path<T>;

@@ -50,7 +50,8 @@ function useStoreUser() {
 export function useCreateUser() {
   const store = useStoreUser();
   return useMutation({
-    mutationFn: (body: z.output<typeof CreateUserInput>) => apiRequest('/users', { method: 'POST', body, schema: UserSummary }),
+    mutationFn: (body: z.output<typeof CreateUserInput>) =>
+      apiRequest('/users', { method: 'POST', body, schema: UserSummary }),
     onSuccess: store,
   });
 }
