@@ -1,13 +1,16 @@
 /**
- * Starts the real server as a child process on a free port with a fresh PGlite data dir and the
- * demo data, waits for /readyz, and stops it (and removes the dir) afterwards.
+ * Starts the real server as a child process on a free port with a fresh database and the demo
+ * data, waits for /readyz, and stops it (and removes its data) afterwards. The database is a fresh
+ * PGlite folder, or, when DATABASE_URL is set, a fresh PostgreSQL database on that server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -46,8 +49,30 @@ async function waitForReady(
   throw new Error(`The server was not ready within ${timeoutMs} ms:\n${output()}`);
 }
 
+/** Creates an empty PostgreSQL database for one e2e run; returns its URL and a function that drops it. */
+async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `kooperacja_e2e_${randomBytes(5).toString('hex')}`;
+  const withName = (database: string) => {
+    const parsed = new URL(adminUrl);
+    parsed.pathname = `/${database}`;
+    return parsed.toString();
+  };
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: withName('postgres') });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create database "${name}"`);
+  return { url: withName(name), drop: () => run(`drop database if exists "${name}" with (force)`) };
+}
+
 export async function startServer(): Promise<RunningServer> {
   const port = await findFreePort();
+  const postgres = process.env.DATABASE_URL ? await createPostgresDatabase(process.env.DATABASE_URL) : null;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kooperacja-e2e-'));
   let log = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
@@ -60,7 +85,7 @@ export async function startServer(): Promise<RunningServer> {
       LOG_LEVEL: 'warn',
       SEED_DEMO: 'true',
       NODE_ENV: 'test',
-      DATABASE_URL: '',
+      DATABASE_URL: postgres?.url ?? '',
       PUBLIC_ORIGIN: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,6 +99,7 @@ export async function startServer(): Promise<RunningServer> {
   } catch (error) {
     child.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
+    await postgres?.drop();
     throw error;
   }
   return {
@@ -88,6 +114,7 @@ export async function startServer(): Promise<RunningServer> {
         clearTimeout(timer);
       }
       await rm(dataDir, { recursive: true, force: true });
+      await postgres?.drop();
     },
   };
 }
