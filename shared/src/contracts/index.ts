@@ -4,3 +4,4 @@ export * from './territories.js';
 export * from './institutions.js';
 export * from './partnerships.js';
 export * from './audit.js';
+export * from './basket.js';

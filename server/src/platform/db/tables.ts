@@ -253,3 +253,190 @@ export const auditEvents = pgTable(
     index('audit_events_subject_idx').on(t.subjectType, t.subjectId),
   ],
 );
+
+/**
+ * A service of a partnership's local basket (lokalny koszyk usług; in the rural and urban-rural
+ * models the "lista aktywności i usług"), described by its provider's service card (tool 7).
+ */
+export const services = pgTable(
+  'services',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    partnershipId: uuid('partnership_id')
+      .notNull()
+      .references(() => partnerships.id),
+    /** Provider in the registry; null for a self-help group or a provider outside it (then providerName). */
+    providerInstitutionId: uuid('provider_institution_id').references(() => institutions.id),
+    providerName: text('provider_name'),
+    origin: text('origin').notNull(),
+    status: text('status').notNull().default('draft'),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    cooperationAreas: text('cooperation_areas')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    targetGroups: text('target_groups')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    isCompound: boolean('is_compound').notNull().default(false),
+    isReferralRequired: boolean('is_referral_required').notNull().default(false),
+    referralBy: text('referral_by'),
+    accessDescription: text('access_description'),
+    eligibility: text('eligibility'),
+    cost: text('cost').notNull(),
+    costDescription: text('cost_description'),
+    locationKind: text('location_kind').notNull(),
+    street: text('street'),
+    postalCode: text('postal_code'),
+    city: text('city'),
+    territoryCode: text('territory_code').references(() => territories.code),
+    reachKind: text('reach_kind').notNull(),
+    /** TERYT codes the service reaches: gminas (7 digits), one powiat (4) or one voivodeship (2). */
+    reachCodes: text('reach_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Every gmina the service reaches, expanded from reachCodes, so "covers gmina X" is one array test. */
+    reachGminaCodes: text('reach_gmina_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    schedule: text('schedule'),
+    capacity: text('capacity'),
+    waitingTimeDays: integer('waiting_time_days'),
+    contactName: text('contact_name'),
+    contactPhone: text('contact_phone'),
+    contactEmail: text('contact_email'),
+    languages: text('languages')
+      .array()
+      .notNull()
+      .default(sql`'{pl}'::text[]`),
+    isAccessible: boolean('is_accessible').notNull().default(false),
+    accessibilityDescription: text('accessibility_description'),
+    /** Folded name + description + provider name (normalizeForSearch) for trigram search. */
+    searchText: text('search_text').notNull(),
+    lastConfirmedAt: timestamp('last_confirmed_at', { withTimezone: true }),
+    staleRemindedAt: timestamp('stale_reminded_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id),
+    ...timestamps,
+  },
+  (t) => [
+    index('services_partnership_status_idx').on(t.partnershipId, t.status),
+    index('services_provider_idx').on(t.providerInstitutionId),
+    index('services_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    index('services_areas_idx').using('gin', t.cooperationAreas),
+    index('services_target_groups_idx').using('gin', t.targetGroups),
+    index('services_reach_gminas_idx').using('gin', t.reachGminaCodes),
+  ],
+);
+
+/** Every saved state of a service card: who changed what and when (the card's history). */
+export const serviceVersions = pgTable(
+  'service_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id),
+    version: integer('version').notNull(),
+    changedByUserId: uuid('changed_by_user_id').references(() => users.id),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /** What happened: created, edited, submitted, published, suspended, withdrawn, confirmed, imported. */
+    event: text('event').notNull(),
+    changedFields: text('changed_fields')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    snapshot: jsonb('snapshot').notNull(),
+  },
+  (t) => [uniqueIndex('service_versions_unique').on(t.serviceId, t.version, t.event)],
+);
+
+/**
+ * A request to change the basket (wniosek o aktualizację koszyka): a new service, a change or a
+ * withdrawal, proposed by anyone in the partnership, reviewed by a network coordinator and
+ * decided by the leader (OPS).
+ */
+export const basketChangeRequests = pgTable(
+  'basket_change_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    partnershipId: uuid('partnership_id')
+      .notNull()
+      .references(() => partnerships.id),
+    serviceId: uuid('service_id').references(() => services.id),
+    kind: text('kind').notNull(),
+    status: text('status').notNull().default('pending'),
+    proposal: jsonb('proposal')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    justification: text('justification'),
+    requestedByUserId: uuid('requested_by_user_id')
+      .notNull()
+      .references(() => users.id),
+    requestedByInstitutionId: uuid('requested_by_institution_id').references(() => institutions.id),
+    reviewedByUserId: uuid('reviewed_by_user_id').references(() => users.id),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    reviewNote: text('review_note'),
+    decidedByUserId: uuid('decided_by_user_id').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionReason: text('decision_reason'),
+    resultServiceId: uuid('result_service_id').references(() => services.id),
+    ...timestamps,
+  },
+  (t) => [index('basket_change_requests_partnership_idx').on(t.partnershipId, t.status)],
+);
+
+/** In-app notifications (and the e-mail outbox when e-mail is configured). */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind').notNull(),
+    /** i18n parameters, e.g. service name and id; shown through the web client's messages. */
+    params: jsonb('params')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    link: text('link'),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    emailedAt: timestamp('emailed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.readAt)],
+);
+
+/** Whether a partnership publishes its basket on a public page, and under which address. */
+export const basketPublications = pgTable('basket_publications', {
+  partnershipId: uuid('partnership_id')
+    .primaryKey()
+    .references(() => partnerships.id),
+  slug: text('slug').notNull().unique(),
+  isPublic: boolean('is_public').notNull().default(false),
+  introduction: text('introduction'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A spreadsheet or HSDS import waiting for the user's confirmation: the parsed rows and the preview
+ * shown. Nothing reaches the basket until it is confirmed, and then in one transaction.
+ */
+export const basketImports = pgTable('basket_imports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  partnershipId: uuid('partnership_id')
+    .notNull()
+    .references(() => partnerships.id),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id),
+  format: text('format').notNull(),
+  status: text('status').notNull().default('pending'),
+  rows: jsonb('rows').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+});

@@ -27,6 +27,7 @@ import { recordStandaloneAuditEvent } from '../../audit/audit.service.js';
 import { AppError, fieldError, problemBody, zodIssuesToFieldErrors, type ProblemCode } from './problem.js';
 import type { RoutePolicy } from './route-policy.js';
 import { registerApiModules } from './modules.js';
+import { publicBasketRoutes } from '../../basket/public-page.routes.js';
 
 declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
@@ -292,6 +293,9 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
   });
 
   await app.register(async (api) => registerApiModules(api, { config, database }), { prefix: '/api/v1' });
+
+  // Public, read-only pages (no login): a partnership's published basket.
+  await app.register(async (scope) => publicBasketRoutes(scope, { config, database }));
 
   const webDist = path.resolve(config.WEB_DIST_DIR);
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

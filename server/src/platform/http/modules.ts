@@ -6,6 +6,11 @@ import { territoryRoutes } from '../../territories/territories.routes.js';
 import { institutionRoutes } from '../../institutions/institutions.routes.js';
 import { partnershipRoutes } from '../../partnerships/partnerships.routes.js';
 import { auditRoutes } from '../../audit/audit.routes.js';
+import { serviceRoutes } from '../../basket/services.routes.js';
+import { changeRequestRoutes } from '../../basket/change-requests.routes.js';
+import { spreadsheetRoutes } from '../../basket/spreadsheet.routes.js';
+import { hsdsRoutes } from '../../basket/hsds.routes.js';
+import { notificationRoutes } from '../../notifications/notifications.routes.js';
 
 /** The API modules, each a folder under server/src; mounted under /api/v1. */
 export async function registerApiModules(api: FastifyInstance, deps: AppDependencies): Promise<void> {
@@ -15,4 +20,9 @@ export async function registerApiModules(api: FastifyInstance, deps: AppDependen
   await api.register(async (scope) => institutionRoutes(scope, deps));
   await api.register(async (scope) => partnershipRoutes(scope, deps));
   await api.register(async (scope) => auditRoutes(scope, deps));
+  await api.register(async (scope) => serviceRoutes(scope, deps));
+  await api.register(async (scope) => changeRequestRoutes(scope, deps));
+  await api.register(async (scope) => spreadsheetRoutes(scope, deps));
+  await api.register(async (scope) => hsdsRoutes(scope, deps));
+  await api.register(async (scope) => notificationRoutes(scope, deps));
 }

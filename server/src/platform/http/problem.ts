@@ -142,6 +142,35 @@ const fieldMessages: Record<string, Messages> = {
     pl: 'Nie możesz dezaktywować własnego konta.',
     en: 'You cannot deactivate your own account.',
   },
+  reachSingleUnit: {
+    pl: 'Zasięg powiatowy lub wojewódzki to dokładnie jeden powiat lub jedno województwo.',
+    en: 'A powiat or voivodeship reach names exactly one powiat or one voivodeship.',
+  },
+  reachCodeLevel: {
+    pl: 'Kody zasięgu nie pasują do jego rodzaju (gmina: 7 cyfr, powiat: 4, województwo: 2).',
+    en: 'Reach codes do not match the reach kind (gmina: 7 digits, powiat: 4, voivodeship: 2).',
+  },
+  providerRequired: {
+    pl: 'Wskaż instytucję z rejestru albo wpisz nazwę realizatora.',
+    en: 'Choose an institution from the registry or enter the provider’s name.',
+  },
+  addressRequired: {
+    pl: 'Podaj miejscowość, w której usługa jest realizowana.',
+    en: 'Enter the town where the service is given.',
+  },
+  referralByRequired: {
+    pl: 'Podaj, kto wydaje skierowanie.',
+    en: 'Enter who issues the referral.',
+  },
+  reasonRequired: { pl: 'Podaj uzasadnienie.', en: 'Enter a reason.' },
+  languageCode: {
+    pl: 'Kod języka: dwie małe litery (np. pl, uk).',
+    en: 'Language code: two lower-case letters (e.g. pl, uk).',
+  },
+  slug: {
+    pl: 'Adres: małe litery, cyfry i myślniki (3–80 znaków).',
+    en: 'Address: lower-case letters, digits and hyphens (3–80 characters).',
+  },
   lastMembership: {
     pl: 'Użytkownik musi mieć co najmniej jedną rolę.',
     en: 'A user must keep at least one role.',

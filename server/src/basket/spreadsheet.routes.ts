@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDependencies } from '../platform/http/app.js';
+
+export async function spreadsheetRoutes(_app: FastifyInstance, _deps: AppDependencies): Promise<void> {}

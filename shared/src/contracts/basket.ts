@@ -1,0 +1,356 @@
+/**
+ * The local basket of services (lokalny koszyk usług): service cards (tool 7), the basket views
+ * and search, change requests, import/export and the gap view. Field names follow DESIGN.md §4.2.
+ */
+import { z } from 'zod';
+import {
+  CooperationArea,
+  Email,
+  InstitutionKind,
+  OptionalText,
+  PageQuery,
+  Phone,
+  Text,
+  Uuid,
+  pageOf,
+} from './common.js';
+
+export const targetGroups = [
+  'children',
+  'youth',
+  'families',
+  'adults',
+  'seniors',
+  'disabled',
+  'unemployed',
+  'homeless',
+  'addicted',
+  'violenceVictims',
+  'migrants',
+  'caregivers',
+  'all',
+] as const;
+export const TargetGroup = z.enum(targetGroups).describe('Target group of a service');
+export type TargetGroup = z.infer<typeof TargetGroup>;
+
+/** Who offers the service: a partner of the PZK, a neighbourhood institution, or a self-help group. */
+export const serviceOrigins = ['partner', 'neighbourhood', 'selfHelp'] as const;
+export const ServiceOrigin = z.enum(serviceOrigins).describe('Origin of the service');
+export type ServiceOrigin = z.infer<typeof ServiceOrigin>;
+
+export const serviceStatuses = ['draft', 'submitted', 'published', 'suspended', 'withdrawn'] as const;
+export const ServiceStatus = z.enum(serviceStatuses).describe('Status of the service card');
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+export const serviceCosts = ['free', 'paid', 'meansTested'] as const;
+export const ServiceCost = z.enum(serviceCosts).describe('Cost for the person: free, paid, means-tested');
+export type ServiceCost = z.infer<typeof ServiceCost>;
+
+export const locationKinds = ['address', 'atHome', 'remote'] as const;
+export const LocationKind = z.enum(locationKinds).describe('Where the service is given');
+
+export const reachKinds = ['gminas', 'powiat', 'voivodeship'] as const;
+export const ReachKind = z.enum(reachKinds).describe('Territorial reach of the service');
+
+/** ISO 639-1 language codes the service is offered in. */
+export const LanguageCode = z.string().regex(/^[a-z]{2}$/, 'languageCode');
+
+const TerytCode = z.string().regex(/^\d{2}(\d{2}(\d{3})?)?$/, 'territoryCode');
+
+const serviceFields = {
+  name: Text(200).describe('Name of the service'),
+  description: Text(5000).describe('What the service is and what a person gets'),
+  providerInstitutionId: Uuid.nullable().optional().describe('Provider from the registry'),
+  providerName: OptionalText(300).describe('Provider outside the registry (self-help group, neighbourhood)'),
+  origin: ServiceOrigin,
+  cooperationAreas: z.array(CooperationArea).min(1).max(10),
+  targetGroups: z.array(TargetGroup).min(1).max(13),
+  isCompound: z.boolean().default(false).describe('Compound service: several linked activities'),
+  isReferralRequired: z.boolean().default(false),
+  referralBy: OptionalText(300).describe('Who refers, when a referral is needed'),
+  accessDescription: OptionalText(2000).describe('How to access the service'),
+  eligibility: OptionalText(2000).describe('Who is eligible'),
+  cost: ServiceCost,
+  costDescription: OptionalText(1000),
+  locationKind: LocationKind,
+  street: OptionalText(200),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^(\d{2}-\d{3})?$/, 'postalCode')
+    .transform((v) => (v === '' ? null : v))
+    .nullable()
+    .optional(),
+  city: OptionalText(100),
+  territoryCode: z
+    .string()
+    .regex(/^\d{7}$/, 'territoryCode')
+    .nullable()
+    .optional()
+    .describe('Gmina where the service is given'),
+  reachKind: ReachKind,
+  reachCodes: z
+    .array(TerytCode)
+    .min(1)
+    .max(500)
+    .describe('Gminas (7 digits), or one powiat (4), or one voivodeship (2)'),
+  schedule: OptionalText(1000).describe('Days and hours'),
+  capacity: OptionalText(500).describe('Places, groups, limits'),
+  waitingTimeDays: z.number().int().min(0).max(3650).nullable().optional().describe('Typical waiting time in days'),
+  contactName: OptionalText(200),
+  contactPhone: Phone.nullable().optional(),
+  contactEmail: Email.nullable().optional(),
+  languages: z.array(LanguageCode).min(1).max(20).default(['pl']),
+  isAccessible: z.boolean().default(false).describe('Accessible to people with disabilities'),
+  accessibilityDescription: OptionalText(1000),
+};
+
+export const CreateServiceInput = z.object({ partnershipId: Uuid, ...serviceFields }).strict();
+export type CreateServiceInput = z.input<typeof CreateServiceInput>;
+
+export const UpdateServiceInput = z
+  .object({
+    ...z.object(serviceFields).partial().shape,
+    version: z.number().int().min(1).describe('Version read by the client; a stale one is refused (409)'),
+  })
+  .strict();
+export type UpdateServiceInput = z.input<typeof UpdateServiceInput>;
+
+/** Status transitions: submit (provider), publish/suspend/withdraw (leader), confirm (still current). */
+export const serviceTransitions = ['submit', 'publish', 'suspend', 'withdraw', 'returnToDraft', 'confirm'] as const;
+export const ServiceTransitionInput = z
+  .object({
+    action: z.enum(serviceTransitions),
+    reason: OptionalText(1000).describe('Required when suspending or withdrawing'),
+    version: z.number().int().min(1),
+  })
+  .strict();
+export type ServiceTransitionInput = z.input<typeof ServiceTransitionInput>;
+
+export const ServiceAbilities = z.object({
+  canUpdate: z.boolean(),
+  canSubmit: z.boolean(),
+  canPublish: z.boolean(),
+  canSuspend: z.boolean(),
+  canWithdraw: z.boolean(),
+  canConfirm: z.boolean(),
+});
+
+export const ServiceSummary = z.object({
+  id: Uuid,
+  partnershipId: Uuid,
+  partnershipName: z.string(),
+  name: z.string(),
+  providerInstitutionId: Uuid.nullable(),
+  providerName: z.string().describe('Registry name of the provider, or providerName'),
+  providerKind: InstitutionKind.nullable(),
+  origin: ServiceOrigin,
+  status: ServiceStatus,
+  cooperationAreas: z.array(CooperationArea),
+  targetGroups: z.array(TargetGroup),
+  cost: ServiceCost,
+  locationKind: LocationKind,
+  city: z.string().nullable(),
+  isStale: z.boolean().describe('Not confirmed for 12 months'),
+  lastConfirmedAt: z.string().nullable(),
+  excerpt: z.string().describe('Start of the description'),
+});
+export type ServiceSummary = z.infer<typeof ServiceSummary>;
+
+export const Service = ServiceSummary.extend({
+  description: z.string(),
+  isCompound: z.boolean(),
+  isReferralRequired: z.boolean(),
+  referralBy: z.string().nullable(),
+  accessDescription: z.string().nullable(),
+  eligibility: z.string().nullable(),
+  costDescription: z.string().nullable(),
+  street: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  territoryCode: z.string().nullable(),
+  territoryName: z.string().nullable(),
+  reachKind: ReachKind,
+  reachCodes: z.array(z.string()),
+  reachNames: z.array(z.string()),
+  schedule: z.string().nullable(),
+  capacity: z.string().nullable(),
+  waitingTimeDays: z.number().int().nullable(),
+  contactName: z.string().nullable(),
+  contactPhone: z.string().nullable(),
+  contactEmail: z.string().nullable(),
+  languages: z.array(z.string()),
+  isAccessible: z.boolean(),
+  accessibilityDescription: z.string().nullable(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  abilities: ServiceAbilities,
+});
+export type Service = z.infer<typeof Service>;
+
+export const ServiceVersion = z.object({
+  version: z.number().int(),
+  event: z.string(),
+  changedAt: z.string(),
+  changedByDisplayName: z.string().nullable(),
+  changedFields: z.array(z.string()),
+});
+export const ServiceHistory = z.object({ items: z.array(ServiceVersion) });
+
+const csv = <T extends z.ZodType>(item: T) =>
+  z
+    .union([item, z.array(item)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional();
+
+/** Search of the basket(s) the actor may see; every filter narrows the result. */
+export const ServiceSearchQuery = z
+  .object({
+    q: z.string().trim().max(200).optional().describe('Words; diacritics, case and one typo do not matter'),
+    partnershipId: Uuid.optional().describe('One partnership’s basket'),
+    voivodeshipCode: z
+      .string()
+      .regex(/^\d{2}$/)
+      .optional()
+      .describe('All baskets of a voivodeship (ROPS view)'),
+    area: csv(CooperationArea),
+    targetGroup: csv(TargetGroup),
+    cost: csv(ServiceCost),
+    origin: csv(ServiceOrigin),
+    providerKind: csv(InstitutionKind),
+    coversGmina: z
+      .string()
+      .regex(/^\d{7}$/)
+      .optional()
+      .describe('Only services whose reach covers this gmina'),
+    status: csv(ServiceStatus).describe('Default: published; other statuses only for those who edit the basket'),
+    isStale: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    ...PageQuery,
+  })
+  .strict();
+export type ServiceSearchQuery = z.input<typeof ServiceSearchQuery>;
+
+export const ServicePage = pageOf(ServiceSummary);
+export type ServicePage = z.infer<typeof ServicePage>;
+
+export const changeRequestKinds = ['newService', 'change', 'withdrawal'] as const;
+export const ChangeRequestKind = z.enum(changeRequestKinds);
+export const changeRequestStatuses = ['pending', 'reviewed', 'applied', 'refused'] as const;
+export const ChangeRequestStatus = z.enum(changeRequestStatuses);
+
+export const CreateChangeRequestInput = z
+  .object({
+    partnershipId: Uuid,
+    kind: ChangeRequestKind,
+    serviceId: Uuid.nullable().optional().describe('The service to change or withdraw'),
+    proposal: z
+      .object(serviceFields)
+      .partial()
+      .strict()
+      .default({})
+      .describe('Proposed card (new service) or proposed fields (change)'),
+    justification: Text(2000).describe('Why the basket should change'),
+  })
+  .strict();
+export type CreateChangeRequestInput = z.input<typeof CreateChangeRequestInput>;
+
+export const ReviewChangeRequestInput = z
+  .object({ note: OptionalText(2000).describe('Coordinator’s note for the leader') })
+  .strict();
+export const DecideChangeRequestInput = z
+  .object({
+    decision: z.enum(['apply', 'refuse']),
+    reason: OptionalText(2000).describe('Required when refusing'),
+  })
+  .strict();
+
+export const ChangeRequest = z.object({
+  id: Uuid,
+  partnershipId: Uuid,
+  serviceId: Uuid.nullable(),
+  serviceName: z.string().nullable(),
+  kind: ChangeRequestKind,
+  status: ChangeRequestStatus,
+  proposal: z.record(z.string(), z.unknown()),
+  justification: z.string().nullable(),
+  requestedByDisplayName: z.string(),
+  requestedByInstitutionName: z.string().nullable(),
+  createdAt: z.string(),
+  reviewedByDisplayName: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  reviewNote: z.string().nullable(),
+  decidedByDisplayName: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+  resultServiceId: Uuid.nullable(),
+  abilities: z.object({ canReview: z.boolean(), canDecide: z.boolean() }),
+});
+export type ChangeRequest = z.infer<typeof ChangeRequest>;
+export const ChangeRequestListQuery = z
+  .object({ partnershipId: Uuid, status: csv(ChangeRequestStatus), ...PageQuery })
+  .strict();
+export const ChangeRequestPage = pageOf(ChangeRequest);
+
+export const Notification = z.object({
+  id: Uuid,
+  kind: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  link: z.string().nullable(),
+  isRead: z.boolean(),
+  createdAt: z.string(),
+});
+export const NotificationList = z.object({ items: z.array(Notification), unreadCount: z.number().int() });
+
+/** Per area x target group, how many published services the basket has (the gap view). */
+export const BasketGaps = z.object({
+  partnershipId: Uuid,
+  total: z.number().int(),
+  cells: z.array(z.object({ area: CooperationArea, targetGroup: TargetGroup, count: z.number().int() })),
+  byArea: z.array(z.object({ area: CooperationArea, count: z.number().int() })),
+  byTargetGroup: z.array(z.object({ targetGroup: TargetGroup, count: z.number().int() })),
+});
+export type BasketGaps = z.infer<typeof BasketGaps>;
+
+export const ImportRowOutcome = z.object({
+  row: z.number().int().describe('Row number in the sheet (1 = header)'),
+  action: z.enum(['create', 'update', 'reject', 'unchanged']),
+  serviceId: Uuid.nullable(),
+  name: z.string().nullable(),
+  errors: z.array(z.object({ column: z.string(), messages: z.object({ pl: z.string(), en: z.string() }) })),
+});
+export const ImportPreview = z.object({
+  importId: z.string().describe('Send back to confirm; valid for 30 minutes'),
+  rows: z.array(ImportRowOutcome),
+  counts: z.object({
+    create: z.number().int(),
+    update: z.number().int(),
+    reject: z.number().int(),
+    unchanged: z.number().int(),
+  }),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+export const ConfirmImportInput = z.object({ importId: z.string().min(10).max(100) }).strict();
+export const ImportResult = z.object({ created: z.number().int(), updated: z.number().int() });
+
+export const BasketPublicationInput = z
+  .object({
+    isPublic: z.boolean(),
+    slug: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{1,78}[a-z0-9])$/, 'slug')
+      .describe('Address part: /koszyk/<slug>'),
+    introduction: OptionalText(2000),
+  })
+  .strict();
+export const BasketPublication = z.object({
+  partnershipId: Uuid,
+  isPublic: z.boolean(),
+  slug: z.string(),
+  introduction: z.string().nullable(),
+  publicUrl: z.string(),
+});
