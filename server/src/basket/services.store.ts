@@ -212,7 +212,13 @@ export async function updateServiceCard(
   ctx: RequestContext,
   current: ServiceRow,
   patch: ServiceCardPatch,
-  options: { expectedVersion?: number; status?: string; event?: ServiceEvent; isConfirmed?: boolean } = {},
+  options: {
+    expectedVersion?: number;
+    status?: string;
+    event?: ServiceEvent;
+    isConfirmed?: boolean;
+    reason?: string;
+  } = {},
 ): Promise<ServiceRow> {
   if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
     throw new AppError('conflict');
@@ -255,7 +261,12 @@ export async function updateServiceCard(
     action: `service.${event}`,
     subjectType: 'service',
     subjectId: row!.id,
-    details: { changedFields, fromStatus: current.status, toStatus: nextStatus },
+    details: {
+      changedFields,
+      fromStatus: current.status,
+      toStatus: nextStatus,
+      ...(options.reason ? { reason: options.reason } : {}),
+    },
   });
   return row!;
 }

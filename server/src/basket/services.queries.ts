@@ -1,0 +1,286 @@
+/**
+ * SECURITY-CRITICAL. SQL of the basket: the scoped search. `serviceSearchWhere` must say in SQL what
+ * canReadService says in TypeScript (basket.policy.ts): a partnership the actor may read, and within
+ * it published cards, or any card for the basket's managers and the provider's card keepers.
+ */
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { z } from 'zod';
+import type { Executor } from '../platform/db/database.js';
+import {
+  institutions,
+  partnershipCoordinators,
+  partnershipMembers,
+  partnerships,
+  serviceVersions,
+  services,
+  territories,
+  users,
+} from '../platform/db/tables.js';
+import type { Actor } from '../platform/auth/actor.js';
+import { visiblePartnershipsWhere } from '../partnerships/partnerships.queries.js';
+import type { ServiceSearchQuery } from '../../../shared/src/contracts/basket.js';
+import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
+
+export type ServiceSearch = z.output<typeof ServiceSearchQuery>;
+
+/** Words of a query, folded; one-letter words carry no signal for trigram search. */
+export function searchWords(q: string | undefined): string[] {
+  if (!q) return [];
+  return [...new Set(normalizeForSearch(q).split(/[^a-z0-9]+/))].filter((word) => word.length >= 2).slice(0, 8);
+}
+
+/** Cards beyond `published` the actor may see: the basket's managers and the provider's card keepers. */
+function unpublishedVisibleWhere(actor: Actor): SQL {
+  const membership = actor.membership;
+  if (!membership) return sql`false`;
+  if (membership.role === 'admin') return sql`true`;
+  const conditions: SQL[] = [];
+  if (membership.role === 'director' || membership.role === 'networkCoordinator') {
+    conditions.push(eq(partnerships.leaderInstitutionId, membership.institutionId));
+  }
+  if (membership.role === 'networkCoordinator') {
+    conditions.push(
+      sql`exists (select 1 from ${partnershipCoordinators} where ${partnershipCoordinators.partnershipId} = ${partnerships.id} and ${partnershipCoordinators.userId} = ${actor.userId})`,
+    );
+  }
+  if (['partnerRepresentative', 'director', 'networkCoordinator'].includes(membership.role)) {
+    conditions.push(
+      sql`(${services.providerInstitutionId} = ${membership.institutionId} and (${partnerships.leaderInstitutionId} = ${membership.institutionId} or exists (select 1 from ${partnershipMembers} where ${partnershipMembers.partnershipId} = ${partnerships.id} and ${partnershipMembers.institutionId} = ${membership.institutionId} and ${partnershipMembers.status} <> 'left')))`,
+    );
+  }
+  return conditions.length > 0 ? sql`(${sql.join(conditions, sql` or `)})` : sql`false`;
+}
+
+/** The stale rule: published and not confirmed within the last `months` months. */
+export function isStaleSql(months: number): SQL<boolean> {
+  return sql<boolean>`(${services.status} = 'published' and (${services.lastConfirmedAt} is null or ${services.lastConfirmedAt} < now() - make_interval(months => ${months}::int)))`;
+}
+
+/** WHERE of a basket search as seen by the actor; deny by default. */
+export function serviceSearchWhere(actor: Actor, query: ServiceSearch, staleMonths: number): SQL {
+  const conditions: SQL[] = [visiblePartnershipsWhere(actor)];
+  const statuses = query.status ?? ['published'];
+  const onlyPublished = statuses.length === 1 && statuses[0] === 'published';
+  conditions.push(
+    sql`${services.status} in (${sql.join(
+      statuses.map((s) => sql`${s}`),
+      sql`, `,
+    )})`,
+  );
+  if (!onlyPublished) {
+    conditions.push(sql`(${services.status} = 'published' or ${unpublishedVisibleWhere(actor)})`);
+  }
+  for (const word of searchWords(query.q)) {
+    // A substring match, or a close word (one typo): both are served by the trigram GIN index.
+    conditions.push(
+      sql`(${services.searchText} like ${`%${escapeLikePattern(word)}%`} or ${services.searchText} %> ${word})`,
+    );
+  }
+  if (query.partnershipId) conditions.push(eq(services.partnershipId, query.partnershipId));
+  if (query.voivodeshipCode) conditions.push(sql`${partnerships.territoryCode} like ${`${query.voivodeshipCode}%`}`);
+  const arrayFilter = (column: AnyPgColumn, values: string[] | undefined) => {
+    if (values && values.length > 0)
+      conditions.push(
+        sql`${column} && ${sql`array[${sql.join(
+          values.map((v) => sql`${v}`),
+          sql`, `,
+        )}]::text[]`}`,
+      );
+  };
+  arrayFilter(services.cooperationAreas, query.area);
+  arrayFilter(services.targetGroups, query.targetGroup);
+  const inFilter = (column: AnyPgColumn | SQL, values: string[] | undefined) => {
+    if (values && values.length > 0)
+      conditions.push(
+        sql`${column} in (${sql.join(
+          values.map((v) => sql`${v}`),
+          sql`, `,
+        )})`,
+      );
+  };
+  inFilter(services.cost, query.cost);
+  inFilter(services.origin, query.origin);
+  inFilter(sql`${institutions.kind}`, query.providerKind);
+  if (query.coversGmina) conditions.push(sql`${services.reachGminaCodes} @> array[${query.coversGmina}]::text[]`);
+  if (query.isStale !== undefined) {
+    conditions.push(query.isStale ? isStaleSql(staleMonths) : sql`not ${isStaleSql(staleMonths)}`);
+  }
+  return and(...conditions)!;
+}
+
+const summaryColumns = (staleMonths: number) => ({
+  id: services.id,
+  partnershipId: services.partnershipId,
+  partnershipName: partnerships.name,
+  name: services.name,
+  providerInstitutionId: services.providerInstitutionId,
+  registryProviderName: institutions.name,
+  providerNameOverride: services.providerName,
+  providerKind: institutions.kind,
+  origin: services.origin,
+  status: services.status,
+  cooperationAreas: services.cooperationAreas,
+  targetGroups: services.targetGroups,
+  cost: services.cost,
+  locationKind: services.locationKind,
+  city: services.city,
+  isStale: isStaleSql(staleMonths),
+  lastConfirmedAt: services.lastConfirmedAt,
+  excerpt: sql<string>`left(${services.description}, 240)`,
+});
+
+export type ServiceSummaryRow = {
+  id: string;
+  partnershipId: string;
+  partnershipName: string;
+  name: string;
+  providerInstitutionId: string | null;
+  registryProviderName: string | null;
+  providerNameOverride: string | null;
+  providerKind: string | null;
+  origin: string;
+  status: string;
+  cooperationAreas: string[];
+  targetGroups: string[];
+  cost: string;
+  locationKind: string;
+  city: string | null;
+  isStale: boolean;
+  lastConfirmedAt: Date | null;
+  excerpt: string;
+};
+
+/**
+ * One page of the actor's basket search and the total. Runs in a transaction so that the word
+ * similarity threshold (0.5: one typo in a word of six letters or more) applies to this search only.
+ */
+export async function findServicePage(
+  db: Executor,
+  actor: Actor,
+  query: ServiceSearch,
+  staleMonths: number,
+): Promise<{ rows: ServiceSummaryRow[]; total: number }> {
+  const where = serviceSearchWhere(actor, query, staleMonths);
+  const words = searchWords(query.q);
+  // Without words there is nothing to rank by (and `order by 0` would name a column position).
+  const order =
+    words.length > 0
+      ? [
+          desc(
+            sql`${sql.join(
+              words.map((word) => sql`word_similarity(${word}, ${services.searchText})`),
+              sql` + `,
+            )}`,
+          ),
+        ]
+      : [];
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
+    const base = tx
+      .select(summaryColumns(staleMonths))
+      .from(services)
+      .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
+      .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
+      .where(where);
+    const rows = await base
+      .orderBy(...order, asc(services.name), asc(services.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize);
+    const [totalRow] = await tx
+      .select({ value: count() })
+      .from(services)
+      .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
+      .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
+      .where(where);
+    return { rows: rows as ServiceSummaryRow[], total: Number(totalRow?.value ?? 0) };
+  });
+}
+
+export type ServiceDetailRow = ServiceSummaryRow & typeof services.$inferSelect & { territoryName: string | null };
+
+/** UNSCOPED: one card with the names the page shows; callers check canReadService first. */
+export async function unsafeFindServiceDetail(
+  db: Executor,
+  id: string,
+  staleMonths: number,
+): Promise<ServiceDetailRow | null> {
+  const [row] = await db
+    .select({
+      ...summaryColumns(staleMonths),
+      card: services,
+      territoryName: territories.name,
+    })
+    .from(services)
+    .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
+    .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
+    .leftJoin(territories, eq(territories.code, services.territoryCode))
+    .where(eq(services.id, id));
+  if (!row) return null;
+  const { card, ...summary } = row;
+  return { ...card, ...summary, territoryName: row.territoryName } as ServiceDetailRow;
+}
+
+/** Names of TERYT units, in the order asked. */
+export async function findTerritoryNames(db: Executor, codes: readonly string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  const rows = await db
+    .select({ code: territories.code, name: territories.name })
+    .from(territories)
+    .where(
+      sql`${territories.code} in (${sql.join(
+        codes.map((c) => sql`${c}`),
+        sql`, `,
+      )})`,
+    );
+  const names = new Map(rows.map((r) => [r.code, r.name]));
+  return codes.map((code) => names.get(code) ?? code);
+}
+
+export async function findServiceHistory(db: Executor, serviceId: string) {
+  return db
+    .select({
+      version: serviceVersions.version,
+      event: serviceVersions.event,
+      changedAt: serviceVersions.changedAt,
+      changedByDisplayName: users.displayName,
+      changedFields: serviceVersions.changedFields,
+    })
+    .from(serviceVersions)
+    .leftJoin(users, eq(users.id, serviceVersions.changedByUserId))
+    .where(eq(serviceVersions.serviceId, serviceId))
+    .orderBy(asc(serviceVersions.changedAt), asc(serviceVersions.version));
+}
+
+type CountRow = { key: string; count: number | string };
+const rowsOf = (result: unknown) => (result as { rows: CountRow[] }).rows;
+
+/**
+ * Published services of a basket: per area x target group (a service counts in every pair it has),
+ * and distinct services per area and per target group.
+ */
+export async function countBasketCells(db: Executor, partnershipId: string) {
+  const published = sql`${services.partnershipId} = ${partnershipId} and ${services.status} = 'published'`;
+  const cells = await db.execute(sql`
+    select area || '|' || target_group as key, count(*)::int as count
+    from ${services}, unnest(${services.cooperationAreas}) as area, unnest(${services.targetGroups}) as target_group
+    where ${published}
+    group by area, target_group`);
+  const byArea = await db.execute(sql`
+    select area as key, count(*)::int as count from ${services}, unnest(${services.cooperationAreas}) as area
+    where ${published} group by area`);
+  const byTargetGroup = await db.execute(sql`
+    select target_group as key, count(*)::int as count from ${services}, unnest(${services.targetGroups}) as target_group
+    where ${published} group by target_group`);
+  const [totalRow] = await db
+    .select({ value: count() })
+    .from(services)
+    .where(and(eq(services.partnershipId, partnershipId), eq(services.status, 'published')));
+  const toMap = (result: unknown) => new Map(rowsOf(result).map((r) => [r.key, Number(r.count)]));
+  return {
+    cells: toMap(cells),
+    byArea: toMap(byArea),
+    byTargetGroup: toMap(byTargetGroup),
+    total: Number(totalRow?.value ?? 0),
+  };
+}

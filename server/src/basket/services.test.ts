@@ -1,0 +1,253 @@
+import { and, count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, partnershipMembers, serviceVersions } from '../platform/db/tables.js';
+import { GMINA_LODZ, buildInstitution, buildPartnership, signInAs } from '../platform/testing/factories.js';
+import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
+import type { Service, ServicePage, BasketGaps } from '../../../shared/src/contracts/basket.js';
+
+let context: TestContext;
+let partnershipId: string;
+let schoolId: string;
+let otherSchoolId: string;
+let coordinator: TestClient;
+let schoolRep: TestClient;
+let otherRep: TestClient;
+let caseManager: TestClient;
+let outsider: TestClient;
+
+const card = (overrides: Record<string, unknown> = {}) => ({
+  partnershipId,
+  name: 'Poradnictwo rodzinne dla rodzin z dziećmi',
+  description: 'Konsultacje pedagoga i psychologa szkolnego dla rodziców i dzieci; wsparcie w kryzysie.',
+  providerInstitutionId: schoolId,
+  origin: 'partner',
+  cooperationAreas: ['education', 'socialAssistance'],
+  targetGroups: ['children', 'families'],
+  cost: 'free',
+  locationKind: 'address',
+  street: 'ul. Piotrkowska 1',
+  postalCode: '90-001',
+  city: 'Łódź',
+  territoryCode: GMINA_LODZ,
+  reachKind: 'powiat',
+  reachCodes: ['1061'],
+  contactName: 'Grażyna Żak',
+  contactPhone: '42 600 00 00',
+  ...overrides,
+});
+
+beforeAll(async () => {
+  context = await createTestContext();
+  const db = context.database.db;
+  const partnership = await buildPartnership(db, { name: 'PZK Łódź Bałuty' });
+  partnershipId = partnership.id;
+  coordinator = await new TestClient(context).signIn(
+    (await db.query.users.findFirst({ where: (u, { eq: e }) => e(u.id, partnership.coordinatorUserId) }))!.email,
+    (await import('../platform/testing/factories.js')).TEST_PASSWORD,
+  );
+  schoolId = (await buildInstitution(db, { kind: 'school', name: 'Szkoła Podstawowa nr 7 w Łodzi' })).id;
+  otherSchoolId = (await buildInstitution(db, { kind: 'school', name: 'Szkoła Podstawowa nr 9 w Łodzi' })).id;
+  for (const institutionId of [schoolId, otherSchoolId]) {
+    await db
+      .insert(partnershipMembers)
+      .values({ partnershipId, institutionId, status: 'declared', declarationDate: '2026-02-01' });
+  }
+  schoolRep = (await signInAs(context, 'partnerRepresentative', { institutionId: schoolId })).client;
+  otherRep = (await signInAs(context, 'partnerRepresentative', { institutionId: otherSchoolId })).client;
+  caseManager = (await signInAs(context, 'caseManager', { institutionId: partnership.leaderInstitutionId })).client;
+  outsider = (await signInAs(context, 'caseManager')).client;
+});
+
+afterAll(async () => {
+  await context?.close();
+});
+
+async function createCard(client: TestClient, overrides: Record<string, unknown> = {}): Promise<Service> {
+  const response = await client.post('/api/v1/services', card(overrides));
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json() as Service;
+}
+
+async function transition(client: TestClient, service: Service, action: string, reason?: string) {
+  return client.post(`/api/v1/services/${service.id}/transitions`, { action, version: service.version, reason });
+}
+
+describe('service cards: the workflow from card to basket', () => {
+  it('a partner fills in and submits its card, the coordinator publishes, a case manager finds it with no diacritics and a typo', async () => {
+    const draft = await createCard(schoolRep);
+    expect(draft).toMatchObject({ status: 'draft', providerName: 'Szkoła Podstawowa nr 7 w Łodzi', version: 1 });
+    expect(draft.abilities).toMatchObject({ canUpdate: true, canSubmit: true, canPublish: false });
+
+    const submitted = await transition(schoolRep, draft, 'submit');
+    expect(submitted.statusCode, submitted.body).toBe(200);
+    expect(await transition(schoolRep, submitted.json() as Service, 'publish').then((r) => r.statusCode)).toBe(403);
+
+    const search = () => caseManager.get('/api/v1/services?q=poradnictwo%20rodzine%20dziecmi');
+    expect(((await search()).json() as ServicePage).total).toBe(0);
+
+    const published = await transition(coordinator, submitted.json() as Service, 'publish');
+    expect(published.statusCode, published.body).toBe(200);
+    expect(published.json()).toMatchObject({ status: 'published', isStale: false });
+
+    const found = (await search()).json() as ServicePage;
+    expect(found.items.map((s) => s.id)).toEqual([draft.id]);
+    const page = await caseManager.get(`/api/v1/services/${draft.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.json()).toMatchObject({ contactName: 'Grażyna Żak', reachNames: ['Łódź'] });
+    expect((page.json() as Service).abilities.canUpdate).toBe(false);
+  });
+
+  it('keeps drafts from case managers and everything from unrelated users (404, no hits)', async () => {
+    const draft = await createCard(schoolRep, { name: 'Świetlica środowiskowa' });
+    expect((await caseManager.get(`/api/v1/services/${draft.id}`)).statusCode).toBe(404);
+    expect((await outsider.get(`/api/v1/services/${draft.id}`)).statusCode).toBe(404);
+    const outsiderSearch = (await outsider.get('/api/v1/services?q=poradnictwo')).json() as ServicePage;
+    expect(outsiderSearch.total).toBe(0);
+    const managersDrafts = (
+      await coordinator.get(`/api/v1/services?status=draft&partnershipId=${partnershipId}`)
+    ).json() as ServicePage;
+    expect(managersDrafts.items.map((s) => s.id)).toContain(draft.id);
+    const caseManagersDrafts = (await caseManager.get('/api/v1/services?status=draft')).json() as ServicePage;
+    expect(caseManagersDrafts.total).toBe(0);
+  });
+
+  it('refuses a partner another institution’s card (403, audited) and cards for another provider', async () => {
+    const draft = await createCard(otherRep, { name: 'Zajęcia wyrównawcze', providerInstitutionId: otherSchoolId });
+    // A draft of another institution is invisible (404); once published, editing it is refused (403).
+    expect((await schoolRep.patch(`/api/v1/services/${draft.id}`, { version: 1, name: 'x' })).statusCode).toBe(404);
+    const foreign = (await transition(coordinator, draft, 'publish')).json() as Service;
+    const response = await schoolRep.patch(`/api/v1/services/${foreign.id}`, {
+      version: foreign.version,
+      name: 'Przejęte',
+    });
+    expect(response.statusCode).toBe(403);
+    const [denied] = await context.database.db
+      .select({ value: count() })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, foreign.id), eq(auditEvents.outcome, 'denied')));
+    expect(Number(denied!.value)).toBe(1);
+    const forOther = await schoolRep.post('/api/v1/services', card({ providerInstitutionId: otherSchoolId }));
+    expect(forOther.statusCode).toBe(403);
+  });
+
+  it('edits with the version read, keeps each change as a version and refuses a stale one', async () => {
+    const draft = await createCard(schoolRep, { name: 'Pedagog szkolny – dyżury' });
+    const edited = await schoolRep.patch(`/api/v1/services/${draft.id}`, {
+      version: 1,
+      schedule: 'pon.–pt. 8:00–15:00',
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({ version: 2, schedule: 'pon.–pt. 8:00–15:00' });
+    expect((await schoolRep.patch(`/api/v1/services/${draft.id}`, { version: 1, schedule: 'x' })).statusCode).toBe(409);
+    const history = (await schoolRep.get(`/api/v1/services/${draft.id}/history`)).json() as {
+      items: Array<{ version: number; event: string; changedFields: string[] }>;
+    };
+    expect(history.items.map((v) => [v.version, v.event])).toEqual([
+      [1, 'created'],
+      [2, 'edited'],
+    ]);
+    expect(history.items[1]!.changedFields).toEqual(['schedule']);
+    const versions = await context.database.db
+      .select()
+      .from(serviceVersions)
+      .where(eq(serviceVersions.serviceId, draft.id));
+    expect(versions).toHaveLength(2);
+  });
+
+  it('requires a reason to suspend or withdraw and names the field', async () => {
+    const draft = await createCard(schoolRep, { name: 'Kółko szachowe' });
+    const published = (await transition(coordinator, draft, 'publish')).json() as Service;
+    const noReason = await transition(coordinator, published, 'suspend');
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json()).toMatchObject({ errors: [{ field: 'reason', code: 'reasonRequired' }] });
+    const suspended = await transition(coordinator, published, 'suspend', 'Brak prowadzącego do odwołania');
+    expect(suspended.json()).toMatchObject({ status: 'suspended' });
+  });
+
+  it('validates the card: reach at the right level, a known gmina, a provider for partner cards', async () => {
+    const response = await coordinator.post(
+      '/api/v1/services',
+      card({ reachKind: 'gminas', reachCodes: ['1061'], providerInstitutionId: null, territoryCode: '9999999' }),
+    );
+    expect(response.statusCode).toBe(400);
+    const fields = (response.json() as { errors: Array<{ field: string; code: string }> }).errors.map(
+      (e) => `${e.field}:${e.code}`,
+    );
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'reachCodes:reachCodeLevel',
+        'territoryCode:unknownTerritory',
+        'providerInstitutionId:providerRequired',
+      ]),
+    );
+  });
+
+  it('lets the coordinator add neighbourhood and self-help services; filters narrow the search', async () => {
+    const selfHelp = await createCard(coordinator, {
+      name: 'Grupa wsparcia dla rodziców',
+      origin: 'selfHelp',
+      providerInstitutionId: null,
+      providerName: 'Grupa samopomocowa „Razem”',
+      cooperationAreas: ['civicActivity'],
+      targetGroups: ['caregivers'],
+      cost: 'free',
+      locationKind: 'remote',
+      city: null,
+      reachKind: 'voivodeship',
+      reachCodes: ['10'],
+    });
+    await transition(coordinator, selfHelp, 'publish');
+    const byOrigin = (await caseManager.get('/api/v1/services?origin=selfHelp')).json() as ServicePage;
+    expect(byOrigin.items.map((s) => s.name)).toEqual(['Grupa wsparcia dla rodziców']);
+    const byGroupAndArea = (
+      await caseManager.get('/api/v1/services?targetGroup=caregivers&area=education')
+    ).json() as ServicePage;
+    expect(byGroupAndArea.total).toBe(0);
+    // Voivodeship reach covers a rural gmina of łódzkie; the school's powiat reach does not.
+    const covers = (await caseManager.get('/api/v1/services?coversGmina=1001022')).json() as ServicePage;
+    expect(covers.items.map((s) => s.name)).toEqual(['Grupa wsparcia dla rodziców']);
+    const byProviderKind = (await caseManager.get('/api/v1/services?providerKind=school')).json() as ServicePage;
+    expect(byProviderKind.items.every((s) => s.providerKind === 'school')).toBe(true);
+    expect(byProviderKind.total).toBeGreaterThan(0);
+  });
+
+  it('shows per area and target group how many published services the basket has', async () => {
+    const gaps = (await caseManager.get(`/api/v1/partnerships/${partnershipId}/basket/gaps`)).json() as BasketGaps;
+    expect(gaps.cells).toHaveLength(10 * 13);
+    const cell = (area: string, group: string) =>
+      gaps.cells.find((c) => c.area === area && c.targetGroup === group)!.count;
+    expect(cell('education', 'children')).toBeGreaterThanOrEqual(1);
+    expect(cell('police', 'seniors')).toBe(0);
+    expect(gaps.byArea.find((a) => a.area === 'civicActivity')!.count).toBe(1);
+    expect((await outsider.get(`/api/v1/partnerships/${partnershipId}/basket/gaps`)).statusCode).toBe(404);
+  });
+
+  it('audits reads and writes of cards', async () => {
+    const draft = await createCard(schoolRep, { name: 'Logopeda' });
+    await schoolRep.get(`/api/v1/services/${draft.id}`);
+    const actions = await context.database.db
+      .select({ action: auditEvents.action })
+      .from(auditEvents)
+      .where(eq(auditEvents.subjectId, draft.id));
+    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['service.create', 'service.read']));
+  });
+});
+
+describe('the stale flag', () => {
+  it('flags published cards not confirmed for 12 months and clears the flag on confirmation', async () => {
+    const db = context.database.db;
+    const draft = await createCard(schoolRep, { name: 'Stara usługa' });
+    const published = (await transition(coordinator, draft, 'publish')).json() as Service;
+    const { services } = await import('../platform/db/tables.js');
+    await db
+      .update(services)
+      .set({ lastConfirmedAt: new Date('2024-01-01') })
+      .where(eq(services.id, draft.id));
+    const stale = (await caseManager.get('/api/v1/services?isStale=true')).json() as ServicePage;
+    expect(stale.items.map((s) => s.id)).toEqual([draft.id]);
+    const confirmed = await transition(schoolRep, published, 'confirm');
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json()).toMatchObject({ isStale: false });
+    expect(((await caseManager.get('/api/v1/services?isStale=true')).json() as ServicePage).total).toBe(0);
+  });
+});
