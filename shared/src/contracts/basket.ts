@@ -320,6 +320,10 @@ export const ImportRowOutcome = z.object({
   serviceId: Uuid.nullable(),
   name: z.string().nullable(),
   errors: z.array(z.object({ column: z.string(), messages: z.object({ pl: z.string(), en: z.string() }) })),
+  notes: z
+    .array(z.object({ column: z.string(), messages: z.object({ pl: z.string(), en: z.string() }) }))
+    .optional()
+    .describe('What the import assumed for this row (e.g. a default area), shown with the preview'),
 });
 export const ImportPreview = z.object({
   importId: z.string().describe('Send back to confirm; valid for 30 minutes'),
