@@ -3,8 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor } from '../platform/auth/actor.js';
 import type { AppDependencies } from '../platform/http/app.js';
+import { AppError } from '../platform/http/problem.js';
 import { IdParams } from '../../../shared/src/contracts/common.js';
-import { ServiceSearchQuery } from '../../../shared/src/contracts/basket.js';
+import {
+  ConfirmImportInput,
+  ImportPreview,
+  ImportResult,
+  ServiceSearchQuery,
+} from '../../../shared/src/contracts/basket.js';
+import { z } from 'zod';
+import { confirmImport, previewSpreadsheetImport } from './spreadsheet.import.js';
 import { buildTemplate, exportBasketCsv, exportBasketXlsx } from './spreadsheet.service.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -20,6 +28,43 @@ export async function spreadsheetRoutes(app: FastifyInstance, { database, config
   const db = database.db;
   const tags = ['basket'];
   const ExportQuery = ServiceSearchQuery.omit({ partnershipId: true });
+
+  // Spreadsheets arrive as the raw body; the limit bounds the packed size (the import bounds the unpacked).
+  api.addContentTypeParser(XLSX, { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  api.post(
+    '/partnerships/:id/basket/imports',
+    {
+      config: { policy: { action: 'basket.import', allow: isActingInInstitution } },
+      schema: {
+        tags,
+        summary: 'Upload a basket sheet (.xlsx body); answers a preview per row, writes nothing',
+        params: IdParams,
+        response: { 200: ImportPreview },
+      },
+    },
+    async (request) => {
+      if (!Buffer.isBuffer(request.body)) throw new AppError('unsupportedMediaType');
+      return previewSpreadsheetImport(db, request.ctx, request.params.id, request.body);
+    },
+  );
+
+  api.post(
+    '/partnerships/:id/basket/imports/:importId/confirm',
+    {
+      config: { policy: { action: 'basket.import', allow: isActingInInstitution } },
+      schema: {
+        tags,
+        summary: 'Apply a previewed import in one transaction',
+        params: z.object({ id: IdParams.shape.id, importId: IdParams.shape.id }).strict(),
+        body: ConfirmImportInput.partial().optional(),
+        response: { 200: ImportResult },
+      },
+    },
+    async (request) => confirmImport(db, request.ctx, request.params.id, request.params.importId),
+  );
 
   api.get(
     '/basket/template.xlsx',

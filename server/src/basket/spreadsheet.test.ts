@@ -126,3 +126,131 @@ describe('basket spreadsheet', () => {
     );
   });
 });
+
+describe('basket import from the sheet', () => {
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const upload = (client: TestClient, body: Buffer) =>
+    client.request('POST', `/api/v1/partnerships/${partnershipId}/basket/imports`, body, {
+      'content-type': XLSX,
+    });
+  const exported = async () =>
+    (await coordinator.get(`/api/v1/partnerships/${partnershipId}/basket/export.xlsx`)).rawPayload;
+  const basket = async () =>
+    (
+      (await coordinator.get(`/api/v1/services?partnershipId=${partnershipId}&pageSize=100`)).json() as {
+        items: unknown[];
+      }
+    ).items;
+
+  it('round-trips: an exported sheet imports back as unchanged rows and leaves the basket identical', async () => {
+    const before = await basket();
+    const preview = await upload(coordinator, await exported());
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json()).toMatchObject({ counts: { create: 0, update: 0, reject: 0, unchanged: 2 } });
+    const confirmed = await coordinator.post(
+      `/api/v1/partnerships/${partnershipId}/basket/imports/${(preview.json() as { importId: string }).importId}/confirm`,
+      {},
+    );
+    expect(confirmed.json()).toEqual({ created: 0, updated: 0 });
+    expect(await basket()).toEqual(before);
+  });
+
+  it('previews new, changed and rejected rows with the column and reason, writes only on confirmation', async () => {
+    const workbook = await readWorkbook(await exported());
+    const sheet = workbook.getWorksheet('Koszyk usług')!;
+    const column = (header: string) => sheetColumns.findIndex((c) => c.header === header) + 1;
+    sheet.getRow(2).getCell(column('Harmonogram')).value = 'wt. i czw. 10:00–14:00';
+    const fresh = sheet.addRow(sheetColumns.map(() => null));
+    fresh.getCell(column('Nazwa usługi')).value = 'Klub seniora „Pod Lipami”';
+    fresh.getCell(column('Opis')).value = 'Spotkania, zajęcia ruchowe i wycieczki dla seniorów.';
+    fresh.getCell(column('Realizator spoza rejestru')).value = 'Koło Gospodyń Wiejskich';
+    fresh.getCell(column('Pochodzenie')).value = 'Samopomoc';
+    fresh.getCell(column('Obszary współpracy')).value = 'kultura; rekreacja';
+    fresh.getCell(column('Grupy docelowe')).value = 'seniorzy';
+    fresh.getCell(column('Odpłatność')).value = 'bezplatna';
+    fresh.getCell(column('Miejsce')).value = 'pod adresem';
+    fresh.getCell(column('Miejscowość')).value = 'Łódź';
+    fresh.getCell(column('Zasięg')).value = 'gminy';
+    fresh.getCell(column('Kody TERYT zasięgu')).value = GMINA_LODZ;
+    const broken = sheet.addRow(sheetColumns.map(() => null));
+    broken.getCell(column('Nazwa usługi')).value = 'Bez opisu';
+    broken.getCell(column('Odpłatność')).value = 'za darmo';
+    const body = Buffer.from(await workbook.xlsx.writeBuffer());
+
+    const countBefore = (await basket()).length;
+    const preview = await upload(coordinator, body);
+    expect(preview.statusCode, preview.body).toBe(200);
+    const result = preview.json() as {
+      importId: string;
+      counts: Record<string, number>;
+      rows: Array<{ row: number; action: string; errors: Array<{ column: string; messages: { pl: string } }> }>;
+    };
+    expect(result.counts).toEqual({ create: 1, update: 1, reject: 1, unchanged: 1 });
+    const rejected = result.rows.find((r) => r.action === 'reject')!;
+    expect(rejected.errors.map((e) => e.column)).toEqual(expect.arrayContaining(['Opis', 'Odpłatność']));
+    expect(rejected.errors[0]!.messages.pl).toMatch(/[ąćęłńóśźż]|\./);
+    expect((await basket()).length).toBe(countBefore);
+
+    const confirmed = await coordinator.post(
+      `/api/v1/partnerships/${partnershipId}/basket/imports/${result.importId}/confirm`,
+      {},
+    );
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json()).toEqual({ created: 1, updated: 1 });
+    expect((await basket()).length).toBe(countBefore + 1);
+    const again = await coordinator.post(
+      `/api/v1/partnerships/${partnershipId}/basket/imports/${result.importId}/confirm`,
+      {},
+    );
+    expect(again.statusCode).toBe(404);
+  });
+
+  it('rolls the whole import back when a row went stale between preview and confirmation', async () => {
+    const workbook = await readWorkbook(await exported());
+    const sheet = workbook.getWorksheet('Koszyk usług')!;
+    const column = (header: string) => sheetColumns.findIndex((c) => c.header === header) + 1;
+    sheet.getRow(2).getCell(column('Liczba miejsc')).value = '12 miejsc';
+    const fresh = sheet.addRow(sheetColumns.map(() => null));
+    for (const [header, value] of Object.entries({
+      'Nazwa usługi': 'Nowa usługa, która nie powinna powstać',
+      Opis: 'Opis',
+      'Realizator spoza rejestru': 'Grupa',
+      Pochodzenie: 'sąsiedztwo',
+      'Obszary współpracy': 'sport',
+      'Grupy docelowe': 'młodzież',
+      Odpłatność: 'odpłatna',
+      Miejsce: 'zdalnie',
+      Zasięg: 'gminy',
+      'Kody TERYT zasięgu': GMINA_LODZ,
+    })) {
+      fresh.getCell(column(header)).value = value;
+    }
+    const preview = (await upload(coordinator, Buffer.from(await workbook.xlsx.writeBuffer()))).json() as {
+      importId: string;
+      rows: Array<{ action: string; serviceId: string | null }>;
+    };
+    const changed = preview.rows.find((r) => r.action === 'update')!;
+    const current = (await coordinator.get(`/api/v1/services/${changed.serviceId}`)).json() as Service;
+    await coordinator.patch(`/api/v1/services/${current.id}`, { version: current.version, capacity: 'inna zmiana' });
+    const countBefore = (await basket()).length;
+    const confirmed = await coordinator.post(
+      `/api/v1/partnerships/${partnershipId}/basket/imports/${preview.importId}/confirm`,
+      {},
+    );
+    expect(confirmed.statusCode).toBe(409);
+    expect((await basket()).length).toBe(countBefore);
+  });
+
+  it('refuses files that are not xlsx and people who do not run the basket', async () => {
+    const notXlsx = await upload(coordinator, Buffer.from('Nazwa usługi;Opis\nx;y'));
+    expect(notXlsx.statusCode).toBe(415);
+    expect(notXlsx.json()).toMatchObject({ errors: [{ field: 'file', code: 'notXlsx' }] });
+    const fakeZip = await upload(
+      coordinator,
+      Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]),
+    );
+    expect([413, 415]).toContain(fakeZip.statusCode);
+    expect((await upload(caseManager, await exported())).statusCode).toBe(403);
+    expect((await upload(outsider, await exported())).statusCode).toBe(404);
+  });
+});

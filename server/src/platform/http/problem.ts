@@ -171,6 +171,27 @@ const fieldMessages: Record<string, Messages> = {
     pl: 'Adres: małe litery, cyfry i myślniki (3–80 znaków).',
     en: 'Address: lower-case letters, digits and hyphens (3–80 characters).',
   },
+  notXlsx: {
+    pl: 'To nie jest plik Excel (.xlsx). Użyj szablonu koszyka.',
+    en: 'This is not an Excel (.xlsx) file. Use the basket template.',
+  },
+  spreadsheetTooLarge: {
+    pl: 'Plik po rozpakowaniu jest zbyt duży.',
+    en: 'The file is too large when unpacked.',
+  },
+  noBasketSheet: {
+    pl: 'Nie znaleziono arkusza koszyka z nagłówkami szablonu.',
+    en: 'No basket sheet with the template’s headers was found.',
+  },
+  tooManyRows: { pl: 'Zbyt wiele wierszy (najwyżej 5000).', en: 'Too many rows (at most 5,000).' },
+  unknownService: {
+    pl: 'Nie ma takiej usługi w koszyku tego partnerstwa.',
+    en: 'No such service in this partnership’s basket.',
+  },
+  importRowFailed: {
+    pl: 'Tego wiersza nie da się już zapisać; import wycofano w całości. Przygotuj podgląd ponownie.',
+    en: 'This row can no longer be saved; the whole import was rolled back. Prepare the preview again.',
+  },
   lastMembership: {
     pl: 'Użytkownik musi mieć co najmniej jedną rolę.',
     en: 'A user must keep at least one role.',

@@ -64,7 +64,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   };
 }
 
-type Body = Record<string, unknown> | unknown[] | string | undefined;
+type Body = Record<string, unknown> | unknown[] | string | Buffer | undefined;
 
 /** A signed-in (or anonymous) browser-like client: keeps the session cookie and sends the CSRF token. */
 export class TestClient {
@@ -89,10 +89,17 @@ export class TestClient {
       headers: {
         ...(this.cookie ? { cookie: this.cookie } : {}),
         ...(this.csrfToken && method !== 'GET' ? { 'x-csrf-token': this.csrfToken } : {}),
-        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)
+          ? { 'content-type': 'application/json' }
+          : {}),
         ...headers,
       },
-      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      payload:
+        body === undefined
+          ? undefined
+          : typeof body === 'string' || Buffer.isBuffer(body)
+            ? body
+            : JSON.stringify(body),
     });
     this.captureCookie(response);
     return response;
