@@ -27,6 +27,8 @@ import { UserPage } from './pages/user-page';
 import { UserCreatePage } from './pages/user-create-page';
 import { AuditPage } from './pages/audit-page';
 import { AccountPage } from './pages/account-page';
+import { ServicesPage } from './pages/services-page';
+import { ServicePage } from './pages/service-page';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -81,6 +83,8 @@ export function App() {
                 <Route path="/uzytkownicy/:id" element={<UserPage />} />
                 <Route path={paths.audit} element={<AuditPage />} />
                 <Route path={paths.account} element={<AccountPage />} />
+                <Route path={paths.basket} element={<ServicesPage />} />
+                <Route path="/koszyk-uslug/:id" element={<ServicePage />} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Route>

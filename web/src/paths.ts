@@ -21,4 +21,6 @@ export const paths = {
   newUser: '/uzytkownicy/nowy',
   user: (id: string) => `/uzytkownicy/${id}`,
   audit: '/dziennik-zdarzen',
+  basket: '/koszyk-uslug',
+  service: (id: string) => `/koszyk-uslug/${id}`,
 } as const;

@@ -13,6 +13,7 @@ import {
   users,
 } from '../platform/db/tables.js';
 import { hashPassword } from '../accounts/passwords.js';
+import { seedDemoBasket } from './demo-basket.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import type { Role } from '../../../shared/src/contracts/common.js';
 
@@ -210,6 +211,7 @@ export async function seedDemoData(db: Database): Promise<DemoLogin[]> {
         representativeName,
       });
     }
+    await seedDemoBasket(tx, partnership!.id, ids);
     return demoUsers.map((u) => ({
       email: u.email,
       role: u.role,

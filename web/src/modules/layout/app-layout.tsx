@@ -19,6 +19,7 @@ function navigationFor(me: Me, t: (key: string) => string): NavItem[] {
     { to: paths.territories, label: t('nav.territories') },
     { to: paths.institutions, label: t('nav.institutions') },
     { to: paths.partnerships, label: t('nav.partnerships') },
+    { to: paths.basket, label: t('nav.basket') },
   ];
   if (me.abilities.manageUsers) items.push({ to: paths.users, label: t('nav.users') });
   if (me.abilities.readAudit) items.push({ to: paths.audit, label: t('nav.audit') });
