@@ -86,14 +86,12 @@ beforeAll(async () => {
       website: 'sp7.lodz.pl',
     })
   ).id;
-  await db
-    .insert(partnershipMembers)
-    .values({
-      partnershipId: partnershipA,
-      institutionId: schoolId,
-      status: 'declared',
-      declarationDate: '2026-02-01',
-    });
+  await db.insert(partnershipMembers).values({
+    partnershipId: partnershipA,
+    institutionId: schoolId,
+    status: 'declared',
+    declarationDate: '2026-02-01',
+  });
   caseManagerA = (await signInAs(context, 'caseManager', { institutionId: a.leaderInstitutionId })).client;
   outsider = (await signInAs(context, 'caseManager')).client;
 
