@@ -47,19 +47,8 @@ const ConfigSchema = z.object({
     .max(50 * 1024 * 1024)
     .default(1024 * 1024),
   WEB_DIST_DIR: z.string().default('./web/dist'),
-  SMTP_URL: z
-    .string()
-    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
-    .optional()
-    .describe('Outgoing mail server; without it notifications stay in the app'),
-  MAIL_FROM: z.string().min(3).default('Kooperacja <no-reply@kooperacja.invalid>'),
+  /** A published service not confirmed for this many months is flagged as stale. */
   STALE_SERVICE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
-  REMINDER_INTERVAL_HOURS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 30)
-    .default(24),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
