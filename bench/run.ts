@@ -26,6 +26,7 @@ import pg from 'pg';
 import { migrateDatabase, openPostgres } from '../server/src/platform/db/database.js';
 import { loadTerritories } from '../server/src/territories/territories.loader.js';
 import { BENCH_ADMIN_EMAIL, BENCH_ADMIN_PASSWORD, institutionSearches, loadBenchData } from './data.js';
+import { basketSearch, basketSearchSql, loadBasketBenchData } from './basket.js';
 import { institutionSearchSql, territorySearchSql, type PageResult } from './sql.js';
 import { formatMs, summarize, timeIterations, type LatencySummary } from './stats.js';
 
@@ -35,6 +36,9 @@ const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.
 const durationSeconds = positiveInt('BENCH_DURATION', 10);
 const connections = positiveInt('BENCH_CONNECTIONS', 10);
 const institutionCount = positiveInt('BENCH_INSTITUTIONS', 10_000);
+const serviceCount = positiveInt('BENCH_SERVICES', 300_000);
+/** A gmina whose basket the basket search filters on; set when the data is loaded. */
+let basketGmina = '';
 const sqlIterations = positiveInt('BENCH_SQL_ITERATIONS', 200);
 const keepDatabase = process.env.BENCH_KEEP_DB === 'true';
 const TERRITORY_QUERY = 'lodz';
@@ -101,6 +105,10 @@ async function prepareDatabase(benchUrl: string): Promise<void> {
     log(
       `inserted ${loaded.institutions} institutions over ${loaded.gminas} gminas and the admin ${BENCH_ADMIN_EMAIL} in ${Date.now() - started} ms`,
     );
+    started = Date.now();
+    const basket = await loadBasketBenchData(handle.db, serviceCount);
+    basketGmina = basket.gmina;
+    log(`inserted ${basket.services} services in 2,479 partnerships (one per gmina) in ${Date.now() - started} ms`);
     await handle.pool!.query('analyze');
   } finally {
     await handle.close();
@@ -426,6 +434,17 @@ async function main(): Promise<number> {
         paths: [`/api/v1/territories?q=${TERRITORY_QUERY}`],
         keyOf: (item) => item.code ?? '',
         sqlFor: () => territorySearchSql(client, TERRITORY_QUERY),
+      }),
+    );
+
+    const basketPath = `/api/v1/services?${new URLSearchParams({ q: basketSearch.q, area: basketSearch.area, coversGmina: basketGmina }).toString()}`;
+    results.push(
+      await scenarioSearch(server, client, signIn.cookie, {
+        name: `(d) basket search (${serviceCount} services)`,
+        request: 'GET /api/v1/services?q=…&area=…&coversGmina=…',
+        paths: [basketPath],
+        keyOf: (item) => item.id ?? '',
+        sqlFor: () => basketSearchSql(client, basketGmina),
       }),
     );
 
