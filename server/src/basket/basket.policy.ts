@@ -90,6 +90,25 @@ export function canWithdrawService(actor: Actor, partnership: PartnershipRecord,
   return service.status !== 'withdrawn' && canManagePartnership(actor, partnership);
 }
 
+/** Back to the provider for rework: a submitted or suspended card, by whoever may edit it. */
+export function canReturnServiceToDraft(actor: Actor, partnership: PartnershipRecord, service: ServiceRecord): boolean {
+  return (
+    (service.status === 'submitted' || service.status === 'suspended') && canUpdateService(actor, partnership, service)
+  );
+}
+
+/**
+ * A partner card names a provider that takes part in the partnership (the leader or a member that has
+ * not left); neighbourhood and self-help services may come from anywhere.
+ */
+export function isProviderInPartnership(partnership: PartnershipRecord, providerInstitutionId: string | null): boolean {
+  if (!providerInstitutionId) return false;
+  return (
+    partnership.leaderInstitutionId === providerInstitutionId ||
+    partnership.activeMemberInstitutionIds.includes(providerInstitutionId)
+  );
+}
+
 /** "Still current": the provider's card keepers or the basket's managers confirm a published card. */
 export function canConfirmService(actor: Actor, partnership: PartnershipRecord, service: ServiceRecord): boolean {
   return service.status === 'published' && canUpdateService(actor, partnership, service);
