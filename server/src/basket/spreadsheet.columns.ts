@@ -36,6 +36,38 @@ const targetGroupLabels: Record<string, string> = {
   all: 'wszyscy',
 };
 
+/** The basket sheet's name; the import reads it (or else the first sheet). */
+export const SHEET_NAME = 'Koszyk usług';
+
+/**
+ * Other spellings people use for the labels, accepted by the import (matched without case and
+ * diacritics): short forms of the areas and the wording of the model's description of tool 11.
+ */
+export const labelAliases: Record<string, string> = {
+  edukacja: 'education',
+  wychowanie: 'education',
+  praca: 'employment',
+  zatrudnienie: 'employment',
+  'rynek pracy': 'employment',
+  'ochrona zdrowia': 'health',
+  'aktywnosc spoleczna': 'civicActivity',
+  'aktywnosc obywatelska': 'civicActivity',
+  adres: 'address',
+  stacjonarnie: 'address',
+  'w miejscu zamieszkania': 'atHome',
+  online: 'remote',
+  platna: 'paid',
+  nieodplatna: 'free',
+  darmowa: 'free',
+  sasiedzka: 'neighbourhood',
+  samopomocowa: 'selfHelp',
+  'grupa samopomocowa': 'selfHelp',
+  'osoby niepelnosprawne': 'disabled',
+  'osoby starsze': 'seniors',
+  bezdomni: 'homeless',
+  gmina: 'gminas',
+};
+
 export const enumLabels = {
   origin: { partner: 'partner', neighbourhood: 'sąsiedztwo', selfHelp: 'samopomoc' },
   cost: { free: 'bezpłatna', paid: 'odpłatna', meansTested: 'zależna od dochodu' },

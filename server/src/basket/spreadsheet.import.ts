@@ -5,66 +5,114 @@
  * is validated like a card from the form; the preview is stored and nothing reaches the basket until
  * the same user confirms, and then all rows go in one transaction.
  */
+import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { and, eq, inArray } from 'drizzle-orm';
-import type { Database, Executor } from '../platform/db/database.js';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
-import { basketImports, institutions, partnershipMembers } from '../platform/db/tables.js';
+import { institutions, partnershipMembers } from '../platform/db/tables.js';
 import { AppError, fieldError, zodIssuesToFieldErrors, type FieldError } from '../platform/http/problem.js';
-import { recordAuditEvent } from '../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import { CreateServiceInput, type ImportPreview } from '../../../shared/src/contracts/basket.js';
 import { canImportBasket, canReadBasket } from './basket.policy.js';
 import {
-  insertServiceCard,
   serviceCardFields,
   unsafeFindServiceRow,
-  updateServiceCard,
   validateServiceCard,
   type ServiceCardData,
 } from './services.store.js';
-import { enumLabels, sheetColumns } from './spreadsheet.columns.js';
+import { storeImportPreview, type StoredImportRow } from './import-preview.js';
+import { enumLabels, labelAliases, SHEET_NAME, sheetColumns } from './spreadsheet.columns.js';
+
+/** Confirmation is shared with the HSDS import: see import-preview.ts. */
+export { confirmImport } from './import-preview.js';
 
 export const IMPORT_ROW_LIMIT = 5_000;
 export const IMPORT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
-const PREVIEW_VALID_MINUTES = 30;
 
 const CardInput = CreateServiceInput.omit({ partnershipId: true });
-type StoredRow = {
-  row: number;
-  action: 'create' | 'update' | 'reject' | 'unchanged';
-  serviceId: string | null;
-  version: number | null;
-  name: string | null;
-  card: ServiceCardData | null;
-  errors: Array<{ column: string; messages: { pl: string; en: string } }>;
-};
+
+/** Entries an .xlsx has are a dozen or two; thousands are a crafted file. */
+const ZIP_MAX_ENTRIES = 2_000;
+/** Cells in one worksheet: 5,001 rows of the template's columns fit many times over. */
+export const IMPORT_MAX_CELLS = 1_000_000;
+
+type ZipCheck = 'ok' | 'notZip' | 'tooLarge';
 
 /**
- * Sums the uncompressed sizes the ZIP's central directory declares. A bomb declares them honestly
- * or the inflater stops at the declared size, so refusing large declarations stops both.
+ * The zip-bomb guard, before exceljs (JSZip) sees the file. JSZip inflates an entry fully and only
+ * then compares the length with the declared size, so a lying central directory would still cost
+ * the memory. Here every entry is inflated with zlib's `maxOutputLength` set to its declared size
+ * (plus one byte, to catch a lie), the declared sizes together may not exceed maxTotal, and the
+ * inflated bytes must equal the declaration. Encrypted entries, ZIP64 and methods other than
+ * stored/deflate are refused: an .xlsx under 10 MiB needs none of them. Each worksheet's cells are
+ * counted too, so exceljs never builds millions of cell objects from a small, dense sheet.
  */
-export function declaredUncompressedSize(zip: Buffer): number | null {
-  const minimumEnd = Math.max(0, zip.length - 65_557);
-  for (let offset = zip.length - 22; offset >= minimumEnd; offset -= 1) {
-    if (zip.readUInt32LE(offset) !== 0x06054b50) continue;
-    const entries = zip.readUInt16LE(offset + 10);
-    let cursor = zip.readUInt32LE(offset + 16);
-    let total = 0;
-    for (let i = 0; i < entries; i += 1) {
-      if (cursor + 46 > zip.length || zip.readUInt32LE(cursor) !== 0x02014b50) return null;
-      total += zip.readUInt32LE(cursor + 24);
-      cursor += 46 + zip.readUInt16LE(cursor + 28) + zip.readUInt16LE(cursor + 30) + zip.readUInt16LE(cursor + 32);
+export function checkZip(zip: Buffer, maxTotal: number, maxCells = IMPORT_MAX_CELLS): ZipCheck {
+  let end = -1;
+  for (let offset = zip.length - 22; offset >= Math.max(0, zip.length - 22 - 65_535); offset -= 1) {
+    if (zip.readUInt32LE(offset) === 0x06054b50) {
+      end = offset;
+      break;
     }
-    return total;
   }
-  return null;
+  if (end < 0) return 'notZip';
+  const entries = zip.readUInt16LE(end + 10);
+  let cursor = zip.readUInt32LE(end + 16);
+  if (entries === 0xffff || cursor === 0xffffffff) return 'tooLarge';
+  if (entries > ZIP_MAX_ENTRIES) return 'tooLarge';
+  let total = 0;
+  for (let i = 0; i < entries; i += 1) {
+    if (cursor + 46 > zip.length || zip.readUInt32LE(cursor) !== 0x02014b50) return 'notZip';
+    const flags = zip.readUInt16LE(cursor + 8);
+    const method = zip.readUInt16LE(cursor + 10);
+    const compressed = zip.readUInt32LE(cursor + 20);
+    const declared = zip.readUInt32LE(cursor + 24);
+    const nameLength = zip.readUInt16LE(cursor + 28);
+    const name = zip.toString('utf8', cursor + 46, cursor + 46 + nameLength);
+    const local = zip.readUInt32LE(cursor + 42);
+    cursor += 46 + nameLength + zip.readUInt16LE(cursor + 30) + zip.readUInt16LE(cursor + 32);
+    if (flags & 0x1) return 'notZip';
+    if (declared === 0xffffffff || compressed === 0xffffffff) return 'tooLarge';
+    total += declared;
+    if (total > maxTotal) return 'tooLarge';
+    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) return 'notZip';
+    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    if (dataStart + compressed > zip.length) return 'notZip';
+    const data = zip.subarray(dataStart, dataStart + compressed);
+    let inflated: Buffer;
+    if (method === 0) inflated = data;
+    else if (method === 8) {
+      try {
+        inflated = inflateRawSync(data, { maxOutputLength: declared + 1 });
+      } catch (error) {
+        return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'tooLarge' : 'notZip';
+      }
+    } else return 'notZip';
+    if (inflated.length !== declared) return 'tooLarge';
+    if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && countCells(inflated) > maxCells) return 'tooLarge';
+  }
+  return 'ok';
+}
+
+/** Counts `<c ` / `<c>` elements (cells) of a worksheet's XML without parsing it. */
+function countCells(xml: Buffer): number {
+  let count = 0;
+  for (let at = xml.indexOf('<c'); at >= 0; at = xml.indexOf('<c', at + 2)) {
+    const next = xml[at + 2];
+    if (next === 0x20 || next === 0x3e || next === 0x2f) count += 1;
+  }
+  return count;
 }
 
 const fold = (value: string) => normalizeForSearch(value);
 function reverse<T extends Record<string, string>>(labels: T): Map<string, keyof T> {
-  return new Map(Object.entries(labels).map(([key, label]) => [fold(label), key as keyof T]));
+  const map = new Map(Object.entries(labels).map(([key, label]) => [fold(label), key as keyof T]));
+  // The value itself (e.g. "meansTested") is accepted too: sheets made from the API's JSON.
+  for (const key of Object.keys(labels)) map.set(fold(key), key as keyof T);
+  for (const [alias, key] of Object.entries(labelAliases)) if (key in labels) map.set(fold(alias), key as keyof T);
+  return map;
 }
 const reverseLabels = {
   origin: reverse(enumLabels.origin),
@@ -174,19 +222,32 @@ async function loadWorkbook(body: Buffer): Promise<ExcelJS.Worksheet> {
   if (body.length < 4 || body.readUInt32LE(0) !== 0x04034b50) {
     throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
   }
-  const declared = declaredUncompressedSize(body);
-  if (declared === null || declared > IMPORT_MAX_UNCOMPRESSED_BYTES) {
-    throw new AppError('payloadTooLarge', [fieldError('file', 'spreadsheetTooLarge')]);
-  }
+  const zip = checkZip(body, IMPORT_MAX_UNCOMPRESSED_BYTES);
+  if (zip === 'tooLarge') throw new AppError('payloadTooLarge', [fieldError('file', 'spreadsheetTooLarge')]);
+  if (zip === 'notZip') throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(body as unknown as ArrayBuffer);
   } catch {
     throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
   }
-  const sheet = workbook.getWorksheet('Koszyk usług') ?? workbook.worksheets[0];
+  const sheet = workbook.getWorksheet(SHEET_NAME) ?? workbook.worksheets[0];
   if (!sheet) throw new AppError('unprocessable', [fieldError('file', 'noBasketSheet')]);
   return sheet;
+}
+
+/**
+ * Header cell -> column number. A header is matched without case and diacritics, and also without
+ * a trailing "(…)" hint, so "Odpłatność (bezpłatna/odpłatna/zależna od dochodu)" is "Odpłatność".
+ */
+function readHeaders(sheet: ExcelJS.Worksheet): (header: string) => number | undefined {
+  const byKey = new Map<string, number>();
+  const stripHint = (text: string) => text.replace(/\s*\([^)]*\)\s*$/, '');
+  sheet.getRow(1).eachCell((cell, column) => {
+    const text = cellText(cell.value);
+    for (const key of [fold(text), fold(stripHint(text))]) if (key && !byKey.has(key)) byKey.set(key, column);
+  });
+  return (header) => byKey.get(fold(header)) ?? byKey.get(fold(stripHint(header)));
 }
 
 /** Reads, validates and stores the preview; writes nothing to the basket. */
@@ -203,10 +264,9 @@ export async function previewSpreadsheetImport(
   if (!canImportBasket(actor, partnership)) throw new AppError('forbidden');
   const sheet = await loadWorkbook(body);
 
-  const headerIndex = new Map<string, number>();
-  sheet.getRow(1).eachCell((cell, column) => headerIndex.set(fold(cellText(cell.value)), column));
-  const missing = sheetColumns.filter((c) => c.header !== 'Identyfikator' && !headerIndex.has(fold(c.header)));
-  if (!headerIndex.has(fold('Nazwa usługi')) || missing.length > 5) {
+  const columnOf = readHeaders(sheet);
+  const missing = sheetColumns.filter((c) => c.header !== 'Identyfikator' && columnOf(c.header) === undefined);
+  if (columnOf('Nazwa usługi') === undefined || missing.length > 5) {
     throw new AppError('unprocessable', [fieldError('file', 'noBasketSheet')]);
   }
 
@@ -221,20 +281,23 @@ export async function previewSpreadsheetImport(
     if (p.shortName) providerByName.set(fold(p.shortName), p.id);
   }
 
-  const rows: StoredRow[] = [];
-  const lastRow = sheet.actualRowCount > 0 ? sheet.rowCount : 1;
-  for (let r = 2; r <= lastRow; r += 1) {
-    const row = sheet.getRow(r);
+  // eachRow visits only rows that exist in the file: a lone cell in row 1,000,000 is one row, not a loop.
+  const sheetRows: ExcelJS.Row[] = [];
+  sheet.eachRow((row, number) => {
+    if (number > 1) sheetRows.push(row);
+  });
+  const rows: StoredImportRow[] = [];
+  for (const row of sheetRows) {
     const get = (header: string) => {
-      const column = headerIndex.get(fold(header));
+      const column = columnOf(header);
       return column ? cellText(row.getCell(column).value) : '';
     };
     if (sheetColumns.every((c) => get(c.header) === '')) continue;
     if (rows.length >= IMPORT_ROW_LIMIT) throw new AppError('payloadTooLarge', [fieldError('file', 'tooManyRows')]);
     const providerText = get('Realizator (instytucja)');
     const providerId = providerText ? (providerByName.get(fold(providerText)) ?? null) : null;
-    const outcome: StoredRow = {
-      row: r,
+    const outcome: StoredImportRow = {
+      row: row.number,
       action: 'reject',
       serviceId: null,
       version: null,
@@ -256,6 +319,7 @@ export async function previewSpreadsheetImport(
     const id = get('Identyfikator');
     if (id) {
       const existing = /^[0-9a-f-]{36}$/i.test(id) ? await unsafeFindServiceRow(db, id) : null;
+      // A card of another basket is "unknown" here: the import must not reveal that it exists.
       if (!existing || existing.partnershipId !== partnershipId) {
         outcome.errors.push({ column: 'Identyfikator', messages: fieldError('id', 'unknownService').messages });
       } else {
@@ -270,98 +334,7 @@ export async function previewSpreadsheetImport(
     if (outcome.errors.length === 0) outcome.card = card;
   }
 
-  const [stored] = await db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(basketImports)
-      .values({ partnershipId, userId: actor.userId, format: 'xlsx', rows })
-      .returning({ id: basketImports.id });
-    await recordAuditEvent(tx, context, {
-      action: 'basket.import.preview',
-      subjectType: 'partnership',
-      subjectId: partnershipId,
-      details: { rows: rows.length, rejected: rows.filter((r) => r.action === 'reject').length },
-    });
-    return inserted;
-  });
-  const countOf = (action: StoredRow['action']) => rows.filter((r) => r.action === action).length;
-  return {
-    importId: stored!.id,
-    rows: rows.map(({ row, action, serviceId, name, errors }) => ({ row, action, serviceId, name, errors })),
-    counts: {
-      create: countOf('create'),
-      update: countOf('update'),
-      reject: countOf('reject'),
-      unchanged: countOf('unchanged'),
-    },
-  };
-}
-
-/** Applies a stored preview in one transaction: all rows or none. */
-export async function confirmImport(
-  db: Database,
-  context: RequestContext,
-  partnershipId: string,
-  importId: string,
-): Promise<{ created: number; updated: number }> {
-  const actor = context.actor;
-  if (!actor?.membership) throw new AppError('forbidden');
-  return db.transaction(async (tx: Executor) => {
-    const partnership = await unsafeFindPartnershipAccessRecord(tx, partnershipId);
-    if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
-    if (!canImportBasket(actor, partnership)) throw new AppError('forbidden');
-    const [pending] = await tx
-      .select()
-      .from(basketImports)
-      .where(
-        and(
-          eq(basketImports.id, importId),
-          eq(basketImports.partnershipId, partnershipId),
-          eq(basketImports.userId, actor.userId),
-          eq(basketImports.status, 'pending'),
-        ),
-      )
-      .for('update');
-    if (!pending || Date.now() - pending.createdAt.getTime() > PREVIEW_VALID_MINUTES * 60_000) {
-      throw new AppError('notFound');
-    }
-    const rows = pending.rows as StoredRow[];
-    let created = 0;
-    let updated = 0;
-    for (const row of rows) {
-      try {
-        if (row.action === 'create' && row.card) {
-          // Whoever may import manages the basket: imported cards are published at once.
-          await insertServiceCard(tx, context, partnershipId, row.card, { status: 'published', event: 'imported' });
-          created += 1;
-        } else if (row.action === 'update' && row.card && row.serviceId) {
-          const current = await unsafeFindServiceRow(tx, row.serviceId, { forUpdate: true });
-          if (!current) throw new AppError('conflict');
-          await updateServiceCard(tx, context, current, row.card, {
-            expectedVersion: row.version ?? 0,
-            event: 'imported',
-          });
-          updated += 1;
-        }
-      } catch (error) {
-        if (error instanceof AppError) {
-          throw new AppError(error.code === 'conflict' ? 'conflict' : 'unprocessable', [
-            fieldError(`rows.${row.row}`, 'importRowFailed'),
-            ...(error.errors ?? []),
-          ]);
-        }
-        throw error;
-      }
-    }
-    await tx
-      .update(basketImports)
-      .set({ status: 'confirmed', confirmedAt: new Date() })
-      .where(inArray(basketImports.id, [importId]));
-    await recordAuditEvent(tx, context, {
-      action: 'basket.import',
-      subjectType: 'partnership',
-      subjectId: partnershipId,
-      details: { created, updated },
-    });
-    return { created, updated };
-  });
+  return db.transaction((tx) =>
+    storeImportPreview(tx, context, { partnershipId, userId: actor.userId, format: 'xlsx', rows }),
+  );
 }

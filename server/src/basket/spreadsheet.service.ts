@@ -12,11 +12,10 @@ import { recordAuditEvent } from '../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import { canReadBasket } from './basket.policy.js';
 import { serviceSearchWhere, type ServiceSearch } from './services.queries.js';
-import { csvField, enumLabels, sheetColumns, type SheetRow } from './spreadsheet.columns.js';
+import { csvField, enumLabels, SHEET_NAME, sheetColumns, type SheetRow } from './spreadsheet.columns.js';
 
 /** An export is a working list, not a data dump: larger baskets are exported with filters. */
 export const EXPORT_ROW_LIMIT = 10_000;
-const SHEET_NAME = 'Koszyk usług';
 
 const listValidations: Record<string, readonly string[]> = {
   Pochodzenie: Object.values(enumLabels.origin),
