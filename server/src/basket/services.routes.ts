@@ -2,7 +2,7 @@
  * Service cards and the basket search over HTTP: parse (zod contracts), authorise (declared policy,
  * then the record rules in the service), call the service, answer with the presenter's whitelist.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor } from '../platform/auth/actor.js';
 import type { AppDependencies } from '../platform/http/app.js';
@@ -30,6 +30,19 @@ import {
 /** Gate for routes whose real rule needs the partnership and the card: the service decides (404/403). */
 function isActingInInstitution(actor: Actor): boolean {
   return actor.membership !== null;
+}
+
+/**
+ * The fields a PATCH body really named, captured before validation. The contract's partial card is
+ * built from the create form's fields, and zod 4 applies their `.default()`s inside `.partial()`, so
+ * the parsed body of `{ version, schedule }` also says isCompound=false, languages=['pl'], ... and
+ * would quietly reset those fields on every edit.
+ */
+const sentFields = new WeakMap<FastifyRequest, ReadonlySet<string>>();
+
+async function rememberSentFields(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (body && typeof body === 'object' && !Array.isArray(body)) sentFields.set(request, new Set(Object.keys(body)));
 }
 
 export async function serviceRoutes(app: FastifyInstance, { database, config }: AppDependencies): Promise<void> {
@@ -79,6 +92,7 @@ export async function serviceRoutes(app: FastifyInstance, { database, config }: 
     '/services/:id',
     {
       config: { policy: { action: 'service.update', allow: isActingInInstitution } },
+      preValidation: rememberSentFields,
       schema: {
         tags,
         summary: 'Change a service card (send the version you read)',
@@ -87,7 +101,15 @@ export async function serviceRoutes(app: FastifyInstance, { database, config }: 
         response: { 200: Service },
       },
     },
-    async (request) => updateService(db, request.ctx, request.params.id, request.body, staleMonths),
+    async (request) =>
+      updateService(
+        db,
+        request.ctx,
+        request.params.id,
+        request.body,
+        staleMonths,
+        sentFields.get(request) ?? new Set(),
+      ),
   );
 
   api.post(

@@ -29,10 +29,12 @@ import {
   canPublishService,
   canReadBasket,
   canReadService,
+  canReturnServiceToDraft,
   canSubmitService,
   canSuspendService,
   canUpdateService,
   canWithdrawService,
+  isProviderInPartnership,
   type ServiceRecord,
 } from './basket.policy.js';
 import { insertServiceCard, unsafeFindServiceRow, updateServiceCard, type ServiceEvent } from './services.store.js';
@@ -78,6 +80,23 @@ async function withDeniedAudit<T>(db: Database, context: RequestContext, work: (
       details: { reason: 'recordRule' },
     });
     throw new AppError('forbidden');
+  }
+}
+
+/**
+ * A partner card's provider takes part in the partnership. Checked on create and whenever a change
+ * touches the provider or the origin, so an old card of a member that has since left stays editable.
+ */
+function requireProviderInPartnership(
+  partnership: PartnershipAccessRecord,
+  card: { providerInstitutionId: string | null; origin: string },
+): void {
+  if (
+    card.origin === 'partner' &&
+    card.providerInstitutionId &&
+    !isProviderInPartnership(partnership, card.providerInstitutionId)
+  ) {
+    throw new AppError('validation', [fieldError('providerInstitutionId', 'providerNotMember')]);
   }
 }
 
@@ -150,6 +169,10 @@ export async function createService(
       ) {
         throw new RecordRuleDenied('service.create', partnershipId);
       }
+      requireProviderInPartnership(partnership, {
+        providerInstitutionId: card.providerInstitutionId ?? null,
+        origin: card.origin,
+      });
       const row = await insertServiceCard(tx, context, partnershipId, card);
       return presentById(tx, actor, partnership, row.id, staleMonths);
     }),
@@ -187,13 +210,29 @@ export async function updateService(
   id: string,
   input: UpdateData,
   staleMonths: number,
+  sentFields?: ReadonlySet<string>,
 ): Promise<Service> {
   const actor = requireActor(context);
-  const { version, ...patch } = input;
+  const { version, ...parsed } = input;
+  // Only the fields the client sent: the parsed patch also carries the create form's defaults.
+  const patch = (
+    sentFields ? Object.fromEntries(Object.entries(parsed).filter(([field]) => sentFields.has(field))) : parsed
+  ) as typeof parsed;
   return withDeniedAudit(db, context, () =>
     db.transaction(async (tx) => {
       const { row, partnership, card } = await loadVisibleCard(tx, actor, id, true);
       if (!canUpdateService(actor, partnership, card)) throw new RecordRuleDenied('service.update', id);
+      const next = {
+        providerInstitutionId:
+          patch.providerInstitutionId !== undefined ? patch.providerInstitutionId : row.providerInstitutionId,
+        origin: patch.origin ?? row.origin,
+      };
+      if (next.providerInstitutionId !== row.providerInstitutionId || next.origin !== row.origin) {
+        // Moving a card to another provider or origin is creating it anew there: a partner's card
+        // keeper may not hand their card to another institution or turn it into a neighbourhood one.
+        if (!canCreateService(actor, partnership, next)) throw new RecordRuleDenied('service.update', id);
+        requireProviderInPartnership(partnership, next);
+      }
       await updateServiceCard(tx, context, row, patch, { expectedVersion: version, event: 'edited' });
       return presentById(tx, actor, partnership, id, staleMonths);
     }),
@@ -208,12 +247,7 @@ const transitions: Record<
   publish: { allow: canPublishService, status: 'published', event: 'published' },
   suspend: { allow: canSuspendService, status: 'suspended', event: 'suspended', needsReason: true },
   withdraw: { allow: canWithdrawService, status: 'withdrawn', event: 'withdrawn', needsReason: true },
-  returnToDraft: {
-    allow: (actor, partnership, card) =>
-      (card.status === 'submitted' || card.status === 'suspended') && canUpdateService(actor, partnership, card),
-    status: 'draft',
-    event: 'returnedToDraft',
-  },
+  returnToDraft: { allow: canReturnServiceToDraft, status: 'draft', event: 'returnedToDraft' },
   confirm: { allow: canConfirmService, event: 'confirmed', confirms: true },
 };
 

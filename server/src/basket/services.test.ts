@@ -251,3 +251,331 @@ describe('the stale flag', () => {
     expect(((await caseManager.get('/api/v1/services?isStale=true')).json() as ServicePage).total).toBe(0);
   });
 });
+
+describe('edits keep what they do not name, and stay with the card keeper’s own institution', () => {
+  it('a PATCH of one field leaves the defaulted fields (languages, accessibility, compound) as they were', async () => {
+    const draft = await createCard(schoolRep, {
+      name: 'Zajęcia dla dzieci z Ukrainy',
+      languages: ['pl', 'uk'],
+      isAccessible: true,
+      isCompound: true,
+    });
+    const edited = await schoolRep.patch(`/api/v1/services/${draft.id}`, { version: 1, capacity: '12 miejsc' });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({
+      capacity: '12 miejsc',
+      languages: ['pl', 'uk'],
+      isAccessible: true,
+      isCompound: true,
+    });
+    const history = (await schoolRep.get(`/api/v1/services/${draft.id}/history`)).json() as {
+      items: Array<{ changedFields: string[] }>;
+    };
+    expect(history.items.at(-1)!.changedFields).toEqual(['capacity']);
+  });
+
+  it('refuses a card keeper moving their card to another institution or origin (403, audited)', async () => {
+    const draft = await createCard(schoolRep, { name: 'Korepetycje z matematyki' });
+    for (const patch of [{ providerInstitutionId: otherSchoolId }, { origin: 'neighbourhood' }]) {
+      const response = await schoolRep.patch(`/api/v1/services/${draft.id}`, { version: 1, ...patch });
+      expect(response.statusCode, response.body).toBe(403);
+    }
+    const [denied] = await context.database.db
+      .select({ value: count() })
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.subjectId, draft.id),
+          eq(auditEvents.action, 'service.update'),
+          eq(auditEvents.outcome, 'denied'),
+        ),
+      );
+    expect(Number(denied!.value)).toBe(2);
+    // The coordinator may hand the card to another member.
+    const moved = await coordinator.patch(`/api/v1/services/${draft.id}`, {
+      version: 1,
+      providerInstitutionId: otherSchoolId,
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json()).toMatchObject({ providerName: 'Szkoła Podstawowa nr 9 w Łodzi', version: 2 });
+  });
+
+  it('accepts partner cards only from institutions taking part in the partnership', async () => {
+    const stranger = await buildInstitution(context.database.db, { kind: 'ngo', name: 'Fundacja spoza partnerstwa' });
+    const response = await coordinator.post(
+      '/api/v1/services',
+      card({ name: 'Usługa obcej fundacji', providerInstitutionId: stranger.id }),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ errors: [{ field: 'providerInstitutionId', code: 'providerNotMember' }] });
+    // The same institution as a neighbourhood service is fine.
+    const neighbourhood = await coordinator.post(
+      '/api/v1/services',
+      card({ name: 'Usługa obcej fundacji', providerInstitutionId: stranger.id, origin: 'neighbourhood' }),
+    );
+    expect(neighbourhood.statusCode, neighbourhood.body).toBe(201);
+    const turned = await coordinator.patch(`/api/v1/services/${(neighbourhood.json() as Service).id}`, {
+      version: 1,
+      origin: 'partner',
+    });
+    expect(turned.statusCode).toBe(400);
+  });
+
+  it('writes an audit row for each update and transition, with the reason of a withdrawal', async () => {
+    const draft = await createCard(schoolRep, { name: 'Trening umiejętności społecznych' });
+    const edited = (
+      await schoolRep.patch(`/api/v1/services/${draft.id}`, { version: 1, capacity: '8 osób' })
+    ).json() as Service;
+    const submitted = (await transition(schoolRep, edited, 'submit')).json() as Service;
+    const returned = (await transition(coordinator, submitted, 'returnToDraft')).json() as Service;
+    // Back in draft, a submit sent with the version read before the return is a conflict.
+    expect((await transition(schoolRep, submitted, 'submit')).statusCode).toBe(409);
+    const published = (await transition(coordinator, returned, 'publish')).json() as Service;
+    const confirmed = (await transition(schoolRep, published, 'confirm')).json() as Service;
+    const withdrawn = await transition(coordinator, confirmed, 'withdraw', 'Koniec finansowania projektu');
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    const rows = await context.database.db
+      .select({ action: auditEvents.action, outcome: auditEvents.outcome, details: auditEvents.details })
+      .from(auditEvents)
+      .where(eq(auditEvents.subjectId, draft.id));
+    expect(rows.filter((r) => r.outcome === 'success').map((r) => r.action)).toEqual([
+      'service.create',
+      'service.edited',
+      'service.submitted',
+      'service.returnedToDraft',
+      'service.published',
+      'service.confirmed',
+      'service.withdrawn',
+    ]);
+    expect(rows.at(-1)!.details).toMatchObject({ reason: 'Koniec finansowania projektu', toStatus: 'withdrawn' });
+    const history = (await coordinator.get(`/api/v1/services/${draft.id}/history`)).json() as {
+      items: Array<{ version: number; event: string; changedByDisplayName: string | null }>;
+    };
+    expect(history.items.map((v) => `${v.version}:${v.event}`)).toEqual([
+      '1:created',
+      '2:edited',
+      '3:submitted',
+      '4:returnedToDraft',
+      '5:published',
+      '6:confirmed',
+      '7:withdrawn',
+    ]);
+    expect(history.items.every((v) => v.changedByDisplayName)).toBe(true);
+    // A withdrawn card is final: no edit, no transition.
+    const final = withdrawn.json() as Service;
+    expect((await transition(coordinator, final, 'publish')).statusCode).toBe(403);
+    expect(
+      (await coordinator.patch(`/api/v1/services/${draft.id}`, { version: final.version, capacity: 'x' })).statusCode,
+    ).toBe(403);
+    expect((await outsider.get(`/api/v1/services/${draft.id}/history`)).statusCode).toBe(404);
+  });
+});
+
+describe('search filters, each narrowing the basket', () => {
+  let basketId: string;
+  let otherBasketId: string;
+  let manager: TestClient;
+  let otherManager: TestClient;
+  let rops: TestClient;
+  let admin: TestClient;
+  const ids: Record<string, string> = {};
+  let gminaInPowiat: string;
+  /** Creates a card from the basket's template and publishes it (unless its key is `draft`). */
+  let make: (client: TestClient, key: string, partnership: string, fields: Record<string, unknown>) => Promise<void>;
+
+  beforeAll(async () => {
+    const db = context.database.db;
+    const { services, territories } = await import('../platform/db/tables.js');
+    const leader = await buildInstitution(db, { kind: 'gops', name: 'GOPS w Wieliczce', territoryCode: '1219053' });
+    const basket = await buildPartnership(db, {
+      name: 'PZK Wieliczka',
+      territoryCode: '1219053',
+      leaderInstitutionId: leader.id,
+    });
+    basketId = basket.id;
+    // A second basket in the same voivodeship, so that partnershipId and voivodeshipCode differ.
+    const other = await buildPartnership(db, { name: 'PZK Kraków', territoryCode: '1261011' });
+    otherBasketId = other.id;
+    manager = (await signInAs(context, 'director', { institutionId: leader.id })).client;
+    otherManager = (await signInAs(context, 'director', { institutionId: other.leaderInstitutionId })).client;
+    const ropsInstitution = await buildInstitution(db, { kind: 'rops', name: 'ROPS Kraków', territoryCode: '1261011' });
+    rops = (await signInAs(context, 'ropsCoordinator', { institutionId: ropsInstitution.id })).client;
+    admin = (await signInAs(context, 'admin')).client;
+    const [gmina] = await db
+      .select({ code: territories.code })
+      .from(territories)
+      .where(and(eq(territories.powiatCode, '1219'), eq(territories.level, 'gmina'), eq(territories.code, '1219012')));
+    gminaInPowiat = gmina!.code;
+
+    const base = {
+      providerInstitutionId: leader.id,
+      origin: 'partner',
+      cost: 'free',
+      locationKind: 'address',
+      city: 'Wieliczka',
+      territoryCode: '1219053',
+      reachKind: 'gminas',
+      reachCodes: ['1219053'],
+      contactName: null,
+      contactPhone: null,
+    };
+    make = async (client, key, partnership, fields) => {
+      const created = await createCard(client, { ...base, partnershipId: partnership, ...fields });
+      ids[key] = created.id;
+      if (key !== 'draft') {
+        const published = await transition(client, created, 'publish');
+        expect(published.statusCode, published.body).toBe(200);
+      }
+    };
+    await make(manager, 'family', basketId, {
+      name: 'Asystent rodziny',
+      description: 'Wsparcie rodzin w wypełnianiu funkcji opiekuńczo-wychowawczych.',
+      cooperationAreas: ['socialAssistance'],
+      targetGroups: ['families'],
+    });
+    await make(manager, 'seniors', basketId, {
+      name: 'Dzienny dom seniora',
+      description: 'Zajęcia i posiłek dla seniorów z powiatu.',
+      providerInstitutionId: null,
+      providerName: 'Stowarzyszenie Seniorzy Razem',
+      origin: 'neighbourhood',
+      cooperationAreas: ['health'],
+      targetGroups: ['seniors'],
+      cost: 'paid',
+      reachKind: 'powiat',
+      reachCodes: ['1219'],
+    });
+    await make(manager, 'migrants', basketId, {
+      name: 'Kurs języka polskiego',
+      description: 'Kurs dla cudzoziemców w całym województwie.',
+      providerInstitutionId: null,
+      providerName: 'Grupa wolontariuszy',
+      origin: 'selfHelp',
+      cooperationAreas: ['education'],
+      targetGroups: ['migrants'],
+      cost: 'meansTested',
+      locationKind: 'remote',
+      city: null,
+      reachKind: 'voivodeship',
+      reachCodes: ['12'],
+    });
+    await make(manager, 'draft', basketId, {
+      name: 'Asystent rodziny – szkic',
+      description: 'Jeszcze nie opublikowana.',
+      cooperationAreas: ['socialAssistance'],
+      targetGroups: ['families'],
+    });
+    await make(otherManager, 'krakow', otherBasketId, {
+      name: 'Asystent rodziny w Krakowie',
+      description: 'Wsparcie rodzin.',
+      providerInstitutionId: other.leaderInstitutionId,
+      cooperationAreas: ['socialAssistance'],
+      targetGroups: ['families'],
+      territoryCode: '1261011',
+      reachCodes: ['1261011'],
+    });
+    await db
+      .update(services)
+      .set({ lastConfirmedAt: new Date('2020-01-01') })
+      .where(eq(services.id, ids.migrants!));
+  });
+
+  const names = async (client: TestClient, query: string) => {
+    const response = await client.get(`/api/v1/services?${query}`);
+    expect(response.statusCode, response.body).toBe(200);
+    return ((response.json() as ServicePage).items.map((s) => s.name) as string[]).sort();
+  };
+  const inBasket = (query: string) => `partnershipId=${basketId}&${query}`;
+
+  it('lists the published cards of one basket by default', async () => {
+    expect(await names(rops, inBasket(''))).toEqual([
+      'Asystent rodziny',
+      'Dzienny dom seniora',
+      'Kurs języka polskiego',
+    ]);
+  });
+
+  it.each([
+    ['area=health', ['Dzienny dom seniora']],
+    ['area=health&area=education', ['Dzienny dom seniora', 'Kurs języka polskiego']],
+    ['targetGroup=migrants', ['Kurs języka polskiego']],
+    ['targetGroup=families&area=health', []],
+    ['cost=paid', ['Dzienny dom seniora']],
+    ['cost=free&cost=meansTested', ['Asystent rodziny', 'Kurs języka polskiego']],
+    ['origin=neighbourhood', ['Dzienny dom seniora']],
+    ['origin=partner', ['Asystent rodziny']],
+    ['providerKind=gops', ['Asystent rodziny']],
+    ['providerKind=school', []],
+    ['isStale=true', ['Kurs języka polskiego']],
+    ['isStale=false', ['Asystent rodziny', 'Dzienny dom seniora']],
+    ['coversGmina=1219053', ['Asystent rodziny', 'Dzienny dom seniora', 'Kurs języka polskiego']],
+    ['coversGmina=1261011', ['Kurs języka polskiego']],
+    ['coversGmina=1061011', []],
+    ['q=seniorow', ['Dzienny dom seniora']],
+    ['q=asystnet%20rodzin', ['Asystent rodziny']],
+    ['q=wolontariuszy', ['Kurs języka polskiego']],
+  ])('%s', async (query, expected) => {
+    expect(await names(rops, inBasket(query))).toEqual(expected);
+  });
+
+  it('covers every gmina of a powiat reach', async () => {
+    expect(await names(rops, inBasket(`coversGmina=${gminaInPowiat}`))).toEqual([
+      'Dzienny dom seniora',
+      'Kurs języka polskiego',
+    ]);
+  });
+
+  it('narrows by partnership and by voivodeship', async () => {
+    const families = 'q=asystent%20rodziny';
+    expect(await names(rops, families)).toEqual(['Asystent rodziny', 'Asystent rodziny w Krakowie']);
+    expect(await names(rops, `${families}&partnershipId=${otherBasketId}`)).toEqual(['Asystent rodziny w Krakowie']);
+    expect(await names(admin, `${families}&voivodeshipCode=12`)).toEqual([
+      'Asystent rodziny',
+      'Asystent rodziny w Krakowie',
+    ]);
+    expect(await names(admin, `${families}&voivodeshipCode=10`)).toEqual([]);
+  });
+
+  it('shows other statuses only to those who run the basket', async () => {
+    expect(await names(rops, inBasket('status=draft'))).toEqual([]);
+    expect(await names(manager, inBasket('status=draft'))).toEqual(['Asystent rodziny – szkic']);
+    expect(await names(manager, inBasket('status=draft&status=published&q=asystent'))).toEqual([
+      'Asystent rodziny',
+      'Asystent rodziny – szkic',
+    ]);
+    expect(await names(rops, inBasket('status=draft&status=published&q=asystent'))).toEqual(['Asystent rodziny']);
+  });
+
+  it('ranks the closest card first (before name order) and pages with a total', async () => {
+    const byName = { providerInstitutionId: null, providerName: 'Poradnia', origin: 'neighbourhood' };
+    await make(otherManager, 'close', otherBasketId, {
+      ...byName,
+      name: 'Aaa grupa dla osób uzależnionych',
+      description: 'Spotkania.',
+    });
+    await make(otherManager, 'exact', otherBasketId, {
+      ...byName,
+      name: 'Terapia uzależnień',
+      description: 'Terapia.',
+    });
+    const query = `partnershipId=${otherBasketId}&q=uzaleznien&pageSize=1`;
+    const page = (await rops.get(`/api/v1/services?${query}`)).json() as ServicePage;
+    expect(page.items.map((s) => s.name)).toEqual(['Terapia uzależnień']);
+    expect(page.total).toBe(2);
+    const second = (await rops.get(`/api/v1/services?${query}&page=2`)).json() as ServicePage;
+    expect(second.items.map((s) => s.name)).toEqual(['Aaa grupa dla osób uzależnionych']);
+  });
+
+  it('counts only published cards in the gaps of the basket', async () => {
+    const gaps = (await rops.get(`/api/v1/partnerships/${basketId}/basket/gaps`)).json() as BasketGaps;
+    expect(gaps.total).toBe(3);
+    const count = (area: string, group: string) =>
+      gaps.cells.find((c) => c.area === area && c.targetGroup === group)!.count;
+    expect(count('socialAssistance', 'families')).toBe(1);
+    expect(count('health', 'seniors')).toBe(1);
+    expect(count('education', 'migrants')).toBe(1);
+    expect(gaps.cells.reduce((sum, c) => sum + c.count, 0)).toBe(3);
+    expect(gaps.byTargetGroup).toHaveLength(13);
+    expect(gaps.byArea.find((a) => a.area === 'socialAssistance')!.count).toBe(1);
+  });
+});

@@ -163,6 +163,10 @@ const fieldMessages: Record<string, Messages> = {
     en: 'Enter who issues the referral.',
   },
   reasonRequired: { pl: 'Podaj uzasadnienie.', en: 'Enter a reason.' },
+  providerNotMember: {
+    pl: 'Usługę partnera może realizować tylko instytucja należąca do partnerstwa.',
+    en: 'A partner’s service must be provided by an institution that takes part in the partnership.',
+  },
   languageCode: {
     pl: 'Kod języka: dwie małe litery (np. pl, uk).',
     en: 'Language code: two lower-case letters (e.g. pl, uk).',
