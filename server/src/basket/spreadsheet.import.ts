@@ -144,6 +144,16 @@ const splitList = (text: string) =>
     .map((part) => part.trim())
     .filter(Boolean);
 
+const reachCodeLength: Record<string, number> = { gminas: 7, powiat: 4, voivodeship: 2 };
+
+/**
+ * A TERYT code typed into a number cell loses its leading zero (0201032 -> 201032); one missing
+ * zero is put back. Anything else is left for the validation to refuse.
+ */
+function padCode(code: string, length: number): string {
+  return /^\d+$/.test(code) && code.length === length - 1 ? `0${code}` : code;
+}
+
 /** Turns one sheet row (by header) into the card the form would send; unknown labels pass through to fail zod. */
 function rowToCardInput(get: (header: string) => string, providerId: string | null): Record<string, unknown> {
   const optional = (header: string) => get(header) || null;
@@ -155,6 +165,7 @@ function rowToCardInput(get: (header: string) => string, providerId: string | nu
     splitList(get(header)).map((part) => map.get(fold(part)) ?? part);
   const yes = (header: string) => fold(get(header)) === 'tak';
   const waiting = get('Czas oczekiwania (dni)');
+  const reachKind = label(reverseLabels.reachKind, 'Zasięg');
   return {
     name: get('Nazwa usługi'),
     description: get('Opis'),
@@ -174,9 +185,11 @@ function rowToCardInput(get: (header: string) => string, providerId: string | nu
     street: optional('Ulica'),
     postalCode: optional('Kod pocztowy'),
     city: optional('Miejscowość'),
-    territoryCode: optional('Kod TERYT gminy'),
-    reachKind: label(reverseLabels.reachKind, 'Zasięg'),
-    reachCodes: splitList(get('Kody TERYT zasięgu')),
+    territoryCode: optional('Kod TERYT gminy') && padCode(get('Kod TERYT gminy'), 7),
+    reachKind,
+    reachCodes: splitList(get('Kody TERYT zasięgu')).map((code) =>
+      padCode(code, reachCodeLength[String(reachKind)] ?? 7),
+    ),
     schedule: optional('Harmonogram'),
     capacity: optional('Liczba miejsc'),
     waitingTimeDays: waiting === '' ? null : Number(waiting),
@@ -211,8 +224,29 @@ const columnOfField: Record<string, string> = {
   contactEmail: 'E-mail',
   languages: 'Języki',
 };
+/** For a label column the person needs the allowed labels, not zod's "value not allowed". */
+const allowedLabels: Record<string, readonly string[]> = {
+  origin: Object.values(enumLabels.origin),
+  cooperationAreas: Object.values(enumLabels.areas),
+  targetGroups: Object.values(enumLabels.targetGroups),
+  cost: Object.values(enumLabels.cost),
+  locationKind: Object.values(enumLabels.locationKind),
+  reachKind: Object.values(enumLabels.reachKind),
+};
 const toRowErrors = (errors: FieldError[]) =>
-  errors.map((e) => ({ column: columnOfField[e.field.split('.')[0]!] ?? e.field, messages: e.messages }));
+  errors.map((e) => {
+    const field = e.field.split('.')[0]!;
+    const allowed = allowedLabels[field];
+    const isLabelError =
+      allowed && (e.code === 'invalid_value' || e.code === 'invalid_enum_value' || e.code === 'custom');
+    const messages = isLabelError
+      ? {
+          pl: `${e.messages.pl} Dozwolone: ${allowed.join('; ')}.`,
+          en: `${e.messages.en} Allowed: ${allowed.join('; ')}.`,
+        }
+      : e.messages;
+    return { column: columnOfField[field] ?? e.field, messages };
+  });
 
 const normalizedCard = (card: Record<string, unknown>) =>
   Object.fromEntries(serviceCardFields.map((field) => [field, card[field] ?? null]));
@@ -276,7 +310,12 @@ export async function previewSpreadsheetImport(
     .innerJoin(partnershipMembers, eq(partnershipMembers.institutionId, institutions.id))
     .where(eq(partnershipMembers.partnershipId, partnershipId));
   const providerByName = new Map<string, string>();
-  for (const p of providers) {
+  const [leader] = await db
+    .select({ id: institutions.id, name: institutions.name, shortName: institutions.shortName })
+    .from(institutions)
+    .where(eq(institutions.id, partnership.leaderInstitutionId));
+  // The leader last, so it wins over a member institution of the same name.
+  for (const p of [...providers, ...(leader ? [leader] : [])]) {
     providerByName.set(fold(p.name), p.id);
     if (p.shortName) providerByName.set(fold(p.shortName), p.id);
   }
@@ -286,14 +325,16 @@ export async function previewSpreadsheetImport(
   sheet.eachRow((row, number) => {
     if (number > 1) sheetRows.push(row);
   });
+  const cellsOf = (row: ExcelJS.Row) => (header: string) => {
+    const column = columnOf(header);
+    return column ? cellText(row.getCell(column).value) : '';
+  };
+  const filled = sheetRows.filter((row) => sheetColumns.some((c) => cellsOf(row)(c.header) !== ''));
+  // Counted before any row is validated: a refused file costs no database work.
+  if (filled.length > IMPORT_ROW_LIMIT) throw new AppError('payloadTooLarge', [fieldError('file', 'tooManyRows')]);
   const rows: StoredImportRow[] = [];
-  for (const row of sheetRows) {
-    const get = (header: string) => {
-      const column = columnOf(header);
-      return column ? cellText(row.getCell(column).value) : '';
-    };
-    if (sheetColumns.every((c) => get(c.header) === '')) continue;
-    if (rows.length >= IMPORT_ROW_LIMIT) throw new AppError('payloadTooLarge', [fieldError('file', 'tooManyRows')]);
+  for (const row of filled) {
+    const get = cellsOf(row);
     const providerText = get('Realizator (instytucja)');
     const providerId = providerText ? (providerByName.get(fold(providerText)) ?? null) : null;
     const outcome: StoredImportRow = {

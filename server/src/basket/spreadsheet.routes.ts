@@ -21,7 +21,9 @@ function isActingInInstitution(actor: Actor): boolean {
   return actor.membership !== null;
 }
 
-const attachment = (name: string) => `attachment; filename="${name}"`;
+/** ASCII-only, fixed file names: nothing from the request or the data reaches the header. */
+const attachment = (stem: string, extension: string) =>
+  `attachment; filename="${stem}-${new Date().toISOString().slice(0, 10)}.${extension}"`;
 
 export async function spreadsheetRoutes(app: FastifyInstance, { database, config }: AppDependencies): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -75,7 +77,8 @@ export async function spreadsheetRoutes(app: FastifyInstance, { database, config
     async (_request, reply) =>
       reply
         .type(XLSX)
-        .header('content-disposition', attachment('koszyk-uslug-szablon.xlsx'))
+        .header('content-disposition', attachment('koszyk-uslug-szablon', 'xlsx'))
+        .header('x-content-type-options', 'nosniff')
         .send(await buildTemplate()),
   );
 
@@ -98,7 +101,11 @@ export async function spreadsheetRoutes(app: FastifyInstance, { database, config
         request.query,
         config.STALE_SERVICE_MONTHS,
       );
-      return reply.type(XLSX).header('content-disposition', attachment('koszyk-uslug.xlsx')).send(file);
+      return reply
+        .type(XLSX)
+        .header('content-disposition', attachment('koszyk-uslug', 'xlsx'))
+        .header('x-content-type-options', 'nosniff')
+        .send(file);
     },
   );
 
@@ -123,7 +130,8 @@ export async function spreadsheetRoutes(app: FastifyInstance, { database, config
       );
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', attachment('koszyk-uslug.csv'))
+        .header('content-disposition', attachment('koszyk-uslug', 'csv'))
+        .header('x-content-type-options', 'nosniff')
         .send(file);
     },
   );

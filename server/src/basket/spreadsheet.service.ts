@@ -27,12 +27,19 @@ const listValidations: Record<string, readonly string[]> = {
   'Dostępność dla osób z niepełnosprawnościami': ['tak', 'nie'],
 };
 
+const textColumns = new Set(['Kod pocztowy', 'Kod TERYT gminy', 'Kody TERYT zasięgu', 'Telefon', 'Identyfikator']);
+
 function newWorkbook(rows: SheetRow[]): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Kooperacja';
   workbook.created = new Date();
   const sheet = workbook.addWorksheet(SHEET_NAME, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = sheetColumns.map((column) => ({ header: column.header, width: column.width }));
+  sheet.columns = sheetColumns.map((column) => ({
+    header: column.header,
+    width: column.width,
+    // Codes and numbers typed into these stay text: TERYT codes keep their leading zeros.
+    ...(textColumns.has(column.header) ? { style: { numFmt: '@' } } : {}),
+  }));
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) {
     // Values are written as strings or numbers, never formulas: a cell "=..." stays text.

@@ -1,17 +1,25 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, users } from '../platform/db/tables.js';
+import { auditEvents, basketImports, services, users } from '../platform/db/tables.js';
 import { GMINA_LODZ, TEST_PASSWORD, buildPartnership, signInAs } from '../platform/testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
 import type { Service } from '../../../shared/src/contracts/basket.js';
 import { sheetColumns } from './spreadsheet.columns.js';
+import { checkZip } from './spreadsheet.import.js';
 
 let context: TestContext;
 let partnershipId: string;
 let coordinator: TestClient;
 let caseManager: TestClient;
 let outsider: TestClient;
+let secondCoordinator: TestClient;
+let leaderInstitutionId: string;
 
 async function publish(overrides: Record<string, unknown>) {
   const created = await coordinator.post('/api/v1/services', {
@@ -49,6 +57,8 @@ beforeAll(async () => {
   coordinator = await new TestClient(context).signIn(user!.email, TEST_PASSWORD);
   caseManager = (await signInAs(context, 'caseManager', { institutionId: partnership.leaderInstitutionId })).client;
   outsider = (await signInAs(context, 'caseManager')).client;
+  leaderInstitutionId = partnership.leaderInstitutionId;
+  secondCoordinator = (await signInAs(context, 'networkCoordinator', { institutionId: leaderInstitutionId })).client;
   await publish({});
   await publish({ name: '=HYPERLINK("http://zly.example")', description: 'Próba wstrzyknięcia formuły; "cudzysłów"' });
 });
@@ -252,5 +262,281 @@ describe('basket import from the sheet', () => {
     expect([413, 415]).toContain(fakeZip.statusCode);
     expect((await upload(caseManager, await exported())).statusCode).toBe(403);
     expect((await upload(outsider, await exported())).statusCode).toBe(404);
+  });
+});
+
+/** A minimal ZIP writer, so the tests can declare sizes that lie. */
+function zipOf(entries: Array<{ name: string; data: Buffer; declared?: number }>): Buffer {
+  const parts: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const body = deflateRawSync(entry.data);
+    const name = Buffer.from(entry.name);
+    const declared = entry.declared ?? entry.data.length;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(declared, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(declared, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, name, body);
+    centrals.push(central, name);
+    offset += 30 + name.length + body.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directory, end]);
+}
+
+describe('zip-bomb guard', () => {
+  const MiB = 1024 * 1024;
+  const zeros = Buffer.alloc(60 * MiB);
+
+  it('passes a real workbook and refuses large, lying, dense and broken archives', async () => {
+    const template = (await caseManager.get('/api/v1/basket/template.xlsx')).rawPayload;
+    expect(checkZip(template, 50 * MiB)).toBe('ok');
+    expect(checkZip(zipOf([{ name: 'xl/a.xml', data: zeros }]), 50 * MiB)).toBe('tooLarge');
+    // Declares 1 KiB but inflates to 60 MiB: stopped after 1 KiB + 1 byte of output.
+    expect(checkZip(zipOf([{ name: 'xl/a.xml', data: zeros, declared: 1024 }]), 50 * MiB)).toBe('tooLarge');
+    const dense = Buffer.from(`<sheetData><row>${'<c r="A1"><v>1</v></c>'.repeat(11)}</row></sheetData>`);
+    expect(checkZip(zipOf([{ name: 'xl/worksheets/sheet1.xml', data: dense }]), 50 * MiB, 10)).toBe('tooLarge');
+    expect(checkZip(zipOf([{ name: 'xl/worksheets/sheet1.xml', data: dense }]), 50 * MiB, 11)).toBe('ok');
+    expect(checkZip(Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64)]), 50 * MiB)).toBe('notZip');
+  });
+
+  it('answers 413 to a bomb over HTTP before exceljs sees it', async () => {
+    const response = await coordinator.request(
+      'POST',
+      `/api/v1/partnerships/${partnershipId}/basket/imports`,
+      zipOf([{ name: '[Content_Types].xml', data: zeros, declared: 2048 }]),
+      { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    );
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ errors: [{ field: 'file', code: 'spreadsheetTooLarge' }] });
+  });
+});
+
+describe('basket import: limits, ownership and atomicity', () => {
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const importsUrl = () => `/api/v1/partnerships/${partnershipId}/basket/imports`;
+  const upload = (client: TestClient, body: Buffer, type = XLSX) =>
+    client.request('POST', importsUrl(), body, { 'content-type': type });
+  const serviceCount = async () =>
+    Number(
+      (
+        await context.database.db
+          .select({ n: sql<number>`count(*)` })
+          .from(services)
+          .where(eq(services.partnershipId, partnershipId))
+      )[0]!.n,
+    );
+
+  async function sheetWith(rows: Array<Record<string, string | number>>, headers = sheetColumns.map((c) => c.header)) {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Koszyk usług');
+    sheet.addRow(headers);
+    const valueOf = (row: Record<string, string | number>, header: string) =>
+      row[header] ??
+      Object.entries(row).find(([key]) => key.toLowerCase() === header.replace(/\s*\(.*\)$/, '').toLowerCase())?.[1] ??
+      null;
+    for (const row of rows) sheet.addRow(headers.map((h) => valueOf(row, h)));
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+  const newService = (name: string): Record<string, string | number> => ({
+    'Nazwa usługi': name,
+    Opis: 'Zajęcia świetlicowe dla dzieci: odrabianie lekcji, posiłek, gry.',
+    'Realizator spoza rejestru': 'Stowarzyszenie „Żółty Latawiec”',
+    Pochodzenie: 'SĄSIEDZTWO',
+    'Obszary współpracy': 'Edukacja; pomoc spoleczna',
+    'Grupy docelowe': 'DZIECI;rodziny',
+    Odpłatność: 'BEZPLATNA',
+    Miejsce: 'adres',
+    Miejscowość: 'Łódź',
+    Zasięg: 'gminy',
+    'Kody TERYT zasięgu': GMINA_LODZ,
+    'Czas oczekiwania (dni)': 7,
+  });
+
+  it('reads headers with "(…)" hints and labels without case or diacritics', async () => {
+    const headers = sheetColumns.map((c) =>
+      c.header === 'Odpłatność' ? 'ODPŁATNOŚĆ (bezpłatna/odpłatna/zależna od dochodu)' : c.header,
+    );
+    const preview = await upload(coordinator, await sheetWith([newService('Świetlica „Tęcza”')], headers));
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json(), preview.body).toMatchObject({ counts: { create: 1, reject: 0 } });
+  });
+
+  it('refuses more than 5,000 filled rows before validating any', async () => {
+    const rows = Array.from({ length: 5_001 }, (_, i) => ({ 'Nazwa usługi': `Usługa ${i}` }));
+    const response = await upload(coordinator, await sheetWith(rows));
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ errors: [{ field: 'file', code: 'tooManyRows' }] });
+  });
+
+  it('refuses a body of another type with 415', async () => {
+    const response = await upload(coordinator, Buffer.from('Nazwa usługi;Opis\r\n'), 'text/csv');
+    expect(response.statusCode).toBe(415);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('names the column and the reason in Polish for each wrong cell', async () => {
+    const broken = {
+      ...newService('Zła usługa'),
+      'Kod pocztowy': '90001',
+      'E-mail': 'nie-adres',
+      'Czas oczekiwania (dni)': 'tydzień',
+    };
+    const badReach = { ...newService('Zły zasięg'), 'Kody TERYT zasięgu': '9999999', Odpłatność: 'za darmo' };
+    const preview = (await upload(coordinator, await sheetWith([broken, badReach]))).json() as {
+      rows: Array<{ row: number; action: string; errors: Array<{ column: string; messages: { pl: string } }> }>;
+    };
+    const [row] = preview.rows;
+    expect(row).toMatchObject({ row: 2, action: 'reject' });
+    const columns = row!.errors.map((e) => e.column);
+    expect(columns).toEqual(expect.arrayContaining(['Kod pocztowy', 'E-mail', 'Czas oczekiwania (dni)']));
+    for (const error of row!.errors) expect(error.messages.pl.length).toBeGreaterThan(5);
+    const cost = preview.rows[1]!.errors.find((e) => e.column === 'Odpłatność')!;
+    expect(cost.messages.pl).toContain('Dozwolone: bezpłatna; odpłatna; zależna od dochodu');
+    // The database checks (reach, territory) run once the row's cells are well-formed.
+    const reach = (await upload(coordinator, await sheetWith([{ ...badReach, Odpłatność: 'odpłatna' }]))).json() as {
+      rows: Array<{ errors: Array<{ column: string; messages: { pl: string } }> }>;
+    };
+    expect(reach.rows[0]!.errors.map((e) => e.column)).toEqual(['Kody TERYT zasięgu']);
+  });
+
+  it('confirms only for the uploader, only once and only within 30 minutes', async () => {
+    const preview = (await upload(coordinator, await sheetWith([newService('Usługa X')]))).json() as {
+      importId: string;
+    };
+    const confirmUrl = `${importsUrl()}/${preview.importId}/confirm`;
+    expect((await secondCoordinator.post(confirmUrl, {})).statusCode).toBe(404);
+    expect((await outsider.post(confirmUrl, {})).statusCode).toBe(404);
+    await context.database.db
+      .update(basketImports)
+      .set({ createdAt: new Date(Date.now() - 31 * 60_000) })
+      .where(eq(basketImports.id, preview.importId));
+    expect((await coordinator.post(confirmUrl, {})).statusCode).toBe(404);
+  });
+
+  it('writes nothing on preview and everything or nothing on confirmation', async () => {
+    const before = await serviceCount();
+    const preview = (
+      await upload(coordinator, await sheetWith([newService('Pierwsza'), newService('Druga'), newService('Trzecia')]))
+    ).json() as { importId: string; counts: { create: number } };
+    expect(preview.counts.create).toBe(3);
+    expect(await serviceCount()).toBe(before);
+    // The second row goes bad between preview and confirmation (here: its reach no longer exists).
+    const [stored] = await context.database.db
+      .select()
+      .from(basketImports)
+      .where(eq(basketImports.id, preview.importId));
+    const rows = stored!.rows as Array<{ row: number; card: { reachCodes: string[] } }>;
+    rows[1]!.card.reachCodes = ['9999999'];
+    await context.database.db.update(basketImports).set({ rows }).where(eq(basketImports.id, preview.importId));
+    const confirmed = await coordinator.post(`${importsUrl()}/${preview.importId}/confirm`, {});
+    expect(confirmed.statusCode).toBe(422);
+    expect(confirmed.json()).toMatchObject({
+      errors: expect.arrayContaining([{ field: 'rows.3', code: 'importRowFailed', messages: expect.anything() }]),
+    });
+    expect(await serviceCount()).toBe(before);
+    const audited = await context.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'basket.import'), eq(auditEvents.subjectId, partnershipId)));
+    expect(audited.every((e) => (e.details as { importId?: string }).importId !== preview.importId)).toBe(true);
+  });
+
+  it('round-trips a card with every field filled (registry provider, powiat reach, lists, flags)', async () => {
+    const full = await publish({
+      name: 'Asystent rodziny – wsparcie w domu',
+      description: 'Pomoc w organizacji dnia; sprawy urzędowe.\nDruga linia opisu.',
+      origin: 'partner',
+      providerInstitutionId: leaderInstitutionId,
+      providerName: null,
+      cooperationAreas: ['socialAssistance', 'education'],
+      targetGroups: ['families', 'children'],
+      isCompound: true,
+      isReferralRequired: true,
+      referralBy: 'Pracownik socjalny OPS',
+      accessDescription: 'Zgłoszenie telefoniczne',
+      eligibility: 'Rodziny z dziećmi',
+      cost: 'paid',
+      costDescription: '+20 zł za godzinę',
+      street: 'ul. Piotrkowska 1',
+      postalCode: '90-001',
+      reachKind: 'powiat',
+      reachCodes: [GMINA_LODZ.slice(0, 4)],
+      schedule: 'pon.–pt. 8:00–16:00',
+      capacity: '10 rodzin',
+      waitingTimeDays: 14,
+      contactName: 'Józef Żółć',
+      contactPhone: '+48 42 123 45 67',
+      contactEmail: 'asystent@ops.example',
+      languages: ['pl', 'uk'],
+      isAccessible: true,
+      accessibilityDescription: 'Podjazd i winda',
+    });
+    const all = async () => {
+      const page = (await coordinator.get(`/api/v1/services?partnershipId=${partnershipId}&pageSize=100`)).json() as {
+        items: Array<{ id: string }>;
+      };
+      const details = await Promise.all(
+        page.items.map(async (item) => (await coordinator.get(`/api/v1/services/${item.id}`)).json() as Service),
+      );
+      return details.map(({ updatedAt: _u, createdAt: _c, ...rest }) => rest).sort((a, b) => a.id.localeCompare(b.id));
+    };
+    const before = await all();
+    expect(before.some((s) => s.id === full.id)).toBe(true);
+    const exported = (await coordinator.get(`/api/v1/partnerships/${partnershipId}/basket/export.xlsx`)).rawPayload;
+    const preview = (await upload(coordinator, exported)).json() as {
+      importId: string;
+      rows: Array<{ action: string; errors: unknown[] }>;
+    };
+    expect(preview.rows.filter((r) => r.action !== 'unchanged')).toEqual([]);
+    await coordinator.post(`${importsUrl()}/${preview.importId}/confirm`, {});
+    expect(await all()).toEqual(before);
+  });
+
+  it('sends downloads as attachments with nosniff and a fixed file name', async () => {
+    const response = await coordinator.get(`/api/v1/partnerships/${partnershipId}/basket/export.csv`);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-disposition']).toMatch(
+      /^attachment; filename="koszyk-uslug-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    const text = response.rawPayload.toString('utf8');
+    expect(text).toContain('Józef Żółć');
+    expect(text).toContain(`"'+20 zł za godzinę"`.replace(/"/g, ''));
+  });
+
+  const soffice = spawnSync('which', ['soffice']).status === 0;
+  it.skipIf(!soffice)('opens the exported .xlsx in LibreOffice (converted to .csv)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'koszyk-'));
+    try {
+      const file = path.join(dir, 'koszyk.xlsx');
+      writeFileSync(
+        file,
+        (await coordinator.get(`/api/v1/partnerships/${partnershipId}/basket/export.xlsx`)).rawPayload,
+      );
+      execFileSync('soffice', ['--headless', '--convert-to', 'csv', '--outdir', dir, file], { timeout: 60_000 });
+      expect(readdirSync(dir)).toContain('koszyk.csv');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
