@@ -20,7 +20,7 @@ import {
 import type { Actor } from '../platform/auth/actor.js';
 import { visiblePartnershipsWhere } from '../partnerships/partnerships.queries.js';
 import type { ServiceSearchQuery } from '../../../shared/src/contracts/basket.js';
-import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
+import { normalizeForSearch } from '../../../shared/src/text.js';
 
 export type ServiceSearch = z.output<typeof ServiceSearchQuery>;
 
@@ -72,10 +72,12 @@ export function serviceSearchWhere(actor: Actor, query: ServiceSearch, staleMont
     conditions.push(sql`(${services.status} = 'published' or ${unpublishedVisibleWhere(actor)})`);
   }
   for (const word of searchWords(query.q)) {
-    // A substring match, or a close word (one typo): both are served by the trigram GIN index.
-    conditions.push(
-      sql`(${services.searchText} like ${`%${escapeLikePattern(word)}%`} or ${services.searchText} %> ${word})`,
-    );
+    // word_similarity(word, search_text) >= pg_trgm.word_similarity_threshold (0.5, set by
+    // findServicePage): a word present as it is, as the start or end of a longer word, or with one
+    // typo. Only the bare operator: the GIN index then ANDs every word in one index scan, where an
+    // `or like '%word%'` beside it made PostgreSQL scan the whole table (EXPLAIN at 5,000 cards:
+    // 79 ms sequential scan against 13 ms through the index).
+    conditions.push(sql`${services.searchText} %> ${word}`);
   }
   if (query.partnershipId) conditions.push(eq(services.partnershipId, query.partnershipId));
   if (query.voivodeshipCode) conditions.push(sql`${partnerships.territoryCode} like ${`${query.voivodeshipCode}%`}`);
@@ -152,8 +154,19 @@ export type ServiceSummaryRow = {
 };
 
 /**
+ * Sets the word similarity threshold the search's `%>` conditions use (0.5: one typo in a word of
+ * six letters or more) for the current transaction only. Call it inside the transaction that runs a
+ * query built with `serviceSearchWhere` and a `q` (PostgreSQL's default, 0.6, finds fewer typos).
+ */
+export async function useServiceSearchThreshold(tx: Executor): Promise<void> {
+  await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
+}
+
+/**
  * One page of the actor's basket search and the total. Runs in a transaction so that the word
- * similarity threshold (0.5: one typo in a word of six letters or more) applies to this search only.
+ * similarity threshold applies to this search only. The total comes with the page (a window
+ * count): one statement to plan and run instead of two, as planning a trigram search costs as much
+ * as running it (PostgreSQL estimates `%>` by trying it on the column's statistics sample).
  */
 export async function findServicePage(
   db: Executor,
@@ -176,24 +189,28 @@ export async function findServicePage(
         ]
       : [];
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
-    const base = tx
-      .select(summaryColumns(staleMonths))
+    if (words.length > 0) await useServiceSearchThreshold(tx);
+    const rows = await tx
+      .select({ ...summaryColumns(staleMonths), windowTotal: sql<number>`count(*) over ()`.mapWith(Number) })
       .from(services)
       .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
       .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
-      .where(where);
-    const rows = await base
+      .where(where)
       .orderBy(...order, asc(services.name), asc(services.id))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize);
-    const [totalRow] = await tx
-      .select({ value: count() })
-      .from(services)
-      .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
-      .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
-      .where(where);
-    return { rows: rows as ServiceSummaryRow[], total: Number(totalRow?.value ?? 0) };
+    let total = rows[0]?.windowTotal ?? 0;
+    if (rows.length === 0 && query.page > 1) {
+      // A page past the end has no row to carry the total.
+      const [totalRow] = await tx
+        .select({ value: count() })
+        .from(services)
+        .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
+        .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
+        .where(where);
+      total = Number(totalRow?.value ?? 0);
+    }
+    return { rows: rows.map(({ windowTotal: _total, ...row }) => row as ServiceSummaryRow), total };
   });
 }
 

@@ -564,6 +564,8 @@ describe('search filters, each narrowing the basket', () => {
     expect(page.total).toBe(2);
     const second = (await rops.get(`/api/v1/services?${query}&page=2`)).json() as ServicePage;
     expect(second.items.map((s) => s.name)).toEqual(['Aaa grupa dla osób uzależnionych']);
+    const pastTheEnd = (await rops.get(`/api/v1/services?${query}&page=3`)).json() as ServicePage;
+    expect(pastTheEnd).toMatchObject({ items: [], total: 2, page: 3 });
   });
 
   it('counts only published cards in the gaps of the basket', async () => {
