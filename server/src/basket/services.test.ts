@@ -581,3 +581,59 @@ describe('search filters, each narrowing the basket', () => {
     expect(gaps.byArea.find((a) => a.area === 'socialAssistance')!.count).toBe(1);
   });
 });
+
+describe('the search scope in SQL says what canReadService says', () => {
+  it('finds exactly the cards each actor may open, in every status; unknown and invisible ids answer alike', async () => {
+    const name = 'Zgodność zakresu';
+    const draft = await createCard(schoolRep, { name: `${name} szkic` });
+    const submitted = (
+      await transition(schoolRep, await createCard(schoolRep, { name: `${name} zgłoszona` }), 'submit')
+    ).json() as Service;
+    const published = (
+      await transition(coordinator, await createCard(schoolRep, { name: `${name} opublikowana` }), 'publish')
+    ).json() as Service;
+    const suspended = (
+      await transition(
+        coordinator,
+        (
+          await transition(coordinator, await createCard(schoolRep, { name: `${name} zawieszona` }), 'publish')
+        ).json() as Service,
+        'suspend',
+        'Remont',
+      )
+    ).json() as Service;
+    const withdrawn = (
+      await transition(
+        coordinator,
+        await createCard(otherRep, { name: `${name} wycofana`, providerInstitutionId: otherSchoolId }),
+        'withdraw',
+        'Koniec',
+      )
+    ).json() as Service;
+    const cards = [draft, submitted, published, suspended, withdrawn];
+    const everyStatus = 'status=draft&status=submitted&status=published&status=suspended&status=withdrawn';
+    const admin = (await signInAs(context, 'admin')).client;
+    for (const client of [schoolRep, otherRep, caseManager, coordinator, outsider, admin]) {
+      const found = (
+        await client.get(`/api/v1/services?q=zgodnosc%20zakresu&${everyStatus}&pageSize=100`)
+      ).json() as ServicePage;
+      const opened: string[] = [];
+      for (const card of cards) {
+        const status = (await client.get(`/api/v1/services/${card.id}`)).statusCode;
+        expect([200, 404]).toContain(status);
+        if (status === 200) opened.push(card.id);
+      }
+      expect(found.items.map((s) => s.id).sort()).toEqual(opened.sort());
+      expect((await client.get('/api/v1/services/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    }
+    const ids = async (client: TestClient) =>
+      ((await client.get(`/api/v1/services?q=zgodnosc%20zakresu&${everyStatus}`)).json() as ServicePage).items
+        .map((s) => s.id)
+        .sort();
+    expect(await ids(schoolRep)).toEqual([draft.id, submitted.id, published.id, suspended.id].sort());
+    expect(await ids(otherRep)).toEqual([published.id, withdrawn.id].sort());
+    expect(await ids(caseManager)).toEqual([published.id]);
+    expect(await ids(coordinator)).toEqual(cards.map((c) => c.id).sort());
+    expect(await ids(outsider)).toEqual([]);
+  });
+});
