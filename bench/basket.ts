@@ -2,16 +2,27 @@
  * National-scale synthetic basket for the benchmark: one partnership per gmina (led by a synthetic
  * OPS) and `total` published services spread over all gminas, with Polish names and descriptions.
  * Also the hand-written SQL of the basket search (keep in step with
- * server/src/basket/services.queries.ts: serviceSearchWhere + findServicePage, as seen by an admin).
+ * server/src/basket/services.queries.ts: serviceSearchWhere + findServicePage), for an admin and for
+ * a ROPS coordinator.
  */
 import type pg from 'pg';
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../server/src/platform/db/database.js';
-import { institutions, partnerships, services, territories } from '../server/src/platform/db/tables.js';
+import {
+  institutions,
+  memberships,
+  partnershipCoordinators,
+  partnerships,
+  services,
+  territories,
+  users,
+} from '../server/src/platform/db/tables.js';
+import { hashPassword } from '../server/src/accounts/passwords.js';
 import { serviceSearchText } from '../server/src/basket/services.store.js';
 import { cooperationAreas } from '../shared/src/contracts/common.js';
 import { serviceCosts, serviceOrigins, targetGroups } from '../shared/src/contracts/basket.js';
-import { escapeLikePattern, normalizeForSearch } from '../shared/src/text.js';
+import { normalizeForSearch } from '../shared/src/text.js';
+import { searchWords } from '../server/src/basket/services.queries.js';
 import type { PageResult } from './sql.js';
 
 const kinds = [
@@ -29,6 +40,22 @@ const kinds = [
   ['Logopeda i pedagog', 'Diagnoza i terapia logopedyczna, konsultacje pedagogiczne.'],
 ] as const;
 const places = ['przy ośrodku', 'w szkole', 'w domu kultury', 'w parafii', 'w świetlicy wiejskiej', 'online'];
+const selfHelpProviders = [
+  'Koło Gospodyń Wiejskich „Źródło”',
+  'Stowarzyszenie „Razem dla Ciebie”',
+  'Grupa wsparcia AA „Nadzieja”',
+  'Klub Abstynenta „Żuraw”',
+  'Parafialny Zespół Caritas',
+  'Fundacja „Łączy nas pomoc”',
+  'Ochotnicza Straż Pożarna',
+];
+const streets = ['ul. Kościuszki', 'ul. Żeromskiego', 'ul. Mickiewicza', 'ul. Słoneczna', 'pl. Wolności', 'ul. Łąkowa'];
+const locationKinds = ['address', 'address', 'address', 'atHome', 'remote'] as const;
+
+/** Accounts the basket scenarios sign in as (besides the admin). */
+export const BENCH_ROPS_EMAIL = 'bench-rops@kooperacja.bench';
+export const BENCH_COORDINATOR_EMAIL = 'bench-koordynator@kooperacja.bench';
+export const BENCH_USER_PASSWORD = 'Ławka-pomiarowa-2026-bench';
 
 function createRandom(seed: number): () => number {
   let state = seed;
@@ -40,8 +67,21 @@ function createRandom(seed: number): () => number {
 
 export const basketSearch = { q: 'poradnictwo rodzine', area: 'socialAssistance' } as const;
 
-/** Inserts the partnerships and services; returns the counts and a gmina used by the search. */
-export async function loadBasketBenchData(db: Database, total: number): Promise<{ services: number; gmina: string }> {
+export type BasketBenchData = {
+  services: number;
+  /** The gmina the searches filter on (its voivodeship is the ROPS coordinator's). */
+  gmina: string;
+  /** The partnership of that gmina: the import goes there, as its network coordinator. */
+  partnershipId: string;
+  /** The ROPS coordinator's institution and user (for the visibility condition of the SQL). */
+  rops: { institutionId: string; userId: string; voivodeship: string };
+};
+
+/**
+ * Inserts the partnerships and services, a ROPS coordinator (sees one voivodeship) and the network
+ * coordinator of the first partnership; returns what the scenarios need.
+ */
+export async function loadBasketBenchData(db: Database, total: number): Promise<BasketBenchData> {
   const random = createRandom(7);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
   const gminas = await db
@@ -49,6 +89,15 @@ export async function loadBasketBenchData(db: Database, total: number): Promise<
     .from(territories)
     .where(eq(territories.level, 'gmina'))
     .orderBy(asc(territories.code));
+  // Reach is expanded the way resolveReach expands it: a powiat or a voivodeship = all its gminas.
+  const gminasOf = (prefix: string) => gminas.filter((g) => g.code.startsWith(prefix)).map((g) => g.code);
+  const byPowiat = new Map<string, string[]>();
+  const byVoivodeship = new Map<string, string[]>();
+  for (const g of gminas) {
+    if (!byPowiat.has(g.code.slice(0, 4))) byPowiat.set(g.code.slice(0, 4), gminasOf(g.code.slice(0, 4)));
+    if (!byVoivodeship.has(g.code.slice(0, 2))) byVoivodeship.set(g.code.slice(0, 2), gminasOf(g.code.slice(0, 2)));
+  }
+  const nameOf = new Map(gminas.map((g) => [g.code, g.name]));
   const leaders = await db
     .insert(institutions)
     .values(
@@ -82,67 +131,149 @@ export async function loadBasketBenchData(db: Database, total: number): Promise<
     const rows = [];
     for (let i = start; i < Math.min(total, start + batchSize); i += 1) {
       const basket = baskets[i % baskets.length]!;
-      const [name, description] = pick(kinds);
+      const [name, shortDescription] = pick(kinds);
+      const description = `${shortDescription} Zapisy w ośrodku lub telefonicznie; pierwszeństwo mają osoby skierowane przez pracownika socjalnego.`;
+      const origin = pick(serviceOrigins);
       const fullName = `${name} ${pick(places)} nr ${1 + (i % 37)}`;
-      const provider = `Ośrodek Pomocy Społecznej`;
+      const provider = origin === 'partner' ? 'Ośrodek Pomocy Społecznej' : pick(selfHelpProviders);
+      const own = basket.territoryCode;
+      // About 80% reach their gmina (some also a neighbour), 16% their powiat, 4% the voivodeship.
+      const reachDraw = random();
+      let reachKind: 'gminas' | 'powiat' | 'voivodeship' = 'gminas';
+      let reachCodes = [own];
+      let reachGminaCodes = [own];
+      if (reachDraw < 0.04) {
+        reachKind = 'voivodeship';
+        reachCodes = [own.slice(0, 2)];
+        reachGminaCodes = byVoivodeship.get(own.slice(0, 2))!;
+      } else if (reachDraw < 0.2) {
+        reachKind = 'powiat';
+        reachCodes = [own.slice(0, 4)];
+        reachGminaCodes = byPowiat.get(own.slice(0, 4))!;
+      } else if (reachDraw < 0.35) {
+        const neighbour = pick(byPowiat.get(own.slice(0, 4))!);
+        reachCodes = [...new Set([own, neighbour])].sort();
+        reachGminaCodes = reachCodes;
+      }
+      const locationKind = pick(locationKinds);
+      const cost = pick(serviceCosts);
       rows.push({
         partnershipId: basket.id,
-        providerInstitutionId: basket.leaderId,
-        origin: pick(serviceOrigins),
+        providerInstitutionId: origin === 'partner' ? basket.leaderId : null,
+        providerName: origin === 'partner' ? null : provider,
+        origin,
         status: random() < 0.9 ? 'published' : 'draft',
         name: fullName,
         description,
-        cooperationAreas: [pick(cooperationAreas), pick(cooperationAreas)],
-        targetGroups: [pick(targetGroups), pick(targetGroups)],
-        cost: pick(serviceCosts),
-        locationKind: 'address',
-        city: 'x',
-        territoryCode: basket.territoryCode,
-        reachKind: 'gminas',
-        reachCodes: [basket.territoryCode],
-        reachGminaCodes: [basket.territoryCode],
+        cooperationAreas: [...new Set([pick(cooperationAreas), pick(cooperationAreas)])],
+        targetGroups: [...new Set([pick(targetGroups), pick(targetGroups)])],
+        isReferralRequired: random() < 0.3,
+        referralBy: 'Pracownik socjalny',
+        cost,
+        costDescription: cost === 'free' ? null : 'Według zarządzenia wójta (burmistrza)',
+        locationKind,
+        street: locationKind === 'address' ? `${pick(streets)} ${1 + Math.floor(random() * 90)}` : null,
+        city: locationKind === 'address' ? (nameOf.get(own) ?? null) : null,
+        territoryCode: own,
+        reachKind,
+        reachCodes,
+        reachGminaCodes,
+        waitingTimeDays: Math.floor(random() * 30),
+        contactPhone: `${12 + Math.floor(random() * 80)} ${100 + Math.floor(random() * 900)} ${10 + Math.floor(random() * 90)} ${10 + Math.floor(random() * 90)}`,
         searchText: serviceSearchText(fullName, description, provider),
         lastConfirmedAt: new Date(Date.now() - Math.floor(random() * 500) * 86_400_000),
       });
     }
     await db.insert(services).values(rows);
   }
-  return { services: total, gmina: baskets[0]!.territoryCode };
+  const first = baskets[0]!;
+  const voivodeship = first.territoryCode.slice(0, 2);
+  const passwordHash = await hashPassword(BENCH_USER_PASSWORD);
+  const [rops] = await db
+    .insert(institutions)
+    .values({
+      name: `Regionalny Ośrodek Polityki Społecznej ${voivodeship}`,
+      nameSearch: normalizeForSearch(`Regionalny Ośrodek Polityki Społecznej ${voivodeship}`),
+      kind: 'rops',
+      sector: 'public',
+      territoryCode: first.territoryCode,
+    })
+    .returning({ id: institutions.id });
+  const [ropsUser, coordinator] = await db
+    .insert(users)
+    .values([
+      { email: BENCH_ROPS_EMAIL, displayName: 'Koordynatorka ROPS', passwordHash },
+      { email: BENCH_COORDINATOR_EMAIL, displayName: 'Pracownik ds. sieci', passwordHash },
+    ])
+    .returning({ id: users.id });
+  await db.insert(memberships).values([
+    { userId: ropsUser!.id, institutionId: rops!.id, role: 'ropsCoordinator' },
+    { userId: coordinator!.id, institutionId: first.leaderId, role: 'networkCoordinator' },
+  ]);
+  await db
+    .insert(partnershipCoordinators)
+    .values({ partnershipId: first.id, userId: coordinator!.id, since: '2026-01-02' });
+  return {
+    services: total,
+    gmina: first.territoryCode,
+    partnershipId: first.id,
+    rops: { institutionId: rops!.id, userId: ropsUser!.id, voivodeship },
+  };
 }
 
-/** The basket search an admin runs: q (two words, one with a typo) + area + covered gmina. */
-export async function basketSearchSql(client: pg.ClientBase, gmina: string, pageSize = 20): Promise<PageResult> {
-  const words = [...new Set(normalizeForSearch(basketSearch.q).split(/[^a-z0-9]+/))].filter((w) => w.length >= 2);
+/** Who runs the search: an admin sees every basket, a ROPS coordinator the baskets of one voivodeship. */
+export type BasketSearcher =
+  { kind: 'admin' } | { kind: 'rops'; institutionId: string; userId: string; voivodeship: string };
+
+/**
+ * The basket search as hand-written SQL: q (two words, one with a typo) + area, optionally + covered
+ * gmina, with the searcher's visibility condition (visiblePartnershipsWhere for a ROPS coordinator).
+ */
+export async function basketSearchSql(
+  client: pg.ClientBase,
+  options: { gmina?: string; searcher: BasketSearcher },
+  pageSize = 20,
+): Promise<PageResult> {
+  const words = searchWords(basketSearch.q);
   const params: unknown[] = [];
   const conditions = ["s.status = 'published'"];
+  const { searcher } = options;
+  if (searcher.kind === 'rops') {
+    params.push(searcher.institutionId, searcher.userId, `${searcher.voivodeship}%`);
+    const [i, u, v] = [params.length - 2, params.length - 1, params.length];
+    conditions.push(
+      `(p.leader_institution_id = $${i}
+        or exists (select 1 from partnership_members m where m.partnership_id = p.id and m.institution_id = $${i} and m.status <> 'left')
+        or exists (select 1 from partnership_coordinators c where c.partnership_id = p.id and c.user_id = $${u})
+        or p.territory_code like $${v})`,
+    );
+  }
   const wordParams: number[] = [];
   for (const word of words) {
-    params.push(`%${escapeLikePattern(word)}%`, word);
+    params.push(word);
     wordParams.push(params.length);
-    conditions.push(`(s.search_text like $${params.length - 1} or s.search_text %> $${params.length})`);
+    conditions.push(`s.search_text %> $${params.length}`);
   }
   params.push([basketSearch.area]);
   conditions.push(`s.cooperation_areas && $${params.length}::text[]`);
-  params.push([gmina]);
-  conditions.push(`s.reach_gmina_codes @> $${params.length}::text[]`);
+  if (options.gmina) {
+    params.push([options.gmina]);
+    conditions.push(`s.reach_gmina_codes @> $${params.length}::text[]`);
+  }
   const where = conditions.join(' and ');
   const rank = wordParams.map((n) => `word_similarity($${n}, s.search_text)`).join(' + ');
   await client.query('begin');
   try {
     await client.query("select set_config('pg_trgm.word_similarity_threshold', '0.5', true)");
-    const page = await client.query<{ id: string }>(
-      `select s.id from services s join partnerships p on p.id = s.partnership_id
+    // The total as a window count in the page query, as findServicePage does (one statement to plan).
+    const page = await client.query<{ id: string; total: string }>(
+      `select s.id, count(*) over () as total from services s join partnerships p on p.id = s.partnership_id
         left join institutions i on i.id = s.provider_institution_id
         where ${where} order by ${rank} desc, s.name asc, s.id asc limit ${pageSize}`,
       params,
     );
-    const count = await client.query<{ count: string }>(
-      `select count(*) from services s join partnerships p on p.id = s.partnership_id
-        left join institutions i on i.id = s.provider_institution_id where ${where}`,
-      params,
-    );
     await client.query('commit');
-    return { keys: page.rows.map((r) => r.id), total: Number(count.rows[0]?.count ?? 0) };
+    return { keys: page.rows.map((r) => r.id), total: Number(page.rows[0]?.total ?? 0) };
   } catch (error) {
     await client.query('rollback');
     throw error;

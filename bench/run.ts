@@ -26,7 +26,16 @@ import pg from 'pg';
 import { migrateDatabase, openPostgres } from '../server/src/platform/db/database.js';
 import { loadTerritories } from '../server/src/territories/territories.loader.js';
 import { BENCH_ADMIN_EMAIL, BENCH_ADMIN_PASSWORD, institutionSearches, loadBenchData } from './data.js';
-import { basketSearch, basketSearchSql, loadBasketBenchData } from './basket.js';
+import {
+  BENCH_COORDINATOR_EMAIL,
+  BENCH_ROPS_EMAIL,
+  BENCH_USER_PASSWORD,
+  basketSearch,
+  basketSearchSql,
+  loadBasketBenchData,
+  type BasketBenchData,
+} from './basket.js';
+import { buildImportSheet, measureBasketImport, signInWithCsrf, type ImportTimings } from './basket-import.js';
 import { institutionSearchSql, territorySearchSql, type PageResult } from './sql.js';
 import { formatMs, summarize, timeIterations, type LatencySummary } from './stats.js';
 
@@ -37,8 +46,9 @@ const durationSeconds = positiveInt('BENCH_DURATION', 10);
 const connections = positiveInt('BENCH_CONNECTIONS', 10);
 const institutionCount = positiveInt('BENCH_INSTITUTIONS', 10_000);
 const serviceCount = positiveInt('BENCH_SERVICES', 300_000);
-/** A gmina whose basket the basket search filters on; set when the data is loaded. */
-let basketGmina = '';
+/** The basket the searches filter on and the import goes to; set when the data is loaded. */
+let basketData: BasketBenchData | null = null;
+const importRows = positiveInt('BENCH_IMPORT_ROWS', 2_000);
 const sqlIterations = positiveInt('BENCH_SQL_ITERATIONS', 200);
 const keepDatabase = process.env.BENCH_KEEP_DB === 'true';
 const TERRITORY_QUERY = 'lodz';
@@ -107,7 +117,7 @@ async function prepareDatabase(benchUrl: string): Promise<void> {
     );
     started = Date.now();
     const basket = await loadBasketBenchData(handle.db, serviceCount);
-    basketGmina = basket.gmina;
+    basketData = basket;
     log(`inserted ${basket.services} services in 2,479 partnerships (one per gmina) in ${Date.now() - started} ms`);
     // A bulk load leaves GIN pending lists unmerged and no visibility map; autovacuum would fix both
     // in a running deployment, so measure the settled state rather than the minute after the load.
@@ -362,7 +372,9 @@ function printReport(results: ScenarioResult[]): void {
     );
   }
   lines.push('');
-  lines.push('SQL = the page query and the count query the service runs, one after the other on one `pg` connection.');
+  lines.push(
+    'SQL = the statements the service runs (page and count; the basket search: one with a window count) on one `pg` connection.',
+  );
   lines.push(
     '"API p50 / SQL p50" compares the loaded API (10 connections) with unloaded SQL; "1 conn" is the API one request at a time.',
   );
@@ -371,6 +383,22 @@ function printReport(results: ScenarioResult[]): void {
     if (r.note && r.status === 'measured') lines.push(`- ${r.name}: ${r.note}`);
   }
   console.log(`\n${lines.join('\n')}\n`);
+}
+
+function formatImport(timings: ImportTimings | { error: string }): string {
+  if ('error' in timings) return `(g) basket import: failed: ${timings.error}\n`;
+  const counts = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  return [
+    `(g) basket import through the API, one request at a time (${timings.rows} rows, ${(timings.sheetBytes / 1024).toFixed(0)} KiB .xlsx):`,
+    `- preview (upload, parse, validate every row, store): ${formatMs(timings.previewMs)} ms (${counts(timings.counts)})`,
+    `- confirm (all rows in one transaction through the card store): ${formatMs(timings.confirmMs)} ms`,
+    `- export.xlsx of the basket: ${formatMs(timings.exportMs)} ms (${timings.exportedRows} rows)`,
+    `- that export imported back: preview ${formatMs(timings.roundTripPreviewMs)} ms (${counts(timings.roundTripCounts)}), confirm ${formatMs(timings.roundTripConfirmMs)} ms`,
+    '',
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -439,16 +467,54 @@ async function main(): Promise<number> {
       }),
     );
 
-    const basketPath = `/api/v1/services?${new URLSearchParams({ q: basketSearch.q, area: basketSearch.area, coversGmina: basketGmina }).toString()}`;
+    const basket = basketData!;
+    const basketQuery = { q: basketSearch.q, area: basketSearch.area };
+    const basketPath = `/api/v1/services?${new URLSearchParams({ ...basketQuery, coversGmina: basket.gmina }).toString()}`;
     results.push(
       await scenarioSearch(server, client, signIn.cookie, {
-        name: `(d) basket search (${serviceCount} services)`,
+        name: `(d) basket search as admin (${serviceCount} services)`,
         request: 'GET /api/v1/services?q=…&area=…&coversGmina=…',
         paths: [basketPath],
         keyOf: (item) => item.id ?? '',
-        sqlFor: () => basketSearchSql(client, basketGmina),
+        sqlFor: () => basketSearchSql(client, { gmina: basket.gmina, searcher: { kind: 'admin' } }),
       }),
     );
+    const rops = await signInWithCsrf(server.url, BENCH_ROPS_EMAIL, BENCH_USER_PASSWORD);
+    const ropsSearcher = { kind: 'rops' as const, ...basket.rops };
+    results.push(
+      await scenarioSearch(server, client, rops.cookie, {
+        name: `(e) basket search as ROPS coordinator (one voivodeship)`,
+        request: 'GET /api/v1/services?q=…&area=…&coversGmina=…',
+        paths: [basketPath],
+        keyOf: (item) => item.id ?? '',
+        sqlFor: () => basketSearchSql(client, { gmina: basket.gmina, searcher: ropsSearcher }),
+      }),
+    );
+    results.push(
+      await scenarioSearch(server, client, rops.cookie, {
+        name: `(f) basket search as ROPS coordinator, whole voivodeship`,
+        request: 'GET /api/v1/services?q=…&area=…',
+        paths: [`/api/v1/services?${new URLSearchParams(basketQuery).toString()}`],
+        keyOf: (item) => item.id ?? '',
+        sqlFor: () => basketSearchSql(client, { searcher: ropsSearcher }),
+      }),
+    );
+
+    let importTimings: ImportTimings | { error: string };
+    try {
+      log(`(g) import of a ${importRows}-row .xlsx (preview + confirm), then export and import back`);
+      const session = await signInWithCsrf(server.url, BENCH_COORDINATOR_EMAIL, BENCH_USER_PASSWORD);
+      const [leader] = (
+        await client.query<{ name: string }>(
+          'select i.name from partnerships p join institutions i on i.id = p.leader_institution_id where p.id = $1',
+          [basket.partnershipId],
+        )
+      ).rows;
+      const sheet = await buildImportSheet(importRows, basket.gmina, leader!.name);
+      importTimings = await measureBasketImport(server.url, session, basket.partnershipId, sheet, importRows);
+    } catch (error) {
+      importTimings = { error: (error as Error).message };
+    }
 
     const serverWarnings = server.output
       .join('')
@@ -458,18 +524,28 @@ async function main(): Promise<number> {
       console.log(`server logged ${serverWarnings.length} errors, e.g.:\n${serverWarnings.slice(0, 3).join('\n')}`);
 
     printReport(results);
+    console.log(formatImport(importTimings));
     const outDir = path.join(root, '.tmp', 'bench');
     mkdirSync(outDir, { recursive: true });
     writeFileSync(
       path.join(outDir, 'results.json'),
       JSON.stringify(
-        { date: new Date().toISOString(), institutionCount, connections, durationSeconds, sqlIterations, results },
+        {
+          date: new Date().toISOString(),
+          institutionCount,
+          serviceCount,
+          connections,
+          durationSeconds,
+          sqlIterations,
+          results,
+          import: importTimings,
+        },
         null,
         2,
       ),
     );
     log(`results in .tmp/bench/results.json; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
-    return results.some((r) => r.status === 'failed') ? 1 : 0;
+    return results.some((r) => r.status === 'failed') || 'error' in importTimings ? 1 : 0;
   } finally {
     await cleanup();
   }
