@@ -358,3 +358,12 @@ export const BasketPublication = z.object({
   introduction: z.string().nullable(),
   publicUrl: z.string(),
 });
+
+/** What one run of the stale-service reminders did (POST /partnerships/:id/basket/reminders). */
+export const BasketReminderResult = z.object({
+  staleServices: z.number().int().describe('Published services not confirmed within STALE_SERVICE_MONTHS'),
+  remindedServices: z.number().int().describe('Of those, reminded now (not reminded in the last 30 days)'),
+  notifications: z.number().int().describe('In-app notifications created'),
+  emails: z.number().int().describe('E-mails sent (0 when e-mail is not configured)'),
+});
+export type BasketReminderResult = z.infer<typeof BasketReminderResult>;

@@ -52,6 +52,21 @@ const catalog = {
     pl: 'Ta sesja nie czeka na kod uwierzytelniający.',
     en: 'This session is not waiting for an authentication code.',
   },
+  changeRequestNotPending: {
+    status: 409,
+    pl: 'Ten wniosek został już przejrzany lub rozstrzygnięty.',
+    en: 'This request has already been reviewed or decided.',
+  },
+  changeRequestNotReviewed: {
+    status: 409,
+    pl: 'O wniosku można zdecydować dopiero po przeglądzie koordynatora sieci (albo już o nim zdecydowano).',
+    en: 'A request can be decided only after the network coordinator’s review (or it has been decided already).',
+  },
+  changeRequestNotApplicable: {
+    status: 422,
+    pl: 'Wniosku nie da się zastosować: proponowana karta nie jest już poprawna. Koszyk pozostał bez zmian.',
+    en: 'The request cannot be applied: the proposed card is no longer valid. The basket was left unchanged.',
+  },
   payloadTooLarge: { status: 413, pl: 'Przesłane dane są zbyt duże.', en: 'The request body is too large.' },
   unsupportedMediaType: {
     status: 415,
@@ -195,6 +210,14 @@ const fieldMessages: Record<string, Messages> = {
   importRowFailed: {
     pl: 'Tego wiersza nie da się już zapisać; import wycofano w całości. Przygotuj podgląd ponownie.',
     en: 'This row can no longer be saved; the whole import was rolled back. Prepare the preview again.',
+  },
+  proposalEmpty: {
+    pl: 'Wskaż co najmniej jedno pole karty, które ma się zmienić.',
+    en: 'Name at least one field of the card to change.',
+  },
+  serviceWithdrawn: {
+    pl: 'Ta usługa została już wycofana z koszyka.',
+    en: 'This service has already been withdrawn from the basket.',
   },
   lastMembership: {
     pl: 'Użytkownik musi mieć co najmniej jedną rolę.',
