@@ -29,6 +29,8 @@ import { AuditPage } from './pages/audit-page';
 import { AccountPage } from './pages/account-page';
 import { ServicesPage } from './pages/services-page';
 import { ServicePage } from './pages/service-page';
+import { ServiceFormPage } from './pages/service-form-page';
+import { NotificationsPage } from './pages/notifications-page';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -84,7 +86,11 @@ export function App() {
                 <Route path={paths.audit} element={<AuditPage />} />
                 <Route path={paths.account} element={<AccountPage />} />
                 <Route path={paths.basket} element={<ServicesPage />} />
+                <Route path="/koszyk-uslug/nowa" element={<ServiceFormPage />} />
                 <Route path="/koszyk-uslug/:id" element={<ServicePage />} />
+                <Route path="/koszyk-uslug/:id/edycja" element={<ServiceFormPage />} />
+                <Route path="/partnerstwa/:id/koszyk" element={<PartnershipPage />} />
+                <Route path={paths.notifications} element={<NotificationsPage />} />
               </Route>
               <Route path="*" element={<NotFoundPage />} />
             </Route>

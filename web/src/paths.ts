@@ -23,4 +23,8 @@ export const paths = {
   audit: '/dziennik-zdarzen',
   basket: '/koszyk-uslug',
   service: (id: string) => `/koszyk-uslug/${id}`,
+  newService: (partnershipId: string) => `/koszyk-uslug/nowa?partnershipId=${encodeURIComponent(partnershipId)}`,
+  editService: (id: string) => `/koszyk-uslug/${id}/edycja`,
+  partnershipBasket: (id: string) => `/partnerstwa/${id}/koszyk`,
+  notifications: '/powiadomienia',
 } as const;

@@ -68,7 +68,7 @@ function fallbackProblem(status: number, requestId: string | null): Problem {
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type Query = Record<string, string | number | boolean | null | undefined>;
+type Query = Record<string, string | number | boolean | readonly string[] | null | undefined>;
 
 export type RequestOptions<S extends z.ZodType> = {
   method?: Method;
@@ -85,7 +85,8 @@ export function apiUrl(path: string, query?: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+    if (Array.isArray(value)) for (const item of value as readonly string[]) params.append(key, item);
+    else params.set(key, String(value));
   }
   const search = params.toString();
   return `${API_BASE}${path}${search ? `?${search}` : ''}`;
@@ -143,3 +144,50 @@ export async function apiRequest<S extends z.ZodType>(path: string, options: Req
 
 /** A list query as the client sends it: the contract's filters with numeric paging. */
 export type ListParams<T> = Omit<T, 'page' | 'pageSize'> & { page?: number; pageSize?: number };
+
+/**
+ * Sends a file as the raw request body (spreadsheet or JSON document) with the CSRF token and
+ * reports upload progress (0-100). XMLHttpRequest because fetch has no upload progress.
+ */
+export function apiUpload<S extends z.ZodType>(
+  path: string,
+  options: { file: Blob; contentType: string; schema: S; onProgress?: (percent: number) => void },
+): Promise<z.output<S>> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', apiUrl(path));
+    request.withCredentials = true;
+    request.setRequestHeader('content-type', options.contentType);
+    request.setRequestHeader('accept', 'application/json');
+    if (csrfToken) request.setRequestHeader('x-csrf-token', csrfToken);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onProgress?.(Math.round((event.loaded / event.total) * 100));
+    };
+    request.onerror = () => reject(new ApiError(0, fallbackProblem(0, null)));
+    request.onload = () => {
+      const requestId = request.getResponseHeader('x-request-id');
+      let json: unknown;
+      try {
+        json = request.responseText ? JSON.parse(request.responseText) : null;
+      } catch {
+        json = null;
+      }
+      if (request.status < 200 || request.status >= 300) {
+        const parsed = Problem.safeParse(json);
+        const problem = parsed.success ? parsed.data : fallbackProblem(request.status, requestId);
+        if (request.status === 401 && problem.code === 'unauthenticated') onUnauthenticated?.();
+        reject(new ApiError(request.status, problem));
+        return;
+      }
+      options.onProgress?.(100);
+      const parsed = options.schema.safeParse(json);
+      if (!parsed.success) {
+        console.error('Response does not match the contract', path, parsed.error.issues);
+        reject(new ApiError(500, { ...fallbackProblem(500, requestId), code: 'contract' }));
+        return;
+      }
+      resolve(parsed.data);
+    };
+    request.send(options.file);
+  });
+}

@@ -1,27 +1,50 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
-import { Service, ServiceHistory, ServicePage, ServiceTransitionInput } from '../../../../shared/src/contracts/basket';
-import { apiRequest } from '../../api/client';
+import {
+  BasketGaps,
+  BasketPublication,
+  BasketPublicationInput,
+  ChangeRequest,
+  ChangeRequestPage,
+  CreateChangeRequestInput,
+  CreateServiceInput,
+  DecideChangeRequestInput,
+  ImportPreview,
+  ImportResult,
+  NotificationList,
+  ReviewChangeRequestInput,
+  Service,
+  ServiceHistory,
+  ServicePage,
+  ServiceTransitionInput,
+  UpdateServiceInput,
+} from '../../../../shared/src/contracts/basket';
+import { API_BASE, apiRequest, apiUpload, apiUrl } from '../../api/client';
 
 /** One value per filter, as the search form offers them (the API also takes lists). */
 export type ServiceFilters = {
   q?: string;
   partnershipId?: string;
+  voivodeshipCode?: string;
   area?: string;
   targetGroup?: string;
   cost?: string;
   origin?: string;
+  providerKind?: string;
+  coversGmina?: string;
+  status?: string;
   isStale?: 'true' | 'false';
   page: number;
   pageSize: number;
 };
 
 /** GET /services: the baskets the user may see; the server ignores diacritics and forgives one typo. */
-export function useServices(params: ServiceFilters) {
+export function useServices(params: ServiceFilters, isEnabled = true) {
   return useQuery({
     queryKey: ['services', params],
     queryFn: () => apiRequest('/services', { schema: ServicePage, query: params }),
     placeholderData: keepPreviousData,
+    enabled: isEnabled,
   });
 }
 
@@ -42,6 +65,31 @@ export function useServiceHistory(id: string | undefined, isEnabled: boolean) {
   });
 }
 
+export function useCreateService() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: z.output<typeof CreateServiceInput>) =>
+      apiRequest('/services', { method: 'POST', body, schema: Service }),
+    onSuccess: (service) => {
+      queryClient.setQueryData(['service', service.id], service);
+      void queryClient.invalidateQueries({ queryKey: ['services'] });
+    },
+  });
+}
+
+export function useUpdateService(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: z.output<typeof UpdateServiceInput>) =>
+      apiRequest(`/services/${id}`, { method: 'PATCH', body, schema: Service }),
+    onSuccess: (service) => {
+      queryClient.setQueryData(['service', id], service);
+      void queryClient.invalidateQueries({ queryKey: ['services'] });
+      void queryClient.invalidateQueries({ queryKey: ['service-history', id] });
+    },
+  });
+}
+
 /** POST /services/:id/transitions: submit, publish, suspend, withdraw, return to draft, confirm. */
 export function useServiceTransition(id: string) {
   const queryClient = useQueryClient();
@@ -52,6 +100,132 @@ export function useServiceTransition(id: string) {
       queryClient.setQueryData(['service', id], service);
       void queryClient.invalidateQueries({ queryKey: ['services'] });
       void queryClient.invalidateQueries({ queryKey: ['service-history', id] });
+      void queryClient.invalidateQueries({ queryKey: ['basket-gaps'] });
     },
   });
 }
+
+/** GET /partnerships/:id/basket/gaps: published services per area and target group. */
+export function useBasketGaps(partnershipId: string) {
+  return useQuery({
+    queryKey: ['basket-gaps', partnershipId],
+    queryFn: () => apiRequest(`/partnerships/${partnershipId}/basket/gaps`, { schema: BasketGaps }),
+  });
+}
+
+export type ChangeRequestFilter = { partnershipId: string; status?: string[]; page: number; pageSize: number };
+
+export function useChangeRequests(params: ChangeRequestFilter) {
+  return useQuery({
+    queryKey: ['change-requests', params],
+    queryFn: () => apiRequest('/basket-change-requests', { schema: ChangeRequestPage, query: params }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCreateChangeRequest() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: z.output<typeof CreateChangeRequestInput>) =>
+      apiRequest('/basket-change-requests', { method: 'POST', body, schema: ChangeRequest }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['change-requests'] }),
+  });
+}
+
+/** Review (coordinator) or decide (leader) a change request. */
+export function useChangeRequestStep() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (
+      step:
+        | { id: string; kind: 'review'; body: z.input<typeof ReviewChangeRequestInput> }
+        | { id: string; kind: 'decision'; body: z.input<typeof DecideChangeRequestInput> },
+    ) =>
+      apiRequest(`/basket-change-requests/${step.id}/${step.kind}`, {
+        method: 'POST',
+        body: step.body,
+        schema: ChangeRequest,
+      }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['change-requests'] });
+      void queryClient.invalidateQueries({ queryKey: ['services'] });
+      void queryClient.invalidateQueries({ queryKey: ['basket-gaps'] });
+    },
+  });
+}
+
+/** GET /notifications (own); polled every minute for the bell. */
+export function useNotifications(isEnabled = true) {
+  return useQuery({
+    queryKey: ['notifications'],
+    queryFn: () => apiRequest('/notifications', { schema: NotificationList }),
+    enabled: isEnabled,
+    refetchInterval: 60_000,
+    retry: false,
+  });
+}
+
+export function useMarkNotificationsRead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string | 'all') =>
+      apiRequest(id === 'all' ? '/notifications/read-all' : `/notifications/${id}/read`, {
+        method: 'POST',
+        schema: z.unknown(),
+      }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['notifications'] }),
+  });
+}
+
+export function useBasketPublication(partnershipId: string) {
+  return useQuery({
+    queryKey: ['basket-publication', partnershipId],
+    queryFn: () => apiRequest(`/partnerships/${partnershipId}/basket/publication`, { schema: BasketPublication }),
+  });
+}
+
+export function useSaveBasketPublication(partnershipId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: z.output<typeof BasketPublicationInput>) =>
+      apiRequest(`/partnerships/${partnershipId}/basket/publication`, {
+        method: 'PUT',
+        body,
+        schema: BasketPublication,
+      }),
+    onSuccess: (publication) => queryClient.setQueryData(['basket-publication', partnershipId], publication),
+  });
+}
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Uploads a sheet (.xlsx) or an HSDS document (.json): the server answers a preview and writes nothing. */
+export function uploadImport(
+  partnershipId: string,
+  format: 'xlsx' | 'hsds',
+  file: File,
+  onProgress: (percent: number) => void,
+) {
+  return apiUpload(`/partnerships/${partnershipId}/basket/${format === 'xlsx' ? 'imports' : 'hsds'}`, {
+    file,
+    contentType: format === 'xlsx' ? XLSX_TYPE : 'application/json',
+    schema: ImportPreview,
+    onProgress,
+  });
+}
+
+export function confirmImport(partnershipId: string, importId: string) {
+  return apiRequest(`/partnerships/${partnershipId}/basket/imports/${encodeURIComponent(importId)}/confirm`, {
+    method: 'POST',
+    body: { importId },
+    schema: ImportResult,
+  });
+}
+
+/** Download links (same-origin cookies; the browser saves the answer). */
+export const basketFiles = {
+  template: `${API_BASE}/basket/template.xlsx`,
+  export: (partnershipId: string, format: 'xlsx' | 'csv', filters: Record<string, string | undefined>) =>
+    apiUrl(`/partnerships/${partnershipId}/basket/export.${format}`, filters),
+  hsds: (partnershipId: string) => `${API_BASE}/partnerships/${partnershipId}/basket/hsds.json`,
+};

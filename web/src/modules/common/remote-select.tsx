@@ -9,7 +9,8 @@ type RemoteSelectProps = {
   label: string;
   description?: string;
   value: string | null | undefined;
-  onChange: (value: string | null) => void;
+  /** The chosen value and its label (null when cleared). */
+  onChange: (value: string | null, label?: string) => void;
   onBlur?: () => void;
   error?: string;
   required?: boolean;
@@ -61,7 +62,7 @@ export function RemoteSelect({
       filter={({ options: all }) => all}
       onChange={(next, option) => {
         setSelected(next ? { value: next, label: option.label } : null);
-        onChange(next);
+        onChange(next, option?.label);
       }}
       onBlur={onBlur}
       error={error}

@@ -7,6 +7,7 @@ import { Me, SwitchMembershipInput } from '../../../../shared/src/contracts/auth
 import { apiRequest } from '../../api/client';
 import { changeLanguage } from '../../i18n/i18n';
 import { storeMe, useMe, useSignOut } from '../auth/session';
+import { NotificationBell } from '../basket/notification-bell';
 import { ProblemAlert } from '../common/problem-alert';
 import { noteNavigation } from './page-title';
 import { paths } from '../../paths';
@@ -142,6 +143,7 @@ export function AppLayout() {
             <Group gap="sm" align="end" wrap="wrap">
               {me && <RoleSwitcher me={me} />}
               <LanguageSwitch />
+              {me && !me.mustChangePassword && <NotificationBell />}
               {me && <UserMenu me={me} />}
             </Group>
           </Group>
