@@ -8,12 +8,19 @@ import { and, eq } from 'drizzle-orm';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import { basketImports } from '../platform/db/tables.js';
-import { AppError, fieldError, type Messages } from '../platform/http/problem.js';
+import { AppError, fieldError, type FieldError, type Messages } from '../platform/http/problem.js';
 import { recordAuditEvent } from '../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import type { ImportPreview } from '../../../shared/src/contracts/basket.js';
-import { canImportBasket, canReadBasket } from './basket.policy.js';
-import { insertServiceCard, unsafeFindServiceRow, updateServiceCard, type ServiceCardData } from './services.store.js';
+import type { PartnershipRecord } from '../partnerships/partnerships.policy.js';
+import { canImportBasket, canReadBasket, isProviderInPartnership } from './basket.policy.js';
+import {
+  insertServiceCard,
+  unsafeFindServiceRow,
+  updateServiceCard,
+  type ServiceCardData,
+  type ServiceRow,
+} from './services.store.js';
 
 /** A preview is a decision taken on what the basket looked like then: it expires. */
 export const PREVIEW_VALID_MINUTES = 30;
@@ -34,6 +41,31 @@ export type StoredImportRow = {
   errors: ImportRowMessage[];
   notes?: ImportRowMessage[];
 };
+
+/**
+ * A partner card names a provider taking part in the partnership, as the form requires
+ * (services.service.ts): checked for new cards and for changes of the provider or the origin only,
+ * so an unchanged card of a member that has since left still imports as "unchanged".
+ */
+export function providerMembershipErrors(
+  partnership: PartnershipRecord,
+  card: Pick<ServiceCardData, 'origin' | 'providerInstitutionId'>,
+  existing: Pick<ServiceRow, 'origin' | 'providerInstitutionId'> | null,
+): FieldError[] {
+  const touches =
+    !existing ||
+    existing.origin !== card.origin ||
+    existing.providerInstitutionId !== (card.providerInstitutionId ?? null);
+  if (
+    touches &&
+    card.origin === 'partner' &&
+    card.providerInstitutionId &&
+    !isProviderInPartnership(partnership, card.providerInstitutionId)
+  ) {
+    return [fieldError('providerInstitutionId', 'providerNotMember')];
+  }
+  return [];
+}
 
 /** Stores the parsed rows as a pending import (in the caller's transaction) and answers the preview. */
 export async function storeImportPreview(
@@ -116,11 +148,15 @@ export async function confirmImport(
     for (const row of rows) {
       try {
         if (row.action === 'create' && row.card) {
+          const errors = providerMembershipErrors(partnership, row.card, null);
+          if (errors.length > 0) throw new AppError('validation', errors);
           await insertServiceCard(tx, context, partnershipId, row.card, { status: 'published', event: 'imported' });
           created += 1;
         } else if (row.action === 'update' && row.card && row.serviceId) {
           const current = await unsafeFindServiceRow(tx, row.serviceId, { forUpdate: true });
           if (!current || current.partnershipId !== partnershipId) throw new AppError('conflict');
+          const errors = providerMembershipErrors(partnership, row.card, current);
+          if (errors.length > 0) throw new AppError('validation', errors);
           await updateServiceCard(tx, context, current, row.card, {
             expectedVersion: row.version ?? 0,
             event: 'imported',

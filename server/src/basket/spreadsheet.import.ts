@@ -22,7 +22,7 @@ import {
   validateServiceCard,
   type ServiceCardData,
 } from './services.store.js';
-import { storeImportPreview, type StoredImportRow } from './import-preview.js';
+import { providerMembershipErrors, storeImportPreview, type StoredImportRow } from './import-preview.js';
 import { enumLabels, labelAliases, SHEET_NAME, sheetColumns } from './spreadsheet.columns.js';
 
 /** Confirmation is shared with the HSDS import: see import-preview.ts. */
@@ -38,6 +38,7 @@ const ZIP_MAX_ENTRIES = 2_000;
 /** Cells in one worksheet: 5,001 rows of the template's columns fit many times over. */
 export const IMPORT_MAX_CELLS = 1_000_000;
 
+/** 'notZip': not a ZIP, or a ZIP that is not an Office Open XML workbook. */
 type ZipCheck = 'ok' | 'notZip' | 'tooLarge';
 
 /**
@@ -63,6 +64,7 @@ export function checkZip(zip: Buffer, maxTotal: number, maxCells = IMPORT_MAX_CE
   if (entries === 0xffff || cursor === 0xffffffff) return 'tooLarge';
   if (entries > ZIP_MAX_ENTRIES) return 'tooLarge';
   let total = 0;
+  const names = new Set<string>();
   for (let i = 0; i < entries; i += 1) {
     if (cursor + 46 > zip.length || zip.readUInt32LE(cursor) !== 0x02014b50) return 'notZip';
     const flags = zip.readUInt16LE(cursor + 8);
@@ -71,6 +73,7 @@ export function checkZip(zip: Buffer, maxTotal: number, maxCells = IMPORT_MAX_CE
     const declared = zip.readUInt32LE(cursor + 24);
     const nameLength = zip.readUInt16LE(cursor + 28);
     const name = zip.toString('utf8', cursor + 46, cursor + 46 + nameLength);
+    names.add(name);
     const local = zip.readUInt32LE(cursor + 42);
     cursor += 46 + nameLength + zip.readUInt16LE(cursor + 30) + zip.readUInt16LE(cursor + 32);
     if (flags & 0x1) return 'notZip';
@@ -93,7 +96,8 @@ export function checkZip(zip: Buffer, maxTotal: number, maxCells = IMPORT_MAX_CE
     if (inflated.length !== declared) return 'tooLarge';
     if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && countCells(inflated) > maxCells) return 'tooLarge';
   }
-  return 'ok';
+  // Any ZIP loads in exceljs (as an empty workbook): an .ods or .docx is told apart here.
+  return names.has('[Content_Types].xml') && names.has('xl/workbook.xml') ? 'ok' : 'notZip';
 }
 
 /** Counts `<c ` / `<c>` elements (cells) of a worksheet's XML without parsing it. */
@@ -366,12 +370,16 @@ export async function previewSpreadsheetImport(
       } else {
         outcome.serviceId = existing.id;
         outcome.version = existing.version;
+        outcome.errors.push(...toRowErrors(providerMembershipErrors(partnership, card, existing)));
         if (outcome.errors.length === 0) {
           const isSame = sameJson(normalizedCard(card), normalizedCard(existing as unknown as Record<string, unknown>));
           outcome.action = isSame ? 'unchanged' : 'update';
         }
       }
-    } else if (outcome.errors.length === 0) outcome.action = 'create';
+    } else {
+      outcome.errors.push(...toRowErrors(providerMembershipErrors(partnership, card, null)));
+      if (outcome.errors.length === 0) outcome.action = 'create';
+    }
     if (outcome.errors.length === 0) outcome.card = card;
   }
 

@@ -1,13 +1,19 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, basketImports, services, users } from '../platform/db/tables.js';
-import { GMINA_LODZ, TEST_PASSWORD, buildPartnership, signInAs } from '../platform/testing/factories.js';
+import { auditEvents, basketImports, partnershipMembers, services, users } from '../platform/db/tables.js';
+import {
+  GMINA_LODZ,
+  TEST_PASSWORD,
+  buildInstitution,
+  buildPartnership,
+  signInAs,
+} from '../platform/testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
 import type { Service } from '../../../shared/src/contracts/basket.js';
 import { sheetColumns } from './spreadsheet.columns.js';
@@ -316,7 +322,13 @@ describe('zip-bomb guard', () => {
     expect(checkZip(zipOf([{ name: 'xl/a.xml', data: zeros, declared: 1024 }]), 50 * MiB)).toBe('tooLarge');
     const dense = Buffer.from(`<sheetData><row>${'<c r="A1"><v>1</v></c>'.repeat(11)}</row></sheetData>`);
     expect(checkZip(zipOf([{ name: 'xl/worksheets/sheet1.xml', data: dense }]), 50 * MiB, 10)).toBe('tooLarge');
-    expect(checkZip(zipOf([{ name: 'xl/worksheets/sheet1.xml', data: dense }]), 50 * MiB, 11)).toBe('ok');
+    const parts = [
+      { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+      { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
+      { name: 'xl/worksheets/sheet1.xml', data: dense },
+    ];
+    expect(checkZip(zipOf(parts), 50 * MiB, 11)).toBe('ok');
+    expect(checkZip(zipOf(parts.slice(1)), 50 * MiB, 11)).toBe('notZip');
     expect(checkZip(Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64)]), 50 * MiB)).toBe('notZip');
   });
 
@@ -387,6 +399,39 @@ describe('basket import: limits, ownership and atomicity', () => {
     const response = await upload(coordinator, await sheetWith(rows));
     expect(response.statusCode).toBe(413);
     expect(response.json()).toMatchObject({ errors: [{ field: 'file', code: 'tooManyRows' }] });
+  });
+
+  it('refuses a partner card of an institution that left the partnership, naming the column', async () => {
+    const db = context.database.db;
+    const departed = await buildInstitution(db, { name: 'Fundacja Odeszła' });
+    await db.insert(partnershipMembers).values({
+      partnershipId,
+      institutionId: departed.id,
+      status: 'left',
+      declarationDate: '2026-01-02',
+    });
+    const row = {
+      ...newService('Usługa byłego partnera'),
+      Pochodzenie: 'partner',
+      'Realizator (instytucja)': 'fundacja odeszla',
+      'Realizator spoza rejestru': '',
+    };
+    const preview = (await upload(coordinator, await sheetWith([row]))).json() as {
+      rows: Array<{ action: string; errors: Array<{ column: string; messages: { pl: string } }> }>;
+    };
+    expect(preview.rows[0]).toMatchObject({
+      action: 'reject',
+      errors: [{ column: 'Realizator (instytucja)', messages: { pl: expect.stringContaining('partnerstwa') } }],
+    });
+  });
+
+  it('refuses an OpenDocument spreadsheet (a ZIP, but not .xlsx)', async () => {
+    const ods = zipOf([
+      { name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet') },
+      { name: 'content.xml', data: Buffer.from('<office:document-content/>') },
+    ]);
+    const response = await upload(coordinator, ods);
+    expect(response.statusCode, response.body).toBe(415);
   });
 
   it('refuses a body of another type with 415', async () => {
@@ -522,6 +567,11 @@ describe('basket import: limits, ownership and atomicity', () => {
     const text = response.rawPayload.toString('utf8');
     expect(text).toContain('Józef Żółć');
     expect(text).toContain(`"'+20 zł za godzinę"`.replace(/"/g, ''));
+  });
+
+  it('documents every column of the sheet in the user guide', () => {
+    const guide = readFileSync(new URL('../../../docs/koszyk-uslug-excel.md', import.meta.url), 'utf8');
+    for (const c of sheetColumns) expect(guide, c.header).toContain(`| ${c.header} |`);
   });
 
   const soffice = spawnSync('which', ['soffice']).status === 0;
