@@ -7,6 +7,7 @@ import { DatabaseLockedError, migrateDatabase, openDatabase } from './platform/d
 import { buildApp } from './platform/http/app.js';
 import { loadTerritories } from './territories/territories.loader.js';
 import { DEMO_PASSWORD, hasAnyUser, seedDemoData } from './demo/demo-data.js';
+import { startStaleServiceReminderTimer } from './basket/reminders.js';
 
 async function main(): Promise<void> {
   let config;
@@ -53,6 +54,11 @@ async function main(): Promise<void> {
   }
   console.log(lines.join('\n'));
 
+  // Stale-service reminders every REMINDER_INTERVAL_HOURS hours (0 = off); unref'd, stopped on shutdown.
+  const stopReminders = startStaleServiceReminderTimer(database.db, config, (error) =>
+    app.log.error({ err: error }, 'stale-service reminders failed'),
+  );
+
   let isClosing = false;
   const shutdown = async (signal: string) => {
     if (isClosing) return;
@@ -63,6 +69,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 20_000);
     timer.unref();
+    stopReminders();
     try {
       await app.close();
       await database.close();

@@ -186,6 +186,8 @@ export async function sendPartnershipReminders(
   return sendStaleServiceReminders(db, config, { partnershipId, context });
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Runs the reminders every REMINDER_INTERVAL_HOURS hours (0 = never) in the server process. The timer
  * is unref'd, so it never keeps the process alive; the returned function stops it on shutdown. A
@@ -209,7 +211,8 @@ export function startStaleServiceReminderTimer(
           isRunning = false;
         });
     },
-    hours * 60 * 60 * 1000,
+    // Node timers overflow past 2^31-1 ms (~24.8 days) and would fire at once; longer intervals are capped.
+    Math.min(hours * 60 * 60 * 1000, MAX_TIMER_MS),
   );
   timer.unref();
   return () => clearInterval(timer);
