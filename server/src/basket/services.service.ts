@@ -276,7 +276,8 @@ export async function transitionService(
           status: transition.status,
           event: transition.event,
           isConfirmed: transition.confirms,
-          // The reason is about the service (e.g. "funding ended"), not about a person.
+          // Kept as text in the audit details: by design the reason is about the service ("funding
+          // ended"), not personal data; the form asks for no names.
           reason: input.reason ?? undefined,
         },
       );
