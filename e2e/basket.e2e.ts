@@ -1,21 +1,31 @@
 /**
- * The basket of services in the browser: a case manager finds a demo service by a query typed
- * without diacritics and with a typo and opens its page; the coordinator confirms a stale card.
- * axe-core runs on every page visited.
+ * The basket of services in the browser. A partner's representative fills in a service card for
+ * their school and submits it; the coordinator publishes it; a case manager finds it by a query typed
+ * without diacritics and with a typo; the coordinator exports the basket to .xlsx (and previews it
+ * back through the import wizard), sees the gap chart and publishes the public page, which a visitor
+ * opens without signing in. The basket search is reachable with the keyboard alone. axe-core runs on
+ * every page visited.
  */
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import {
   checkAccessibility,
+  chooseInSelect,
   describeWithChromium,
   expectHeading,
   launchBrowser,
   openFromNavigation,
   printAxeSummary,
+  screenshot,
   signIn,
   signOut,
 } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
+
+const PARTNERSHIP = 'Partnerski Zespół Kooperacyjny Gminy Wieliczka';
+const NEW_SERVICE = 'Zajęcia logopedyczne dla dzieci z klas 1–3';
+const SLUG = 'koszyk-wieliczka-e2e';
 
 describeWithChromium('basket of services', () => {
   let server: RunningServer;
@@ -26,9 +36,24 @@ describeWithChromium('basket of services', () => {
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'pl-PL' });
+    context = await browser.newContext({
+      locale: 'pl-PL',
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+  });
+
+  // The steps build on each other: after a broken step (not a soft axe finding) the rest are skipped.
+  let isBroken = false;
+  beforeEach(({ skip, onTestFailed }) => {
+    if (isBroken) skip();
+    onTestFailed(({ task }) => {
+      const errors = task.result?.errors ?? [];
+      if (errors.some((error) => !String(error.message).startsWith('axe violations'))) isBroken = true;
+    });
   });
 
   afterAll(async () => {
@@ -38,12 +63,24 @@ describeWithChromium('basket of services', () => {
     await server?.stop();
   });
 
+  const partnershipSections = () => page.getByRole('navigation', { name: 'Sekcje partnerstwa' });
+
+  async function openPartnershipBasket(): Promise<void> {
+    await openFromNavigation(page, 'Partnerstwa');
+    await page.getByRole('link', { name: PARTNERSHIP }).click();
+    await expectHeading(page, PARTNERSHIP);
+    await partnershipSections().getByRole('link', { name: 'Koszyk usług' }).click();
+    await page.getByRole('tab', { name: 'Usługi' }).waitFor();
+  }
+
   it('lets a case manager find a service without diacritics and with a typo, and open it', async () => {
     await signIn(page, server.baseUrl, 'pracownik@kooperacja.demo');
     await openFromNavigation(page, 'Koszyk usług');
     await checkAccessibility(page, 'basket search');
     await page.getByLabel('Szukaj usługi').fill('poradnictwo rodzine dziecmi');
     await expect.poll(() => page.getByText(/^Znaleziono 1 usługę$/).count()).toBe(1);
+    // The query is in the address (service filters only), so the result can be shared and reloaded.
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('poradnictwo rodzine dziecmi');
     await page.getByRole('link', { name: 'Poradnictwo rodzinne dla rodzin z dziećmi' }).click();
     await expectHeading(page, 'Poradnictwo rodzinne dla rodzin z dziećmi');
     await expect.poll(() => page.getByText('Grzegorz Nowak').count()).toBeGreaterThan(0);
@@ -65,5 +102,166 @@ describeWithChromium('basket of services', () => {
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Do potwierdzenia' }).count()).toBe(0);
     await page.getByRole('heading', { name: 'Historia zmian' }).waitFor();
     await checkAccessibility(page, 'service page with history');
+    await signOut(page);
+  });
+
+  it('lets a partner representative fill in a service card for their school and submit it', async () => {
+    await signIn(page, server.baseUrl, 'szkola@kooperacja.demo');
+    await openPartnershipBasket();
+    await checkAccessibility(page, 'partnership basket (partner)');
+    await page.getByRole('link', { name: 'Dodaj usługę' }).click();
+    await expectHeading(page, 'Nowa karta usługi');
+    // Required fields are checked before anything is sent.
+    await page.getByRole('button', { name: 'Zapisz kartę' }).click();
+    await expect.poll(() => page.getByText('To pole jest wymagane.').count()).toBeGreaterThan(0);
+    await checkAccessibility(page, 'service form with errors');
+
+    await page.getByLabel('Nazwa usługi').fill(NEW_SERVICE);
+    await page
+      .getByLabel('Opis usługi')
+      .fill('Indywidualne zajęcia z logopedą szkolnym: diagnoza, ćwiczenia artykulacyjne, wskazówki dla rodziców.');
+    await page.getByRole('checkbox', { name: 'Edukacja i wychowanie' }).check();
+    await page.getByRole('checkbox', { name: 'Dzieci', exact: true }).check();
+    await page.getByLabel('Kto może skorzystać').fill('Uczniowie klas 1–3 szkół z gminy Wieliczka.');
+    await page.getByLabel(/^Odpłatność/).selectOption('free');
+    await page.getByLabel('Ulica i numer').fill('ul. Szkolna 2');
+    await page.getByLabel('Kod pocztowy').fill('32-020');
+    await page.getByLabel('Miejscowość').fill('Wieliczka');
+    await chooseInSelect(page, 'Dodaj gminę do zasięgu', 'Wieliczka', /^Wieliczka – gmina/);
+    await page.getByRole('list', { name: 'Wybrane gminy' }).getByText('Wieliczka').waitFor();
+    await page.getByLabel('Harmonogram').fill('wtorki i czwartki 12:00–15:00');
+    await page.getByLabel('Typowy czas oczekiwania (dni)').fill('14');
+    await page.getByLabel('Osoba kontaktowa').fill('Agnieszka Logopeda');
+    await page.getByLabel('Telefon').fill('12 278 10 10');
+    await screenshot(page, 'basket-01-service-form');
+    await page.getByRole('button', { name: 'Zapisz kartę' }).click();
+    await expectHeading(page, NEW_SERVICE);
+    await page.getByText('Szkic', { exact: true }).waitFor();
+    await checkAccessibility(page, 'draft service page');
+
+    await page.getByRole('button', { name: 'Zgłoś do koszyka' }).click();
+    await page.getByText('Zgłoszona', { exact: true }).waitFor();
+    // Publishing is the leader's, not the partner's.
+    expect(await page.getByRole('button', { name: 'Opublikuj' }).count()).toBe(0);
+    await signOut(page);
+  });
+
+  it('lets the coordinator publish the submitted card', async () => {
+    await signIn(page, server.baseUrl, 'koordynator@kooperacja.demo');
+    await openPartnershipBasket();
+    await page.getByLabel('Status karty').selectOption('submitted');
+    await page.getByRole('link', { name: NEW_SERVICE }).click();
+    await expectHeading(page, NEW_SERVICE);
+    await page.getByRole('button', { name: 'Opublikuj' }).click();
+    await page.getByText('Opublikowana', { exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Historia zmian' }).waitFor();
+    await screenshot(page, 'basket-02-service-page');
+    await checkAccessibility(page, 'published service page (coordinator)');
+    await signOut(page);
+  });
+
+  it('lets a case manager find the new service without diacritics and with one typo', async () => {
+    await signIn(page, server.baseUrl, 'pracownik@kooperacja.demo');
+    await openFromNavigation(page, 'Koszyk usług');
+    await page.getByLabel('Szukaj usługi').fill('zajecia logopedycne');
+    const results = page.getByRole('list', { name: 'Usługi w koszyku' });
+    await expect.poll(() => results.getByRole('link').first().textContent()).toBe(NEW_SERVICE);
+    await screenshot(page, 'basket-03-search');
+    await checkAccessibility(page, 'basket search with results');
+    await results.getByRole('link', { name: NEW_SERVICE }).click();
+    await expectHeading(page, NEW_SERVICE);
+    await page.getByText('Agnieszka Logopeda').waitFor();
+    await page.getByText('14 dni').waitFor();
+    await checkAccessibility(page, 'new service page (case manager)');
+    await signOut(page);
+  });
+
+  it('lets the coordinator export the basket to .xlsx, preview it back and see the gaps', async () => {
+    await signIn(page, server.baseUrl, 'koordynator@kooperacja.demo');
+    await openPartnershipBasket();
+    await page.getByRole('tab', { name: 'Excel i HSDS' }).click();
+    await checkAccessibility(page, 'basket files');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Pobierz .xlsx' }).click(),
+    ]);
+    const file = await download.path();
+    const bytes = await readFile(file);
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+
+    // The exported sheet goes back through the import wizard: every row is unchanged, nothing is written.
+    await page.getByLabel('Plik arkusza (.xlsx)').setInputFiles({
+      name: 'koszyk.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: bytes,
+    });
+    await page.getByRole('button', { name: 'Wczytaj i pokaż podgląd' }).first().click();
+    await page.getByRole('region', { name: 'Podgląd importu – wiersz po wierszu' }).waitFor();
+    await page.getByText(/^Podgląd: do dodania 0, do zmiany 0, bez zmian \d+, odrzucone 0\.$/).waitFor();
+    await screenshot(page, 'basket-04-import-preview');
+    await checkAccessibility(page, 'import preview');
+    await page.getByRole('button', { name: 'Anuluj import' }).click();
+
+    await page.getByRole('tab', { name: 'Luki' }).click();
+    await page.getByRole('img', { name: /^Wykres słupkowy: Usługi według obszaru współpracy/ }).waitFor();
+    await page.locator('.recharts-surface').first().waitFor();
+    await page.getByRole('region', { name: /obszar współpracy × grupa docelowa/ }).waitFor();
+    await screenshot(page, 'basket-05-gaps');
+    await checkAccessibility(page, 'basket gaps');
+  });
+
+  it('lets the coordinator publish the public page, which a visitor opens without signing in', async () => {
+    await page.getByRole('tab', { name: 'Strona publiczna' }).click();
+    await page.getByRole('switch', { name: 'Publikuj stronę koszyka' }).check();
+    await page.getByLabel('Adres strony').fill(SLUG);
+    await page.getByLabel('Wstęp na stronie').fill('Usługi instytucji współpracujących z OPS w Wieliczce.');
+    await page.getByRole('button', { name: 'Zapisz' }).click();
+    await page.getByText('Zapisano.').waitFor();
+    await page.getByRole('link', { name: new RegExp(`/koszyk/${SLUG}`) }).waitFor();
+    await checkAccessibility(page, 'public page settings');
+    await signOut(page);
+
+    const visitor = await browser.newContext({ locale: 'pl-PL' });
+    try {
+      const anonymous = await visitor.newPage();
+      const response = await anonymous.goto(`${server.baseUrl}/koszyk/${SLUG}`);
+      expect(response?.status()).toBe(200);
+      await anonymous.getByRole('heading', { level: 1 }).waitFor();
+      await anonymous.getByText(NEW_SERVICE).first().waitFor();
+      // No contact persons on the public page.
+      expect(await anonymous.getByText('Agnieszka Logopeda').count()).toBe(0);
+      await screenshot(anonymous, 'basket-06-public-page');
+      await checkAccessibility(anonymous, 'public basket page');
+    } finally {
+      await visitor.close();
+    }
+  });
+
+  it('reaches the basket search and a service with the keyboard alone', async () => {
+    await signIn(page, server.baseUrl, 'pracownik@kooperacja.demo');
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        const label = element?.id ? (document.querySelector(`label[for="${element.id}"]`)?.textContent ?? '') : '';
+        return { tag: element?.tagName.toLowerCase() ?? '', text: (element?.textContent ?? '').trim(), label };
+      });
+    const tabTo = async (matches: (element: { tag: string; text: string; label: string }) => boolean) => {
+      for (let i = 0; i < 60; i += 1) {
+        await page.keyboard.press('Tab');
+        if (matches(await focused())) return;
+      }
+      throw new Error('The element was not reached with Tab');
+    };
+    await tabTo((element) => element.tag === 'a' && element.text === 'Koszyk usług');
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Koszyk usług');
+    await tabTo((element) => element.tag === 'input' && element.label.startsWith('Szukaj usługi'));
+    await page.keyboard.type('logopedyczne');
+    await page.getByRole('link', { name: NEW_SERVICE }).waitFor();
+    await tabTo((element) => element.tag === 'a' && element.text === NEW_SERVICE);
+    await page.keyboard.press('Enter');
+    await expectHeading(page, NEW_SERVICE);
+    await signOut(page);
   });
 });

@@ -54,7 +54,11 @@ export function ServicesPage() {
   const coversGmina = params.get('coversGmina') ?? '';
   const gmina = useTerritory(coversGmina || undefined);
 
+  // Router navigations run as transitions: keep what the user just chose until the address catches up.
+  const [pending, setPending] = useState<Record<string, string | null>>({});
+  useEffect(() => setPending({}), [params]);
   const update = (changes: Record<string, string | null>, replace = false) => {
+    setPending((previous) => ({ ...previous, ...changes }));
     setParams(
       (previous) => {
         const next = new URLSearchParams(previous);
@@ -75,9 +79,10 @@ export function ServicesPage() {
     // Only the typed text drives this; the address is read fresh inside update.
   }, [debouncedQ]);
 
-  const value = (key: FilterKey) => params.get(key) ?? '';
+  const read = (key: string) => (key in pending ? pending[key] : params.get(key));
+  const value = (key: FilterKey) => read(key) ?? '';
   // A regional role's voivodeship applies until the user picks another (or "all", kept as an empty value).
-  const voivodeshipCode = params.has('voivodeshipCode') ? value('voivodeshipCode') : (regional.code ?? '');
+  const voivodeshipCode = read('voivodeshipCode') !== null ? value('voivodeshipCode') : (regional.code ?? '');
   const page = Number(params.get('page') ?? '1') || 1;
   const filters: ServiceFilters = {
     q: params.get('q') || undefined,
@@ -157,7 +162,7 @@ export function ServicesPage() {
         <Group justify="space-between" mb="md" wrap="wrap">
           <Checkbox
             label={t('basket.staleOnly')}
-            checked={params.get('isStale') === 'true'}
+            checked={read('isStale') === 'true'}
             onChange={(event) => update({ isStale: event.currentTarget.checked ? 'true' : null })}
           />
           {hasFilters && (

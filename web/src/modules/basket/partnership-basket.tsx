@@ -240,7 +240,13 @@ function PublicationForm({
           label={t('publication.slug')}
           description={t('publication.slugHint')}
           required
-          error={errorOf('slug') ? t('publication.slugError') : undefined}
+          error={
+            form.formState.errors.slug?.type === 'server'
+              ? errorOf('slug')
+              : errorOf('slug')
+                ? t('publication.slugError')
+                : undefined
+          }
           {...form.register('slug')}
         />
         <Textarea
@@ -276,9 +282,7 @@ function PublicView({ partnershipId }: { partnershipId: string }) {
   const query = useBasketPublication(partnershipId);
   return (
     <QueryState query={query}>
-      {(publication) => (
-        <PublicationForm key={publication.slug} partnershipId={partnershipId} publication={publication} />
-      )}
+      {(publication) => <PublicationForm partnershipId={partnershipId} publication={publication} />}
     </QueryState>
   );
 }

@@ -37,7 +37,7 @@ export function ServiceResults({ items, showPartnership, showStatus, headingLeve
             <Group gap="xs">
               {showStatus && <ServiceStatusBadge status={service.status} />}
               {service.isStale && (
-                <Badge color="orange" variant="filled" c="dark.9">
+                <Badge color="orange" variant="light">
                   {t('basket.stale')}
                 </Badge>
               )}
