@@ -1,11 +1,9 @@
 /**
  * National-scale synthetic basket for the benchmark: one partnership per gmina (led by a synthetic
  * OPS) and `total` published services spread over all gminas, with Polish names and descriptions.
- * Also the hand-written SQL of the basket search (keep in step with
- * server/src/basket/services.queries.ts: serviceSearchWhere + findServicePage), for an admin and for
- * a ROPS coordinator.
+ * Also the SQL of the basket search, recorded from findServicePage, to time it alone with `pg`.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../server/src/platform/db/database.js';
 import {
@@ -22,7 +20,10 @@ import { serviceSearchText } from '../server/src/basket/services.store.js';
 import { cooperationAreas } from '../shared/src/contracts/common.js';
 import { serviceCosts, serviceOrigins, targetGroups } from '../shared/src/contracts/basket.js';
 import { normalizeForSearch } from '../shared/src/text.js';
-import { searchWords } from '../server/src/basket/services.queries.js';
+import { findServicePage } from '../server/src/basket/services.queries.js';
+import type { Actor } from '../server/src/platform/auth/actor.js';
+import { ServiceSearchQuery } from '../shared/src/contracts/basket.js';
+import type { InstitutionKind, Role } from '../shared/src/contracts/common.js';
 import type { PageResult } from './sql.js';
 
 const kinds = [
@@ -221,59 +222,88 @@ export async function loadBasketBenchData(db: Database, total: number): Promise<
   };
 }
 
-/** Who runs the search: an admin sees every basket, a ROPS coordinator the baskets of one voivodeship. */
-export type BasketSearcher =
-  { kind: 'admin' } | { kind: 'rops'; institutionId: string; userId: string; voivodeship: string };
+/** A statement as the server sent it to PostgreSQL. */
+export type Statement = { text: string; values: unknown[] };
 
 /**
- * The basket search as hand-written SQL: q (two words, one with a typo) + area, optionally + covered
- * gmina, with the searcher's visibility condition (visiblePartnershipsWhere for a ROPS coordinator).
+ * The SQL of a basket search, taken from the server's own code rather than written again by hand
+ * (the search's SQL changes as it is tuned; a hand-written copy measured a query the API no longer
+ * ran): findServicePage runs once as the given user, and every statement it sends through `pg` is
+ * recorded, to be timed alone by basketSearchSql.
  */
-export async function basketSearchSql(
-  client: pg.ClientBase,
-  options: { gmina?: string; searcher: BasketSearcher },
-  pageSize = 20,
-): Promise<PageResult> {
-  const words = searchWords(basketSearch.q);
-  const params: unknown[] = [];
-  const conditions = ["s.status = 'published'"];
-  const { searcher } = options;
-  if (searcher.kind === 'rops') {
-    params.push(searcher.institutionId, searcher.userId, `${searcher.voivodeship}%`);
-    const [i, u, v] = [params.length - 2, params.length - 1, params.length];
-    conditions.push(
-      `(p.leader_institution_id = $${i}
-        or exists (select 1 from partnership_members m where m.partnership_id = p.id and m.institution_id = $${i} and m.status <> 'left')
-        or exists (select 1 from partnership_coordinators c where c.partnership_id = p.id and c.user_id = $${u})
-        or p.territory_code like $${v})`,
-    );
+export async function captureServiceSearch(
+  db: Database,
+  pool: pg.Pool,
+  email: string,
+  query: Record<string, string>,
+): Promise<Statement[]> {
+  const { rows } = await pool.query<{
+    user_id: string;
+    institution_id: string;
+    kind: InstitutionKind;
+    territory_code: string;
+    role: Role;
+  }>(
+    `select u.id as user_id, m.institution_id, i.kind, i.territory_code, m.role from users u
+      join memberships m on m.user_id = u.id join institutions i on i.id = m.institution_id where u.email = $1`,
+    [email],
+  );
+  const member = rows[0];
+  if (!member) throw new Error(`no bench user ${email}`);
+  const actor: Actor = {
+    userId: member.user_id,
+    displayName: email,
+    email,
+    sessionId: 'bench',
+    mustChangePassword: false,
+    isTotpEnabled: false,
+    membership: {
+      id: 'bench',
+      institutionId: member.institution_id,
+      institutionName: '',
+      institutionKind: member.kind,
+      institutionTerritoryCode: member.territory_code,
+      role: member.role,
+    },
+    memberships: [],
+  };
+  const statements: Statement[] = [];
+  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = prototype.query;
+  prototype.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0] as string | { text: string; values?: unknown[] };
+    const text = typeof first === 'string' ? first : first.text;
+    // drizzle sends ({ text, rowMode }, values); pg also takes (text, values) or ({ text, values }).
+    const values = (typeof first === 'string' ? args[1] : (first.values ?? args[1])) as unknown[] | undefined;
+    if (!/^\s*(begin|commit|rollback)\b/i.test(text)) statements.push({ text, values: values ?? [] });
+    return original.apply(this, args);
+  };
+  try {
+    await findServicePage(db, actor, ServiceSearchQuery.parse(query), 12);
+  } finally {
+    prototype.query = original;
   }
-  const wordParams: number[] = [];
-  for (const word of words) {
-    params.push(word);
-    wordParams.push(params.length);
-    conditions.push(`s.search_text %> $${params.length}`);
-  }
-  params.push([basketSearch.area]);
-  conditions.push(`s.cooperation_areas && $${params.length}::text[]`);
-  if (options.gmina) {
-    params.push([options.gmina]);
-    conditions.push(`s.reach_gmina_codes @> $${params.length}::text[]`);
-  }
-  const where = conditions.join(' and ');
-  const rank = wordParams.map((n) => `word_similarity($${n}, s.search_text)`).join(' + ');
+  return statements;
+}
+
+/**
+ * Runs the recorded statements in one transaction on a plain `pg` connection. The page statement is
+ * the one with the window count: its first column is the service id and its last the total.
+ */
+export async function basketSearchSql(client: pg.ClientBase, statements: readonly Statement[]): Promise<PageResult> {
   await client.query('begin');
   try {
-    await client.query("select set_config('pg_trgm.word_similarity_threshold', '0.5', true)");
-    // The total as a window count in the page query, as findServicePage does (one statement to plan).
-    const page = await client.query<{ id: string; total: string }>(
-      `select s.id, count(*) over () as total from services s join partnerships p on p.id = s.partnership_id
-        left join institutions i on i.id = s.provider_institution_id
-        where ${where} order by ${rank} desc, s.name asc, s.id asc limit ${pageSize}`,
-      params,
-    );
+    let page: unknown[][] = [];
+    for (const statement of statements) {
+      const result = await client.query<unknown[]>({
+        text: statement.text,
+        values: statement.values,
+        rowMode: 'array',
+      });
+      if (statement.text.includes('count(*) over ()')) page = result.rows;
+    }
     await client.query('commit');
-    return { keys: page.rows.map((r) => r.id), total: Number(page.rows[0]?.total ?? 0) };
+    return { keys: page.map((row) => String(row[0])), total: Number(page[0]?.[page[0].length - 1] ?? 0) };
   } catch (error) {
     await client.query('rollback');
     throw error;

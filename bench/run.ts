@@ -32,6 +32,7 @@ import {
   BENCH_USER_PASSWORD,
   basketSearch,
   basketSearchSql,
+  captureServiceSearch,
   loadBasketBenchData,
   type BasketBenchData,
 } from './basket.js';
@@ -373,7 +374,7 @@ function printReport(results: ScenarioResult[]): void {
   }
   lines.push('');
   lines.push(
-    'SQL = the statements the service runs (page and count; the basket search: one with a window count) on one `pg` connection.',
+    'SQL = the statements the service runs (page and count; for the basket, the statements findServicePage sent, recorded) on one `pg` connection.',
   );
   lines.push(
     '"API p50 / SQL p50" compares the loaded API (10 connections) with unloaded SQL; "1 conn" is the API one request at a time.',
@@ -469,25 +470,37 @@ async function main(): Promise<number> {
 
     const basket = basketData!;
     const basketQuery = { q: basketSearch.q, area: basketSearch.area };
-    const basketPath = `/api/v1/services?${new URLSearchParams({ ...basketQuery, coversGmina: basket.gmina }).toString()}`;
+    const gminaQuery = { ...basketQuery, coversGmina: basket.gmina };
+    const recorder = await openPostgres(benchUrl);
+    const [adminSql, ropsGminaSql, ropsVoivodeshipSql] = await (async () => {
+      try {
+        return [
+          await captureServiceSearch(recorder.db, recorder.pool!, BENCH_ADMIN_EMAIL, gminaQuery),
+          await captureServiceSearch(recorder.db, recorder.pool!, BENCH_ROPS_EMAIL, gminaQuery),
+          await captureServiceSearch(recorder.db, recorder.pool!, BENCH_ROPS_EMAIL, basketQuery),
+        ];
+      } finally {
+        await recorder.close();
+      }
+    })();
+    const basketPath = `/api/v1/services?${new URLSearchParams(gminaQuery).toString()}`;
     results.push(
       await scenarioSearch(server, client, signIn.cookie, {
         name: `(d) basket search as admin (${serviceCount} services)`,
         request: 'GET /api/v1/services?q=…&area=…&coversGmina=…',
         paths: [basketPath],
         keyOf: (item) => item.id ?? '',
-        sqlFor: () => basketSearchSql(client, { gmina: basket.gmina, searcher: { kind: 'admin' } }),
+        sqlFor: () => basketSearchSql(client, adminSql),
       }),
     );
     const rops = await signInWithCsrf(server.url, BENCH_ROPS_EMAIL, BENCH_USER_PASSWORD);
-    const ropsSearcher = { kind: 'rops' as const, ...basket.rops };
     results.push(
       await scenarioSearch(server, client, rops.cookie, {
         name: `(e) basket search as ROPS coordinator (one voivodeship)`,
         request: 'GET /api/v1/services?q=…&area=…&coversGmina=…',
         paths: [basketPath],
         keyOf: (item) => item.id ?? '',
-        sqlFor: () => basketSearchSql(client, { gmina: basket.gmina, searcher: ropsSearcher }),
+        sqlFor: () => basketSearchSql(client, ropsGminaSql),
       }),
     );
     results.push(
@@ -496,7 +509,7 @@ async function main(): Promise<number> {
         request: 'GET /api/v1/services?q=…&area=…',
         paths: [`/api/v1/services?${new URLSearchParams(basketQuery).toString()}`],
         keyOf: (item) => item.id ?? '',
-        sqlFor: () => basketSearchSql(client, { searcher: ropsSearcher }),
+        sqlFor: () => basketSearchSql(client, ropsVoivodeshipSql),
       }),
     );
 
