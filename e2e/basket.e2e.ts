@@ -238,6 +238,62 @@ describeWithChromium('basket of services', () => {
     }
   });
 
+  it('carries a change request from a case manager through review and decision, with notifications', async () => {
+    await signIn(page, server.baseUrl, 'pracownik@kooperacja.demo');
+    await openFromNavigation(page, 'Koszyk usług');
+    await page.getByLabel('Szukaj usługi').fill('asystent rodziny');
+    await page.getByRole('link', { name: 'Asystent rodziny' }).click();
+    await expectHeading(page, 'Asystent rodziny');
+    await page.getByRole('button', { name: 'Zaproponuj zmianę' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Wniosek o zmianę: Asystent rodziny' });
+    await dialog.getByLabel('Harmonogram').fill('pon.–pt. 8:00–18:00');
+    await dialog.getByRole('button', { name: 'Złóż wniosek' }).click();
+    // The justification is required.
+    await dialog.getByText('To pole jest wymagane.').waitFor();
+    await dialog.getByLabel(/^Uzasadnienie/).fill('Od stycznia asystenci pracują także popołudniami.');
+    await dialog.getByRole('button', { name: 'Złóż wniosek' }).click();
+    await dialog.getByText(/^Wniosek został złożony/).waitFor();
+    await checkAccessibility(page, 'change request dialog');
+    await dialog.getByRole('button', { name: 'Zamknij' }).last().click();
+    await signOut(page);
+
+    await signIn(page, server.baseUrl, 'koordynator@kooperacja.demo');
+    await page.getByRole('link', { name: 'Powiadomienia: 1 nieprzeczytane' }).click();
+    await expectHeading(page, 'Powiadomienia');
+    await checkAccessibility(page, 'notifications');
+    await page.getByRole('link', { name: /^Nowy wniosek o zmianę w koszyku/ }).click();
+    await page.getByRole('tab', { name: 'Wnioski o zmiany', selected: true }).waitFor();
+    await page.getByRole('button', { name: 'Przejrzyj: Asystent rodziny' }).click();
+    const review = page.getByRole('dialog', { name: 'Przejrzyj' });
+    await review.getByLabel('Uwagi koordynatora').fill('Zgodne z nowym harmonogramem OPS.');
+    await review.getByRole('button', { name: 'Przejrzyj' }).click();
+    await page.getByText('Przejrzany, czeka na decyzję').waitFor();
+    await screenshot(page, 'basket-07-change-requests');
+    await checkAccessibility(page, 'change requests');
+    // The leader's director decides, not the coordinator.
+    expect(await page.getByRole('button', { name: /^Uwzględnij/ }).count()).toBe(0);
+    await signOut(page);
+
+    await signIn(page, server.baseUrl, 'dyrektor@kooperacja.demo');
+    await page.getByRole('link', { name: /^Powiadomienia: 1/ }).click();
+    await page.getByRole('link', { name: /^Wniosek przejrzany przez koordynatora/ }).click();
+    await page.getByRole('button', { name: 'Uwzględnij: Asystent rodziny' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Uwzględnij: Asystent rodziny' }).count()).toBe(0);
+    await page.getByLabel('Pokaż wnioski').selectOption('decided');
+    await page.getByText('Uwzględniony', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Asystent rodziny' }).click();
+    await expectHeading(page, 'Asystent rodziny');
+    await page.getByText('pon.–pt. 8:00–18:00').waitFor();
+    await signOut(page);
+
+    await signIn(page, server.baseUrl, 'pracownik@kooperacja.demo');
+    await page.getByRole('link', { name: /^Powiadomienia: 1/ }).click();
+    await page.getByText(/^Twój wniosek został uwzględniony/).waitFor();
+    await page.getByRole('button', { name: 'Oznacz wszystkie jako przeczytane' }).click();
+    await page.getByRole('link', { name: 'Powiadomienia', exact: true }).waitFor();
+    await signOut(page);
+  });
+
   it('reaches the basket search and a service with the keyboard alone', async () => {
     await signIn(page, server.baseUrl, 'pracownik@kooperacja.demo');
     const focused = () =>

@@ -8,8 +8,10 @@ import { ProblemAlert } from '../modules/common/problem-alert';
 import { PageTitle } from '../modules/layout/page-title';
 
 /** Only links inside the app are followed (a notification never sends the user elsewhere). */
-function internalLink(link: string | null): string | null {
+function internalLink(link: string | null, kind: string): string | null {
   if (!link || !link.startsWith('/') || link.startsWith('//')) return null;
+  // Change-request notifications open the basket's requests tab.
+  if (kind.startsWith('basketRequest.') && link.endsWith('/koszyk')) return `${link}?widok=requests`;
   return link;
 }
 
@@ -42,7 +44,7 @@ export function NotificationsPage() {
             ) : (
               <Stack component="ul" gap="sm" p={0} m={0} style={{ listStyle: 'none' }}>
                 {data.items.map((item) => {
-                  const link = internalLink(item.link);
+                  const link = internalLink(item.link, item.kind);
                   const text = t(`notifications.kinds.${item.kind}`, {
                     serviceName: '',
                     partnershipName: '',
@@ -78,9 +80,13 @@ export function NotificationsPage() {
                               <Badge color="blue" variant="light">
                                 {t('notifications.new')}
                               </Badge>
-                              <Button size="xs" variant="subtle" onClick={() => mark.mutate(item.id)}>
+                              <Button
+                                size="xs"
+                                variant="subtle"
+                                aria-label={`${t('notifications.markRead')}: ${text}`}
+                                onClick={() => mark.mutate(item.id)}
+                              >
                                 {t('notifications.markRead')}
-                                <span className="visually-hidden">: {text}</span>
                               </Button>
                             </>
                           )}

@@ -27,6 +27,14 @@ type Props = {
 
 const proposalKeys = ['name', 'description', 'providerName', 'schedule', 'contactPhone', 'contactEmail'] as const;
 
+/** Only the fields the user filled in (the parsed schema would add defaults such as languages: ['pl']). */
+function proposalOf(values: Values): Record<string, string> {
+  const proposal: Record<string, string> = {};
+  if (values.kind === 'withdrawal') return proposal;
+  for (const key of proposalKeys) if (values[key].trim()) proposal[key] = values[key].trim();
+  return proposal;
+}
+
 /** "Zaproponuj zmianę": anyone in the partnership proposes a change, a withdrawal or a new service. */
 export function ChangeRequestModal({ partnershipId, service, opened, onClose }: Props) {
   const { t } = useTranslation();
@@ -45,18 +53,13 @@ export function ChangeRequestModal({ partnershipId, service, opened, onClose }: 
       contactPhone: '',
       contactEmail: '',
     },
-    prepare: (values) => {
-      const proposal: Record<string, string> = {};
-      if (values.kind !== 'withdrawal')
-        for (const key of proposalKeys) if (values[key].trim()) proposal[key] = values[key].trim();
-      return {
-        partnershipId,
-        kind: values.kind,
-        serviceId: service?.id ?? null,
-        justification: values.justification,
-        proposal,
-      };
-    },
+    prepare: (values) => ({
+      partnershipId,
+      kind: values.kind,
+      serviceId: service?.id ?? null,
+      justification: values.justification,
+      proposal: proposalOf(values),
+    }),
   });
   const errorOf = useFieldError(form);
   const kind = form.watch('kind');
@@ -69,7 +72,7 @@ export function ChangeRequestModal({ partnershipId, service, opened, onClose }: 
   const onSubmit = form.handleSubmit(async (values) => {
     setProblem(null);
     try {
-      await create.mutateAsync(values);
+      await create.mutateAsync({ ...values, proposal: proposalOf(form.getValues()) });
       setIsSent(true);
     } catch (error) {
       setLeftovers(applyServerErrors(error, form, ['justification', 'kind']));
@@ -82,6 +85,7 @@ export function ChangeRequestModal({ partnershipId, service, opened, onClose }: 
       opened={opened}
       onClose={close}
       size="lg"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
       title={service ? t('changeRequests.proposeFor', { name: service.name }) : t('changeRequests.proposeNew')}
     >
       {isSent ? (
@@ -200,6 +204,7 @@ export function ReasonModal(props: ReasonModalProps) {
         props.onClose();
       }}
       title={props.title}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
     >
       <form
         noValidate

@@ -25,7 +25,11 @@ function Proposal({ request }: { request: ChangeRequest }) {
       {entries.map(([key, value]) => (
         <li key={key}>
           {t(`serviceFields.${key}`, { defaultValue: key })}:{' '}
-          {Array.isArray(value) ? value.join(', ') : String(value as string)}
+          {typeof value === 'boolean'
+            ? t(value ? 'common.yes' : 'common.no')
+            : Array.isArray(value)
+              ? value.join(', ')
+              : String(value as string)}
         </li>
       ))}
     </ul>
@@ -43,24 +47,33 @@ function RequestActions({ request }: { request: ChangeRequest }) {
     <Stack gap={4}>
       <Group gap="xs" wrap="wrap">
         {request.abilities.canReview && request.status === 'pending' && (
-          <Button size="xs" variant="default" onClick={() => setAsking('review')}>
+          <Button
+            size="xs"
+            variant="default"
+            aria-label={`${t('changeRequests.review')}: ${label}`}
+            onClick={() => setAsking('review')}
+          >
             {t('changeRequests.review')}
-            <span className="visually-hidden">: {label}</span>
           </Button>
         )}
         {request.abilities.canDecide && (
           <>
             <Button
               size="xs"
+              aria-label={`${t('changeRequests.apply')}: ${label}`}
               loading={step.isPending && !asking}
               onClick={() => step.mutate({ id: request.id, kind: 'decision', body: { decision: 'apply' } })}
             >
               {t('changeRequests.apply')}
-              <span className="visually-hidden">: {label}</span>
             </Button>
-            <Button size="xs" color="red" variant="light" onClick={() => setAsking('refuse')}>
+            <Button
+              size="xs"
+              color="red"
+              variant="light"
+              aria-label={`${t('changeRequests.refuse')}: ${label}`}
+              onClick={() => setAsking('refuse')}
+            >
               {t('changeRequests.refuse')}
-              <span className="visually-hidden">: {label}</span>
             </Button>
           </>
         )}
