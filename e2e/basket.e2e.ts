@@ -294,6 +294,39 @@ describeWithChromium('basket of services', () => {
     await signOut(page);
   });
 
+  it('lets the coordinator edit the card, suspend it with a reason and publish it again', async () => {
+    await signIn(page, server.baseUrl, 'koordynator@kooperacja.demo');
+    await openFromNavigation(page, 'Koszyk usług');
+    await page.getByLabel('Szukaj usługi').fill('logopedyczne');
+    await page.getByRole('link', { name: NEW_SERVICE }).click();
+    await expectHeading(page, NEW_SERVICE);
+    await page.getByRole('link', { name: 'Edytuj' }).click();
+    await expectHeading(page, `Edycja karty: ${NEW_SERVICE}`);
+    await page.getByLabel('Liczba miejsc').fill('6 dzieci w tygodniu');
+    // A wrong postal code is refused on its field, in Polish.
+    await page.getByLabel('Kod pocztowy').fill('32020');
+    await page.getByRole('button', { name: 'Zapisz' }).click();
+    await page.getByText('Kod pocztowy w formacie 00-000.').waitFor();
+    await checkAccessibility(page, 'service form (edit, errors)');
+    await page.getByLabel('Kod pocztowy').fill('32-020');
+    await page.getByRole('button', { name: 'Zapisz' }).click();
+    await expectHeading(page, NEW_SERVICE);
+    await page.getByText('6 dzieci w tygodniu').waitFor();
+
+    await page.getByRole('button', { name: 'Zawieś' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Zawieś' });
+    await dialog.getByRole('button', { name: 'Zawieś' }).click();
+    await dialog.getByText('To pole jest wymagane.').waitFor();
+    await dialog.getByLabel(/^Powód/).fill('Logopeda na zwolnieniu do końca miesiąca.');
+    await checkAccessibility(page, 'suspend dialog');
+    await dialog.getByRole('button', { name: 'Zawieś' }).click();
+    await page.getByText('Zawieszona', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Opublikuj' }).click();
+    await page.getByText('Opublikowana', { exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'zawieszenie' }).waitFor();
+    await signOut(page);
+  });
+
   it('reaches the basket search and a service with the keyboard alone', async () => {
     await signIn(page, server.baseUrl, 'pracownik@kooperacja.demo');
     const focused = () =>
