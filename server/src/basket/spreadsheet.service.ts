@@ -27,6 +27,16 @@ const listValidations: Record<string, readonly string[]> = {
   'Dostępność dla osób z niepełnosprawnościami': ['tak', 'nie'],
 };
 
+/** General rules on the "Instrukcja" sheet, under the column list. */
+const sheetRules = [
+  'Jeden wiersz = jedna usługa. Nie zmieniaj nagłówków w wierszu 1.',
+  'Listy (obszary, grupy docelowe, kody zasięgu, języki) oddzielaj średnikiem.',
+  'Wielkość liter i polskie znaki nie mają znaczenia przy wczytywaniu.',
+  'Nowa usługa: pusty Identyfikator. Zmiana usługi: zostaw Identyfikator z eksportu.',
+  'Przy wczytaniu zobaczysz podgląd każdego wiersza; nic nie zapisze się bez potwierdzenia.',
+  'Najwyżej 5000 wierszy i 10 MiB w jednym pliku .xlsx.',
+];
+
 const textColumns = new Set(['Kod pocztowy', 'Kod TERYT gminy', 'Kody TERYT zasięgu', 'Telefon', 'Identyfikator']);
 
 function newWorkbook(rows: SheetRow[]): ExcelJS.Workbook {
@@ -65,6 +75,10 @@ function newWorkbook(rows: SheetRow[]): ExcelJS.Workbook {
   ];
   help.getRow(1).font = { bold: true };
   for (const column of sheetColumns) help.addRow([column.header, column.help]);
+  help.addRow([]);
+  const rules = help.addRow(['Zasady', '']);
+  rules.font = { bold: true };
+  for (const rule of sheetRules) help.addRow(['', rule]);
   return workbook;
 }
 

@@ -98,7 +98,13 @@ describe('basket spreadsheet', () => {
     const sheet = workbook.getWorksheet('Koszyk usług')!;
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(sheetColumns.map((c) => c.header));
     expect(filledRows(sheet)).toBe(1);
-    expect(workbook.getWorksheet('Instrukcja')!.rowCount).toBe(sheetColumns.length + 1);
+    const help = workbook.getWorksheet('Instrukcja')!;
+    const explained = (help.getColumn(1).values as unknown[]).filter((v) => typeof v === 'string');
+    expect(explained).toEqual(expect.arrayContaining(sheetColumns.map((c) => c.header)));
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.getRow(1).font?.bold).toBe(true);
+    const costColumn = sheetColumns.findIndex((c) => c.header === 'Odpłatność') + 1;
+    expect(sheet.getRow(2).getCell(costColumn).dataValidation).toMatchObject({ type: 'list' });
   });
 
   it('exports the published basket to .xlsx with Polish letters intact and formulas kept as text', async () => {
