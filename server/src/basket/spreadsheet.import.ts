@@ -1,9 +1,11 @@
 /**
  * SECURITY-RELEVANT. Import of the basket sheet. An uploaded spreadsheet is hostile input
- * (SECURITY.md 22): the body must be a ZIP (xlsx) no larger than the route's limit, whose declared
- * uncompressed size stays under a bound (zip bombs), with at most IMPORT_ROW_LIMIT rows. Every row
- * is validated like a card from the form; the preview is stored and nothing reaches the basket until
- * the same user confirms, and then all rows go in one transaction.
+ * (SECURITY.md 22): the body must be an Office Open XML workbook (ZIP) no larger than the route's
+ * 10 MiB, whose entries inflate (checked with a bounded inflater, see checkZip) to no more than
+ * 50 MiB with at most IMPORT_MAX_CELLS cells per sheet, and with at most IMPORT_ROW_LIMIT filled
+ * rows. Formulas are never evaluated (the cached value is read). Every row is validated like a card
+ * from the form; the preview is stored and nothing reaches the basket until the same user confirms,
+ * and then all rows go in one transaction (import-preview.ts).
  */
 import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
