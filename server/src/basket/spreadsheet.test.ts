@@ -134,6 +134,27 @@ describe('basket spreadsheet', () => {
     expect(text).toContain('osoby w kryzysie bezdomności; dorośli');
   });
 
+  it('exports drafts only to those who run the basket and ask for them', async () => {
+    const draft = await coordinator.post('/api/v1/services', {
+      partnershipId,
+      name: 'Szkic: grupa wsparcia dla opiekunów',
+      description: 'Jeszcze nieopublikowana.',
+      origin: 'selfHelp',
+      providerName: 'Grupa opiekunów',
+      cooperationAreas: ['health'],
+      targetGroups: ['caregivers'],
+      cost: 'free',
+      locationKind: 'remote',
+      reachKind: 'gminas',
+      reachCodes: [GMINA_LODZ],
+    });
+    expect(draft.statusCode, draft.body).toBe(201);
+    const url = `/api/v1/partnerships/${partnershipId}/basket/export.csv`;
+    expect((await coordinator.get(url)).rawPayload.toString('utf8')).not.toContain('Szkic: grupa');
+    expect((await coordinator.get(`${url}?status=draft`)).rawPayload.toString('utf8')).toContain('Szkic: grupa');
+    expect((await caseManager.get(`${url}?status=draft`)).rawPayload.toString('utf8')).not.toContain('Szkic: grupa');
+  });
+
   it('filters the export like the search, refuses outsiders with 404 and audits each export', async () => {
     const filtered = await caseManager.get(`/api/v1/partnerships/${partnershipId}/basket/export.csv?cost=free`);
     expect(filtered.rawPayload.toString('utf8').trim().split('\r\n')).toHaveLength(1);
