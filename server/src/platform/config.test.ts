@@ -9,6 +9,21 @@ describe('configuration from the environment', () => {
     expect(config.isSecureCookie).toBe(false);
     expect(config.SESSION_IDLE_MINUTES).toBe(30);
     expect(config.SESSION_ABSOLUTE_HOURS).toBe(12);
+    expect(config.REMINDER_INTERVAL_HOURS).toBe(24);
+    expect(config.SMTP_URL).toBeUndefined();
+  });
+
+  it('takes the mail and reminder settings, and refuses an SMTP_URL that is not smtp(s)', () => {
+    const config = loadConfig({
+      SMTP_URL: 'smtps://kooperacja:secret@poczta.gmina.pl:465',
+      MAIL_FROM: 'Kooperacja <kooperacja@gops.example.gov.pl>',
+      REMINDER_INTERVAL_HOURS: '0',
+    });
+    expect(config.SMTP_URL).toBe('smtps://kooperacja:secret@poczta.gmina.pl:465');
+    expect(config.MAIL_FROM).toBe('Kooperacja <kooperacja@gops.example.gov.pl>');
+    expect(config.REMINDER_INTERVAL_HOURS).toBe(0);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ REMINDER_INTERVAL_HOURS: '-1' })).toThrow(/REMINDER_INTERVAL_HOURS/);
   });
 
   it('switches to PostgreSQL with DATABASE_URL and to Secure cookies behind an https origin', () => {

@@ -49,6 +49,20 @@ const ConfigSchema = z.object({
   WEB_DIST_DIR: z.string().default('./web/dist'),
   /** A published service not confirmed for this many months is flagged as stale. */
   STALE_SERVICE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
+  /** Hours between the server's own runs of the stale-service reminders; 0 turns the timer off. */
+  REMINDER_INTERVAL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 31)
+    .default(24),
+  /** SMTP server for notification e-mail (smtp:// or smtps://); unset means in-app notifications only. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** Sender of notification e-mail, e.g. `Kooperacja GOPS <kooperacja@gops.example.gov.pl>`. */
+  MAIL_FROM: z.string().min(3).max(320).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
