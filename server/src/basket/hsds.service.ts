@@ -11,7 +11,7 @@ import { recordAuditEvent } from '../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import { basketImports } from '../platform/db/tables.js';
 import { CreateServiceInput, type ImportPreview } from '../../../shared/src/contracts/basket.js';
-import { canImportBasket, canReadBasket } from './basket.policy.js';
+import { canReadBasket } from './basket.policy.js';
 import { serviceCardFields, validateServiceCard, type ServiceCardData, type ServiceRow } from './services.store.js';
 import { buildHsdsDocument, mapHsdsService, type HsdsDocument, type ImportNoteCode } from './hsds.mapping.js';
 import {
@@ -23,6 +23,7 @@ import {
   unsafeFindPublishedServices,
 } from './hsds.queries.js';
 import { schemaErrorsToFieldErrors, validateHsdsDocument } from './hsds.validation.js';
+import { authorizeImport } from './import-preview.js';
 
 /** The card as the import reads it: the card form's checks, without the partnership (it is the route's). */
 const ImportedCard = CreateServiceInput.omit({ partnershipId: true });
@@ -148,11 +149,8 @@ export async function previewHsdsImport(
   partnershipId: string,
   document: unknown,
 ): Promise<ImportPreview> {
-  const actor = context.actor;
-  if (!actor?.membership) throw new AppError('forbidden');
-  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
-  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
-  if (!canImportBasket(actor, partnership)) throw new AppError('forbidden');
+  const partnership = await authorizeImport(db, context, partnershipId, 'basket.import.preview');
+  const actor = context.actor!;
 
   const schemaErrors = validateHsdsDocument(document);
   if (schemaErrors.length > 0) throw new AppError('validation', schemaErrorsToFieldErrors(schemaErrors));

@@ -9,7 +9,7 @@ import type { Database, Executor } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import { basketImports } from '../platform/db/tables.js';
 import { AppError, fieldError, type FieldError, type Messages } from '../platform/http/problem.js';
-import { recordAuditEvent } from '../audit/audit.service.js';
+import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import type { ImportPreview } from '../../../shared/src/contracts/basket.js';
 import type { PartnershipRecord } from '../partnerships/partnerships.policy.js';
@@ -67,6 +67,33 @@ export function providerMembershipErrors(
   return [];
 }
 
+/**
+ * The import's access check, for both formats' previews and the confirmation: 404 when the basket
+ * is not visible to the caller, an audited 403 when it is visible but not theirs to import.
+ */
+export async function authorizeImport(
+  db: Database,
+  context: RequestContext,
+  partnershipId: string,
+  action: 'basket.import.preview' | 'basket.import',
+): Promise<PartnershipRecord> {
+  const actor = context.actor;
+  if (!actor?.membership) throw new AppError('forbidden');
+  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
+  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
+  if (!canImportBasket(actor, partnership)) {
+    await recordStandaloneAuditEvent(db, context, {
+      action,
+      subjectType: 'partnership',
+      subjectId: partnershipId,
+      outcome: 'denied',
+      details: { reason: 'recordRule' },
+    });
+    throw new AppError('forbidden');
+  }
+  return partnership;
+}
+
 /** Stores the parsed rows as a pending import (in the caller's transaction) and answers the preview. */
 export async function storeImportPreview(
   tx: Executor,
@@ -120,9 +147,10 @@ export async function confirmImport(
   partnershipId: string,
   importId: string,
 ): Promise<{ created: number; updated: number }> {
-  const actor = context.actor;
-  if (!actor?.membership) throw new AppError('forbidden');
+  await authorizeImport(db, context, partnershipId, 'basket.import');
+  const actor = context.actor!;
   return db.transaction(async (tx) => {
+    // Again inside the transaction: a membership may have changed since the check above.
     const partnership = await unsafeFindPartnershipAccessRecord(tx, partnershipId);
     if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
     if (!canImportBasket(actor, partnership)) throw new AppError('forbidden');

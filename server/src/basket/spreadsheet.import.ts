@@ -14,17 +14,20 @@ import type { Database } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import { institutions, partnershipMembers } from '../platform/db/tables.js';
 import { AppError, fieldError, zodIssuesToFieldErrors, type FieldError } from '../platform/http/problem.js';
-import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import { CreateServiceInput, type ImportPreview } from '../../../shared/src/contracts/basket.js';
-import { canImportBasket, canReadBasket } from './basket.policy.js';
 import {
   serviceCardFields,
   unsafeFindServiceRow,
   validateServiceCard,
   type ServiceCardData,
 } from './services.store.js';
-import { providerMembershipErrors, storeImportPreview, type StoredImportRow } from './import-preview.js';
+import {
+  authorizeImport,
+  providerMembershipErrors,
+  storeImportPreview,
+  type StoredImportRow,
+} from './import-preview.js';
 import { enumLabels, labelAliases, SHEET_NAME, sheetColumns } from './spreadsheet.columns.js';
 
 /** Confirmation is shared with the HSDS import: see import-preview.ts. */
@@ -208,8 +211,8 @@ function rowToCardInput(get: (header: string) => string, providerId: string | nu
   };
 }
 
-/** Field name -> the sheet column a person sees. */
-const columnOfField: Record<string, string> = {
+/** Card field -> the sheet column it is read from (what a person sees in errors and notes). */
+const columnOfField: Record<(typeof serviceCardFields)[number], string> = {
   name: 'Nazwa usługi',
   description: 'Opis',
   providerInstitutionId: 'Realizator (instytucja)',
@@ -217,19 +220,33 @@ const columnOfField: Record<string, string> = {
   origin: 'Pochodzenie',
   cooperationAreas: 'Obszary współpracy',
   targetGroups: 'Grupy docelowe',
+  isCompound: 'Usługa złożona',
+  isReferralRequired: 'Wymagane skierowanie',
   referralBy: 'Kto kieruje',
+  accessDescription: 'Sposób dostępu',
+  eligibility: 'Warunki',
   cost: 'Odpłatność',
+  costDescription: 'Opis odpłatności',
   locationKind: 'Miejsce',
+  street: 'Ulica',
   postalCode: 'Kod pocztowy',
   city: 'Miejscowość',
   territoryCode: 'Kod TERYT gminy',
   reachKind: 'Zasięg',
   reachCodes: 'Kody TERYT zasięgu',
+  schedule: 'Harmonogram',
+  capacity: 'Liczba miejsc',
   waitingTimeDays: 'Czas oczekiwania (dni)',
+  contactName: 'Osoba kontaktowa',
   contactPhone: 'Telefon',
   contactEmail: 'E-mail',
   languages: 'Języki',
+  isAccessible: 'Dostępność dla osób z niepełnosprawnościami',
+  accessibilityDescription: 'Opis dostępności',
 };
+
+/** Strict UUID shape (as PostgreSQL's uuid type): anything else cannot name a card. */
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** For a label column the person needs the allowed labels, not zod's "value not allowed". */
 const allowedLabels: Record<string, readonly string[]> = {
   origin: Object.values(enumLabels.origin),
@@ -251,8 +268,30 @@ const toRowErrors = (errors: FieldError[]) =>
           en: `${e.messages.en} Allowed: ${allowed.join('; ')}.`,
         }
       : e.messages;
-    return { column: columnOfField[field] ?? e.field, messages };
+    return { column: columnOfField[field as keyof typeof columnOfField] ?? e.field, messages };
   });
+
+/** Without a column of its own: the note names the columns in its text. */
+const changedColumnsNote = (columns: string[]) => ({
+  column: '',
+  messages: {
+    pl: `Zmienią się kolumny: ${columns.join('; ')}.`,
+    en: `Columns that will change: ${columns.join('; ')}.`,
+  },
+});
+const missingColumnsNote = (columns: string[], kind: 'kept' | 'defaults') => ({
+  column: columns.join('; '),
+  messages:
+    kind === 'kept'
+      ? {
+          pl: 'Tych kolumn nie ma w arkuszu: ich wartości w karcie pozostaną bez zmian.',
+          en: 'The sheet lacks these columns: the card keeps its values for them.',
+        }
+      : {
+          pl: 'Tych kolumn nie ma w arkuszu: nowa karta dostanie wartości domyślne formularza.',
+          en: 'The sheet lacks these columns: the new card gets the form’s defaults.',
+        },
+});
 
 const normalizedCard = (card: Record<string, unknown>) =>
   Object.fromEntries(serviceCardFields.map((field) => [field, card[field] ?? null]));
@@ -297,11 +336,8 @@ export async function previewSpreadsheetImport(
   partnershipId: string,
   body: Buffer,
 ): Promise<ImportPreview> {
-  const actor = context.actor;
-  if (!actor?.membership) throw new AppError('forbidden');
-  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
-  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
-  if (!canImportBasket(actor, partnership)) throw new AppError('forbidden');
+  const partnership = await authorizeImport(db, context, partnershipId, 'basket.import.preview');
+  const actor = context.actor!;
   const sheet = await loadWorkbook(body);
 
   const columnOf = readHeaders(sheet);
@@ -338,6 +374,11 @@ export async function previewSpreadsheetImport(
   const filled = sheetRows.filter((row) => sheetColumns.some((c) => cellsOf(row)(c.header) !== ''));
   // Counted before any row is validated: a refused file costs no database work.
   if (filled.length > IMPORT_ROW_LIMIT) throw new AppError('payloadTooLarge', [fieldError('file', 'tooManyRows')]);
+  // A column the sheet lacks keeps the stored value of an updated card (a sheet cut down to a few
+  // columns must not wipe the rest); a new card gets the form's default and the preview says so.
+  const missingFields = serviceCardFields.filter((field) => columnOf(columnOfField[field]) === undefined);
+  const missingColumns = [...new Set(missingFields.map((field) => columnOfField[field]))];
+  const seenIds = new Map<string, number>();
   const rows: StoredImportRow[] = [];
   for (const row of filled) {
     const get = cellsOf(row);
@@ -351,38 +392,50 @@ export async function previewSpreadsheetImport(
       name: get('Nazwa usługi') || null,
       card: null,
       errors: [],
+      notes: [],
     };
     rows.push(outcome);
-    if (providerText && !providerId) {
+    const idError = (code: string) =>
+      outcome.errors.push({ column: 'Identyfikator', messages: fieldError('id', code).messages });
+
+    const id = get('Identyfikator');
+    const found = id && UUID_PATTERN.test(id) ? await unsafeFindServiceRow(db, id.toLowerCase()) : null;
+    // A card of another basket is "unknown" here: the import must not reveal that it exists.
+    const existing = found && found.partnershipId === partnershipId ? found : null;
+    if (id && !existing) idError('unknownService');
+    else if (existing?.status === 'withdrawn') idError('serviceWithdrawn');
+    else if (existing && seenIds.has(existing.id)) idError('duplicateServiceRow');
+    if (existing) seenIds.set(existing.id, row.number);
+
+    const input = rowToCardInput(get, providerId);
+    if (existing) for (const field of missingFields) input[field] = existing[field];
+    if (providerText && !providerId && columnOf('Realizator (instytucja)') !== undefined) {
       outcome.errors.push(...toRowErrors([fieldError('providerInstitutionId', 'unknownInstitution')]));
     }
-    const parsed = CardInput.safeParse(rowToCardInput(get, providerId));
+    const parsed = CardInput.safeParse(input);
     if (!parsed.success) {
       outcome.errors.push(...toRowErrors(zodIssuesToFieldErrors(parsed.error.issues)));
       continue;
     }
     const card = parsed.data as ServiceCardData;
     outcome.errors.push(...toRowErrors(await validateServiceCard(db, card)));
-    const id = get('Identyfikator');
-    if (id) {
-      const existing = /^[0-9a-f-]{36}$/i.test(id) ? await unsafeFindServiceRow(db, id) : null;
-      // A card of another basket is "unknown" here: the import must not reveal that it exists.
-      if (!existing || existing.partnershipId !== partnershipId) {
-        outcome.errors.push({ column: 'Identyfikator', messages: fieldError('id', 'unknownService').messages });
-      } else {
-        outcome.serviceId = existing.id;
-        outcome.version = existing.version;
-        outcome.errors.push(...toRowErrors(providerMembershipErrors(partnership, card, existing)));
-        if (outcome.errors.length === 0) {
-          const isSame = sameJson(normalizedCard(card), normalizedCard(existing as unknown as Record<string, unknown>));
-          outcome.action = isSame ? 'unchanged' : 'update';
-        }
-      }
+    outcome.errors.push(...toRowErrors(providerMembershipErrors(partnership, card, existing)));
+    if (outcome.errors.length > 0) continue;
+
+    outcome.card = card;
+    if (existing) {
+      outcome.serviceId = existing.id;
+      outcome.version = existing.version;
+      const stored = normalizedCard(existing as unknown as Record<string, unknown>);
+      const proposed = normalizedCard(card);
+      const changed = serviceCardFields.filter((field) => !sameJson(stored[field], proposed[field]));
+      outcome.action = changed.length === 0 ? 'unchanged' : 'update';
+      if (changed.length > 0) outcome.notes!.push(changedColumnsNote(changed.map((f) => columnOfField[f])));
+      if (missingColumns.length > 0) outcome.notes!.push(missingColumnsNote(missingColumns, 'kept'));
     } else {
-      outcome.errors.push(...toRowErrors(providerMembershipErrors(partnership, card, null)));
-      if (outcome.errors.length === 0) outcome.action = 'create';
+      outcome.action = 'create';
+      if (missingColumns.length > 0) outcome.notes!.push(missingColumnsNote(missingColumns, 'defaults'));
     }
-    if (outcome.errors.length === 0) outcome.card = card;
   }
 
   return db.transaction((tx) =>

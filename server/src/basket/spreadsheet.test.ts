@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { and, eq, sql } from 'drizzle-orm';
@@ -231,7 +232,8 @@ describe('basket import from the sheet', () => {
     expect(result.counts).toEqual({ create: 1, update: 1, reject: 1, unchanged: 1 });
     const rejected = result.rows.find((r) => r.action === 'reject')!;
     expect(rejected.errors.map((e) => e.column)).toEqual(expect.arrayContaining(['Opis', 'Odpłatność']));
-    expect(rejected.errors[0]!.messages.pl).toMatch(/[ąćęłńóśźż]|\./);
+    const costError = rejected.errors.find((e) => e.column === 'Odpłatność')!;
+    expect(costError.messages.pl).toContain('Dozwolone: bezpłatna; odpłatna; zależna od dochodu.');
     expect((await basket()).length).toBe(countBefore);
 
     const confirmed = await coordinator.post(
@@ -532,6 +534,118 @@ describe('basket import: limits, ownership and atomicity', () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, 'basket.import'), eq(auditEvents.subjectId, partnershipId)));
     expect(audited.every((e) => (e.details as { importId?: string }).importId !== preview.importId)).toBe(true);
+  });
+
+  type PreviewBody = {
+    importId: string;
+    counts: Record<string, number>;
+    rows: Array<{
+      row: number;
+      action: string;
+      serviceId: string | null;
+      errors: Array<{ column: string; code?: string; messages: { pl: string } }>;
+      notes?: Array<{ column: string; messages: { pl: string } }>;
+    }>;
+  };
+
+  it('rejects an Identyfikator that is not a UUID of this basket, naming the column, never a 500', async () => {
+    const malformed = ['-'.repeat(36), 'a'.repeat(36), '123', randomUUID().toUpperCase()];
+    const response = await upload(
+      coordinator,
+      await sheetWith(malformed.map((id, i) => ({ ...newService(`Z identyfikatorem ${i}`), Identyfikator: id }))),
+    );
+    expect(response.statusCode, response.body).toBe(200);
+    const preview = response.json() as PreviewBody;
+    expect(preview.counts).toMatchObject({ reject: malformed.length, create: 0, update: 0 });
+    for (const row of preview.rows) {
+      expect(row.errors.map((e) => e.column)).toEqual(['Identyfikator']);
+      expect(row.errors[0]!.messages.pl).toBe('Nie ma takiej usługi w koszyku tego partnerstwa.');
+    }
+  });
+
+  it('keeps the stored values of columns the sheet lacks and says which columns change', async () => {
+    const card = await publish({ name: 'Poradnictwo prawne', contactPhone: '+48 42 600 00 00', schedule: 'pn. 9–12' });
+    const headers = sheetColumns
+      .map((c) => c.header)
+      .filter((h) => !['Telefon', 'Harmonogram', 'Języki', 'E-mail'].includes(h));
+    // The card's row as the export writes it, cut down to the chosen columns, one cell changed.
+    const exportedSheet = (
+      await readWorkbook((await coordinator.get(`/api/v1/partnerships/${partnershipId}/basket/export.xlsx`)).rawPayload)
+    ).getWorksheet('Koszyk usług')!;
+    let exportedRow: Record<string, string | number> = {};
+    exportedSheet.eachRow((row) => {
+      if (row.getCell(1).value !== card.id) return;
+      exportedRow = Object.fromEntries(
+        sheetColumns
+          .map((c, i) => [c.header, row.getCell(i + 1).value] as const)
+          .filter((entry): entry is readonly [string, string | number] => entry[1] !== null && entry[1] !== undefined),
+      );
+    });
+    expect(exportedRow['Nazwa usługi']).toBe('Poradnictwo prawne');
+    const response = await upload(
+      coordinator,
+      await sheetWith([{ ...exportedRow, 'Liczba miejsc': '8 osób' }], headers),
+    );
+    expect(response.statusCode, response.body).toBe(200);
+    const preview = response.json() as PreviewBody;
+    expect(preview.rows.map((r) => [r.action, r.errors])).toEqual([['update', []]]);
+    const notes = preview.rows[0]!.notes!.map((n) => `${n.column}|${n.messages.pl}`);
+    expect(notes).toContain('|Zmienią się kolumny: Liczba miejsc.');
+    expect(notes).toContain(
+      'Harmonogram; Telefon; E-mail; Języki|Tych kolumn nie ma w arkuszu: ich wartości w karcie pozostaną bez zmian.',
+    );
+    const confirmed = await coordinator.post(`${importsUrl()}/${preview.importId}/confirm`, {});
+    expect(confirmed.json()).toEqual({ created: 0, updated: 1 });
+    const after = (await coordinator.get(`/api/v1/services/${card.id}`)).json() as Service;
+    expect(after).toMatchObject({
+      capacity: '8 osób',
+      contactPhone: '+48 42 600 00 00',
+      schedule: 'pn. 9–12',
+      languages: card.languages,
+    });
+  });
+
+  it('refuses rows for a withdrawn card and a second row for the same card', async () => {
+    const withdrawn = await publish({ name: 'Usługa wycofana' });
+    const done = await coordinator.post(`/api/v1/services/${withdrawn.id}/transitions`, {
+      action: 'withdraw',
+      version: withdrawn.version,
+      reason: 'Realizator zakończył działalność.',
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    const kept = await publish({ name: 'Usługa podwójna' });
+    const response = await upload(
+      coordinator,
+      await sheetWith([
+        { ...newService('Usługa wycofana'), Identyfikator: withdrawn.id },
+        { ...newService('Usługa podwójna'), Identyfikator: kept.id },
+        { ...newService('Usługa podwójna'), Identyfikator: kept.id },
+      ]),
+    );
+    const preview = response.json() as PreviewBody;
+    expect(preview.rows.map((r) => r.action)).toEqual(['reject', 'update', 'reject']);
+    expect(preview.rows[0]!.errors[0]).toMatchObject({ column: 'Identyfikator' });
+    expect(preview.rows[0]!.errors[0]!.messages.pl).toBe('Ta usługa została już wycofana z koszyka.');
+    expect(preview.rows[2]!.errors[0]!.messages.pl).toBe('Ta usługa występuje już we wcześniejszym wierszu arkusza.');
+  });
+
+  it('audits a refused preview and a refused confirmation', async () => {
+    const refused = await upload(caseManager, await sheetWith([newService('Próba bez uprawnień')]));
+    expect(refused.statusCode).toBe(403);
+    const preview = (
+      await upload(coordinator, await sheetWith([newService('Do potwierdzenia')]))
+    ).json() as PreviewBody;
+    expect((await caseManager.post(`${importsUrl()}/${preview.importId}/confirm`, {})).statusCode).toBe(403);
+    const denied = await context.database.db
+      .select({ action: auditEvents.action, actorRole: auditEvents.actorRole })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, partnershipId), eq(auditEvents.outcome, 'denied')));
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        { action: 'basket.import.preview', actorRole: 'caseManager' },
+        { action: 'basket.import', actorRole: 'caseManager' },
+      ]),
+    );
   });
 
   it('round-trips a card with every field filled (registry provider, powiat reach, lists, flags)', async () => {

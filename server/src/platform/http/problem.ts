@@ -207,6 +207,10 @@ const fieldMessages: Record<string, Messages> = {
     pl: 'Nie ma takiej usługi w koszyku tego partnerstwa.',
     en: 'No such service in this partnership’s basket.',
   },
+  duplicateServiceRow: {
+    pl: 'Ta usługa występuje już we wcześniejszym wierszu arkusza.',
+    en: 'This service already appears in an earlier row of the sheet.',
+  },
   importRowFailed: {
     pl: 'Tego wiersza nie da się już zapisać; import wycofano w całości. Przygotuj podgląd ponownie.',
     en: 'This row can no longer be saved; the whole import was rolled back. Prepare the preview again.',

@@ -127,10 +127,9 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
                 key: 'reasons',
                 header: t('imports.reasons'),
                 cell: (row) => {
-                  const lines = [
-                    ...row.errors.map((item) => `${item.column}: ${item.messages[language]}`),
-                    ...(row.notes ?? []).map((item) => `${item.column}: ${item.messages[language]}`),
-                  ];
+                  const line = (item: { column: string; messages: Record<'pl' | 'en', string> }) =>
+                    item.column ? `${item.column}: ${item.messages[language]}` : item.messages[language];
+                  const lines = [...row.errors.map(line), ...(row.notes ?? []).map(line)];
                   return lines.length ? (
                     <ul className="compact-list">
                       {lines.map((line) => (
