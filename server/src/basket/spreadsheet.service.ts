@@ -11,7 +11,7 @@ import { AppError } from '../platform/http/problem.js';
 import { recordAuditEvent } from '../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import { canReadBasket } from './basket.policy.js';
-import { serviceSearchWhere, type ServiceSearch } from './services.queries.js';
+import { serviceSearchWhere, useServiceSearchThreshold, type ServiceSearch } from './services.queries.js';
 import { csvField, enumLabels, SHEET_NAME, sheetColumns, type SheetRow } from './spreadsheet.columns.js';
 
 /** An export is a working list, not a data dump: larger baskets are exported with filters. */
@@ -99,6 +99,8 @@ async function readExportRows(
   return db.transaction(async (tx) => {
     const partnership = await unsafeFindPartnershipAccessRecord(tx, partnershipId);
     if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
+    // The same typo tolerance as the search, so the export holds what the search showed.
+    if (query.q?.trim()) await useServiceSearchThreshold(tx);
     const rows = await tx
       .select({ service: services, registryProviderName: institutions.name })
       .from(services)

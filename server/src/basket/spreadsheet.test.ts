@@ -159,7 +159,15 @@ describe('basket spreadsheet', () => {
   it('filters the export like the search, refuses outsiders with 404 and audits each export', async () => {
     const filtered = await caseManager.get(`/api/v1/partnerships/${partnershipId}/basket/export.csv?cost=free`);
     expect(filtered.rawPayload.toString('utf8').trim().split('\r\n')).toHaveLength(1);
+    // A typo the search tolerates ("mieszknaie"): the export holds the same services as the search.
+    const search = (await caseManager.get(`/api/v1/services?partnershipId=${partnershipId}&q=mieszknaie`)).json() as {
+      total: number;
+    };
+    expect(search.total).toBeGreaterThan(0);
+    const typo = await caseManager.get(`/api/v1/partnerships/${partnershipId}/basket/export.csv?q=mieszknaie`);
+    expect(typo.rawPayload.toString('utf8').trim().split('\r\n')).toHaveLength(1 + search.total);
     expect((await outsider.get(`/api/v1/partnerships/${partnershipId}/basket/export.xlsx`)).statusCode).toBe(404);
+    expect((await caseManager.get(`/api/v1/partnerships/${partnershipId}/basket/export.xlsx`)).statusCode).toBe(200);
     const exports = await context.database.db
       .select()
       .from(auditEvents)
