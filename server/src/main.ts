@@ -3,7 +3,8 @@
  * first start of an embedded database) the demo data, then serves the app until SIGINT/SIGTERM.
  */
 import { ConfigError, loadConfig } from './platform/config.js';
-import { DatabaseLockedError, migrateDatabase, openDatabase } from './platform/db/database.js';
+import { DatabaseLockedError, migrateDatabase, MigrationPermissionError, openDatabase } from './platform/db/database.js';
+import { auditGuardWeakness } from './platform/db/app-role.js';
 import { buildApp } from './platform/http/app.js';
 import { loadTerritories } from './territories/territories.loader.js';
 import { DEMO_PASSWORD, hasAnyUser, seedDemoData } from './demo/demo-data.js';
@@ -33,7 +34,25 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  await migrateDatabase(database);
+  try {
+    await migrateDatabase(database);
+  } catch (error) {
+    if (error instanceof MigrationPermissionError) {
+      console.error(`Kooperacja: ${error.message}`);
+      await database.close();
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (database.kind === 'postgres' && config.NODE_ENV === 'production') {
+    const weakness = await auditGuardWeakness(database.db);
+    if (weakness) {
+      console.warn(
+        `Kooperacja: warning: ${weakness}, so it could switch off the audit log's guard. Run the server as ` +
+          'a role of its own granted with `npm run db:grant-app-role` (README, "Deployment on PostgreSQL").',
+      );
+    }
+  }
   await loadTerritories(database.db);
   const shouldSeed = config.SEED_DEMO ?? config.databaseKind === 'pglite';
   const demoLogins = shouldSeed && !(await hasAnyUser(database.db)) ? await seedDemoData(database.db) : null;

@@ -9,6 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
@@ -133,18 +134,58 @@ export async function openDatabase(config: { DATABASE_URL?: string; DATA_DIR: st
   return config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openPglite(config.DATA_DIR);
 }
 
+export type MigrationJournalEntry = { idx: number; when: number; tag: string };
+
+/** The shipped migrations, in order (drizzle-kit's journal). */
+export function readMigrationJournal(): MigrationJournalEntry[] {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
+    entries: MigrationJournalEntry[];
+  };
+  return journal.entries;
+}
+
+/** The `created_at` (journal `when`) of every migration already applied; empty on a new database. */
+export async function appliedMigrationTimestamps(db: Executor): Promise<Set<number>> {
+  const exists = await db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as "exists"`);
+  if (!(exists as unknown as { rows: Array<{ exists: boolean }> }).rows[0]?.exists) return new Set();
+  const result = await db.execute(sql`select created_at from drizzle.__drizzle_migrations`);
+  const rows = (result as unknown as { rows: Array<{ created_at: string | number }> }).rows;
+  return new Set(rows.map((row) => Number(row.created_at)));
+}
+
+export class MigrationPermissionError extends Error {}
+
+/**
+ * Applies the pending migrations. On an up-to-date database it changes nothing, so a server that
+ * connects as the restricted app role (app-role.ts), which may not create anything, starts; with
+ * migrations pending, that role is told to leave them to the owner (`npm run db:migrate`).
+ */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === 'pglite') {
     await migratePglite(handle.db as never, { migrationsFolder });
-  } else {
+    return;
+  }
+  const applied = await appliedMigrationTimestamps(handle.db);
+  const pending = readMigrationJournal().filter((entry) => !applied.has(entry.when));
+  if (pending.length === 0) return;
+  try {
     await migratePostgres(handle.db as never, { migrationsFolder });
+  } catch (error) {
+    const codes: unknown[] = [];
+    for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
+      codes.push((current as { code?: unknown }).code);
+    }
+    if (codes.includes('42501')) {
+      throw new MigrationPermissionError(
+        `${pending.length} migration(s) pending (${pending.map((entry) => entry.tag).join(', ')}) and this ` +
+          'database role may not apply them: run `npm run db:migrate` with the owner role’s DATABASE_URL first.',
+      );
+    }
+    throw error;
   }
 }
 
 /** Number of migration files shipped vs applied: /readyz is ready only when they match. */
 export function expectedMigrationCount(): number {
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
-    entries: unknown[];
-  };
-  return journal.entries.length;
+  return readMigrationJournal().length;
 }

@@ -15,14 +15,20 @@ export type TestContext = {
   app: FastifyInstance;
   database: DatabaseHandle;
   config: Config;
+  /** The test database's own URL on PostgreSQL; null on PGlite. */
+  databaseUrl: string | null;
   close: () => Promise<void>;
 };
 
-export async function openTestDatabase(): Promise<{ database: DatabaseHandle; drop: () => Promise<void> }> {
+export async function openTestDatabase(): Promise<{
+  database: DatabaseHandle;
+  url: string | null;
+  drop: () => Promise<void>;
+}> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     const database = await openPglite(undefined, { loadDataDir: new Blob([readFileSync(pgliteTemplatePath())]) });
-    return { database, drop: async () => {} };
+    return { database, url: null, drop: async () => {} };
   }
   const name = `${testDatabasePrefix()}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: withDatabaseName(url, 'postgres') });
@@ -32,6 +38,7 @@ export async function openTestDatabase(): Promise<{ database: DatabaseHandle; dr
   const database = await openPostgres(withDatabaseName(url, name), { max: 60 });
   return {
     database,
+    url: withDatabaseName(url, name),
     drop: async () => {
       const cleanup = new pg.Client({ connectionString: withDatabaseName(url, 'postgres') });
       await cleanup.connect();
@@ -42,7 +49,7 @@ export async function openTestDatabase(): Promise<{ database: DatabaseHandle; dr
 }
 
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
-  const { database, drop } = await openTestDatabase();
+  const { database, url, drop } = await openTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -56,6 +63,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     app,
     database,
     config,
+    databaseUrl: url,
     close: async () => {
       await app.close();
       await database.close();

@@ -1,0 +1,178 @@
+/**
+ * The app's own database role (SECURITY.md 10): it reads and writes the data and appends to the
+ * audit log, but may neither change audit rows nor switch off their guard trigger. The refusals
+ * are checked as that role (SET ROLE, on both databases); on PostgreSQL the whole app also runs
+ * connected as it.
+ */
+import { randomBytes } from 'node:crypto';
+import { count, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestContext } from '../auth/actor.js';
+import { recordAuditEvent, verifyAuditChain } from '../../audit/audit.service.js';
+import { buildApp } from '../http/app.js';
+import { buildInstitution, buildUser, GMINA_LODZ } from '../testing/factories.js';
+import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
+import { AppRoleError, auditGuardWeakness, grantAppRole } from './app-role.js';
+import {
+  migrateDatabase,
+  MigrationPermissionError,
+  openPostgres,
+  readMigrationJournal,
+  type Executor,
+} from './database.js';
+import { auditEvents, institutions } from './tables.js';
+
+const role = `kooperacja_test_app_${randomBytes(4).toString('hex')}`;
+const systemContext: RequestContext = { actor: null, requestId: 'app-role-test', ip: null };
+let context: TestContext;
+const db = () => context.database.db;
+
+beforeAll(async () => {
+  context = await createTestContext();
+  await db().execute(sql`create role ${sql.identifier(role)} login`);
+  await grantAppRole(db(), role);
+});
+
+afterAll(async () => {
+  if (!context) return;
+  await db().execute(sql`drop owned by ${sql.identifier(role)}`);
+  await db().execute(sql`drop role ${sql.identifier(role)}`);
+  await context.close();
+});
+
+/** Runs work as the app role in a transaction that is always rolled back; returns the error text. */
+async function asAppRole(work: (tx: Executor) => Promise<unknown>): Promise<string | null> {
+  let failure: string | null = null;
+  const rollback = new Error('rollback');
+  try {
+    await db().transaction(async (tx) => {
+      await tx.execute(sql`set local role ${sql.identifier(role)}`);
+      try {
+        await work(tx);
+      } catch (error) {
+        const messages: string[] = [];
+        for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
+          messages.push(String((current as Error).message));
+        }
+        failure = messages.join(' | ');
+      }
+      throw rollback;
+    });
+  } catch (error) {
+    if (error !== rollback) throw error;
+  }
+  return failure;
+}
+
+describe('the app role on audit_events', () => {
+  it.each([
+    ['UPDATE', sql`update audit_events set action = 'test.rewritten'`, 'permission denied for table audit_events'],
+    ['DELETE', sql`delete from audit_events`, 'permission denied for table audit_events'],
+    ['TRUNCATE', sql`truncate audit_events`, 'permission denied for table audit_events'],
+    [
+      'DISABLE TRIGGER',
+      sql`alter table audit_events disable trigger audit_events_no_update_delete`,
+      'must be owner of table audit_events',
+    ],
+    ['DROP TABLE', sql`drop table audit_events`, 'must be owner of table audit_events'],
+  ])('is refused %s', async (_operation, statement, expected) => {
+    await recordAuditEvent(db(), systemContext, { action: 'test.appRole' });
+    expect(await asAppRole((tx) => tx.execute(statement))).toContain(expected);
+    const [row] = await db().select({ value: count() }).from(auditEvents).where(eq(auditEvents.action, 'test.appRole'));
+    expect(Number(row!.value)).toBeGreaterThan(0);
+  });
+
+  it('appends to the chain and writes the data', async () => {
+    const failure = await asAppRole(async (tx) => {
+      await recordAuditEvent(tx, systemContext, { action: 'test.appRoleWrite' });
+      const institution = await buildInstitution(tx, { name: 'Szkoła Podstawowa nr 5 w Łodzi' });
+      await tx.update(institutions).set({ city: 'Łódź-Bałuty' }).where(eq(institutions.id, institution.id));
+      const [seen] = await tx.select().from(auditEvents).where(eq(auditEvents.action, 'test.appRoleWrite'));
+      expect(seen).toBeDefined();
+      expect((await verifyAuditChain(tx)).isValid).toBe(true);
+      expect(await auditGuardWeakness(tx)).toBeNull();
+    });
+    expect(failure).toBeNull();
+  });
+
+  it('is named as a weakness when the server runs as the tables’ owner or a superuser', async () => {
+    expect(await auditGuardWeakness(db())).toMatch(/is a superuser|owns audit_events/);
+  });
+
+  it('is granted only to a role of its own', async () => {
+    const result = await db().execute(sql`select current_user as "user"`);
+    const current = (result as unknown as { rows: Array<{ user: string }> }).rows[0]!.user;
+    await expect(grantAppRole(db(), current)).rejects.toThrow(AppRoleError);
+    await expect(grantAppRole(db(), 'kooperacja_no_such_role')).rejects.toThrow(/does not exist/);
+    await expect(grantAppRole(db(), 'x"; drop table audit_events; --')).rejects.toThrow(/Not a plain role name/);
+  });
+});
+
+// PostgreSQL only: PGlite has one connection and one user, the SET ROLE checks above cover it.
+if (process.env.DATABASE_URL) {
+  describe('the whole app connected as the app role (PostgreSQL)', () => {
+    it('starts on an up-to-date database, signs in and writes an institution with its audit event', async () => {
+      const url = new URL(context.databaseUrl!);
+      url.username = role;
+      url.password = '';
+      const handle = await openPostgres(url.toString());
+      try {
+        await migrateDatabase(handle);
+        const app = await buildApp({ config: context.config, database: handle });
+        await app.ready();
+        const appContext: TestContext = { ...context, app, database: handle };
+        try {
+          const user = await buildUser(db(), { role: 'director' });
+          const client = await new TestClient(appContext).signIn(user.email, user.password);
+          const created = await client.post('/api/v1/institutions', {
+            name: 'Fundacja „Dobre Miejsce” w Łodzi',
+            kind: 'ngo',
+            sector: 'ngo',
+            cooperationAreas: ['socialAssistance'],
+            territoryCode: GMINA_LODZ,
+            city: 'Łódź',
+            contacts: [],
+          });
+          expect(created.statusCode, created.body).toBe(201);
+          const { id } = created.json() as { id: string };
+          const events = await db().select().from(auditEvents).where(eq(auditEvents.subjectId, id));
+          expect(events.map((e) => e.action)).toContain('institution.create');
+          expect(await auditGuardWeakness(handle.db)).toBeNull();
+        } finally {
+          await app.close();
+        }
+      } finally {
+        await handle.close();
+      }
+    });
+
+    it('leaves a pending migration to the owner with a message that says so, changing nothing', async () => {
+      const url = new URL(context.databaseUrl!);
+      url.username = role;
+      url.password = '';
+      const handle = await openPostgres(url.toString());
+      // Make the newest migration look pending (as after an upgrade), then put it back.
+      const result = await db().execute(
+        sql`delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations)
+            returning id, hash, created_at`,
+      );
+      const [latest] = (result as unknown as { rows: Array<{ id: number; hash: string; created_at: string }> }).rows;
+      try {
+        const failure = await migrateDatabase(handle).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        expect(failure).toBeInstanceOf(MigrationPermissionError);
+        const newest = readMigrationJournal().at(-1)!.tag;
+        expect((failure as Error).message).toContain(`1 migration(s) pending (${newest})`);
+        expect((failure as Error).message).toContain('npm run db:migrate');
+      } finally {
+        await db().execute(
+          sql`insert into drizzle.__drizzle_migrations (id, hash, created_at)
+              values (${latest!.id}, ${latest!.hash}, ${latest!.created_at})`,
+        );
+        await handle.close();
+      }
+    });
+  });
+}
