@@ -3,7 +3,12 @@
  * first start of an embedded database) the demo data, then serves the app until SIGINT/SIGTERM.
  */
 import { ConfigError, loadConfig } from './platform/config.js';
-import { DatabaseLockedError, migrateDatabase, MigrationPermissionError, openDatabase } from './platform/db/database.js';
+import {
+  DatabaseLockedError,
+  migrateDatabase,
+  MigrationPermissionError,
+  openDatabase,
+} from './platform/db/database.js';
 import { auditGuardWeakness } from './platform/db/app-role.js';
 import { buildApp } from './platform/http/app.js';
 import { loadTerritories } from './territories/territories.loader.js';

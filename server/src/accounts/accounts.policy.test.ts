@@ -135,6 +135,7 @@ describe('declared route policies', () => {
         'POST /api/v1/auth/totp/disable auth.totp.disable canManageOwnAccount',
         'GET /api/v1/users user.list canManageUsers',
         'POST /api/v1/users user.create canManageUsers',
+        'POST /api/v1/users/search user.list canManageUsers',
         'GET /api/v1/users/:id user.read canManageUsers',
         'PATCH /api/v1/users/:id user.update canManageUsers',
         'POST /api/v1/users/:id/password-reset user.password.reset canManageUsers',

@@ -20,7 +20,7 @@ import type {
   TotpDisableInput,
   TotpSetup,
   UpdateUserInput,
-  UserListQuery,
+  UserSearchInput,
   UserPage,
   UserSummary,
 } from '../../../shared/src/contracts/auth.js';
@@ -501,7 +501,7 @@ async function summarizeUser(tx: Executor, userId: string): Promise<UserSummary>
 export async function listUsersForAdmin(
   deps: AccountsDependencies,
   ctx: RequestContext,
-  query: z.infer<typeof UserListQuery>,
+  query: z.infer<typeof UserSearchInput>,
 ): Promise<z.infer<typeof UserPage>> {
   return deps.db.transaction(async (tx) => {
     const { rows, total } = await listUsers(tx, query);

@@ -351,6 +351,48 @@ describe('CSRF and Origin', () => {
 
     expect((await client.post('/api/v1/auth/sessions/revoke-others')).statusCode).toBe(200);
     expect((await client.get('/api/v1/auth/me')).statusCode).toBe(200);
+
+    // Each refusal is in the audit log, with the signed-in user and which check refused it.
+    const refusals = await context.database.db
+      .select({ action: auditEvents.action, details: auditEvents.details })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorUserId, user.id), eq(auditEvents.outcome, 'denied')))
+      .orderBy(auditEvents.id);
+    expect(
+      refusals.map((r) => [(r.details as { reason: string }).reason, (r.details as { check: string }).check]),
+    ).toEqual([
+      ['csrf', 'token'],
+      ['csrf', 'token'],
+      ['csrf', 'origin'],
+    ]);
+    expect(refusals[0]!.action).toBe('auth.session.revokeOthers');
+  });
+
+  it('audits an anonymous call of a records route, not of "who am I"', async () => {
+    const countDenied = async () =>
+      (
+        await context.database.db
+          .select({ id: auditEvents.id })
+          .from(auditEvents)
+          .where(and(eq(auditEvents.outcome, 'denied'), sql`${auditEvents.actorUserId} is null`))
+      ).length;
+    const before = await countDenied();
+    const anonymous = new TestClient(context);
+    expect((await anonymous.get('/api/v1/auth/me')).statusCode).toBe(401);
+    expect(await countDenied()).toBe(before);
+    const institution = await buildInstitution(context.database.db);
+    expect((await anonymous.get(`/api/v1/institutions/${institution.id}`)).statusCode).toBe(401);
+    const [event] = await context.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.outcome, 'denied'), sql`${auditEvents.actorUserId} is null`))
+      .orderBy(sql`${auditEvents.id} desc`)
+      .limit(1);
+    expect(await countDenied()).toBe(before + 1);
+    expect(event).toMatchObject({
+      action: 'institution.read',
+      details: { reason: 'unauthenticated', route: '/api/v1/institutions/:id', method: 'GET' },
+    });
   });
 });
 

@@ -12,6 +12,7 @@ import {
   SessionList,
   UpdateUserInput,
   UserListQuery,
+  UserSearchInput,
   UserMembershipParams,
   UserPage,
   UserSummary,
@@ -42,6 +43,20 @@ export async function userRoutes(app: FastifyInstance, { config, database }: App
       config: { policy: { action: 'user.list', allow: canManageUsers } },
     },
     async (request) => listUsersForAdmin(deps, request.ctx, request.query),
+  );
+
+  api.post(
+    '/users/search',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Search users by name or e-mail (the words in the body, never in the URL)',
+        body: UserSearchInput,
+        response: { 200: UserPage },
+      },
+      config: { policy: { action: 'user.list', allow: canManageUsers } },
+    },
+    async (request) => listUsersForAdmin(deps, request.ctx, request.body),
   );
 
   api.post(

@@ -138,6 +138,33 @@ async function providerDisplayName(
   return [provider?.name, provider?.shortName, card.providerName].filter(Boolean).join(' ');
 }
 
+/**
+ * After a registry institution is renamed: its cards' search text carries the provider's name, so
+ * it is derived again (in the rename's transaction), and the new name finds the cards at once.
+ */
+export async function refreshProviderSearchText(tx: Executor, institutionId: string): Promise<number> {
+  const cards = await tx
+    .select({
+      id: services.id,
+      name: services.name,
+      description: services.description,
+      providerInstitutionId: services.providerInstitutionId,
+      providerName: services.providerName,
+    })
+    .from(services)
+    .where(eq(services.providerInstitutionId, institutionId));
+  if (cards.length === 0) return 0;
+  const provider = await providerDisplayName(tx, { providerInstitutionId: institutionId, providerName: null });
+  for (const card of cards) {
+    const text = [provider, card.providerName].filter(Boolean).join(' ');
+    await tx
+      .update(services)
+      .set({ searchText: serviceSearchText(card.name, card.description, text) })
+      .where(eq(services.id, card.id));
+  }
+  return cards.length;
+}
+
 /** Folded text the trigram search runs over: name, description and provider. */
 export function serviceSearchText(name: string, description: string, provider: string): string {
   return normalizeForSearch(`${name} ${provider} ${description}`);

@@ -73,6 +73,34 @@ async function transition(client: TestClient, service: Service, action: string, 
 }
 
 describe('service cards: the workflow from card to basket', () => {
+  it('finds a card by its provider’s new name right after the institution is renamed', async () => {
+    const db = context.database.db;
+    const provider = await buildInstitution(db, { kind: 'ngo', name: 'Stowarzyszenie Tęczowy Most' });
+    await db
+      .insert(partnershipMembers)
+      .values({ partnershipId, institutionId: provider.id, status: 'declared', declarationDate: '2026-02-01' });
+    const draft = await createCard(coordinator, {
+      name: 'Grupa wsparcia dla opiekunów',
+      description: 'Spotkania raz w tygodniu.',
+      providerInstitutionId: provider.id,
+    });
+    expect((await transition(coordinator, draft, 'publish')).statusCode).toBe(200);
+    const hits = async (q: string) =>
+      ((await caseManager.get(`/api/v1/services?q=${encodeURIComponent(q)}`)).json() as ServicePage).items.map(
+        (item) => item.id,
+      );
+    expect(await hits('teczowy most')).toContain(draft.id);
+
+    const admin = (await signInAs(context, 'admin')).client;
+    const renamed = await admin.patch(`/api/v1/institutions/${provider.id}`, {
+      name: 'Fundacja Złota Jesień',
+      version: provider.version,
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await hits('zlota jesien')).toContain(draft.id);
+    expect(await hits('teczowy most')).not.toContain(draft.id);
+  });
+
   it('a partner fills in and submits its card, the coordinator publishes, a case manager finds it with no diacritics and a typo', async () => {
     const draft = await createCard(schoolRep);
     expect(draft).toMatchObject({ status: 'draft', providerName: 'Szkoła Podstawowa nr 7 w Łodzi', version: 1 });

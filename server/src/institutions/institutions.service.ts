@@ -28,6 +28,7 @@ import {
   type InstitutionValues,
 } from './institutions.queries.js';
 import { presentInstitution, presentInstitutionSummary } from './institutions.presenter.js';
+import { refreshProviderSearchText } from '../basket/services.store.js';
 
 export type CreateInstitutionData = z.output<typeof CreateInstitutionInput>;
 export type UpdateInstitutionData = z.output<typeof UpdateInstitutionInput>;
@@ -218,6 +219,7 @@ export async function updateInstitution(
     }
     if (fields.length > 0 && !(await updateInstitutionRow(tx, id, input.version, changes)))
       throw new AppError('conflict');
+    if (changes.name !== undefined || changes.shortName !== undefined) await refreshProviderSearchText(tx, id);
     // Also recorded when nothing changed: the response still discloses the contact persons.
     await recordAuditEvent(tx, context, {
       action: 'institution.update',

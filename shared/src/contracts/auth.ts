@@ -139,9 +139,23 @@ export const UserPage = z.object({
   page: z.number().int(),
   pageSize: z.number().int(),
 });
+/**
+ * The admin's user search. Sent as a POST body, never in the URL: the words are people's names
+ * and e-mail addresses, and URLs end up in proxy logs and browser history (SECURITY.md 25).
+ */
+export const UserSearchInput = z
+  .object({
+    q: z.string().trim().max(100).optional().describe('Words of the name or e-mail; diacritics do not matter'),
+    institutionId: Uuid.optional(),
+    page: z.number().int().min(1).max(10_000).default(1),
+    pageSize: z.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+export type UserSearchInput = z.input<typeof UserSearchInput>;
+
+/** GET /users: the same list without search words (a search goes to POST /users/search). */
 export const UserListQuery = z
   .object({
-    q: z.string().trim().max(100).optional(),
     institutionId: Uuid.optional(),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),

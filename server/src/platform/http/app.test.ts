@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedMigrationCount } from '../db/database.js';
 import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
+import { buildUser } from '../testing/factories.js';
 
 let context: TestContext;
 
@@ -36,9 +37,65 @@ describe('operations endpoints', () => {
       expect(document.paths[openApiPath]![route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
     }
   });
+
+  it('documents the problem+json errors of every operation with the Problem schema', async () => {
+    const document = (await new TestClient(context).get('/api/v1/openapi.json')).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(Object.keys(document.components.schemas.Problem!.properties ?? {})).toEqual(
+      expect.arrayContaining(['type', 'status', 'code', 'messages', 'requestId', 'errors']),
+    );
+    const operations = Object.entries(document.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ where: `${method} ${path}`, op })),
+    );
+    expect(operations.length).toBeGreaterThan(50);
+    for (const { where, op } of operations) {
+      expect(op.responses['4XX']?.content?.['application/problem+json'], where).toEqual({
+        schema: { $ref: '#/components/schemas/Problem' },
+      });
+    }
+    // What the document promises is what a client gets.
+    const refused = await new TestClient(context).get('/api/v1/partnerships');
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json()).toMatchObject({
+      status: 401,
+      code: 'unauthenticated',
+      messages: { pl: expect.any(String) },
+    });
+  });
 });
 
 describe('HTTP hardening', () => {
+  it('issues a __Host- Secure cookie and HSTS behind an https PUBLIC_ORIGIN, neither over plain http', async () => {
+    const secure = await createTestContext({ PUBLIC_ORIGIN: 'https://kooperacja.gmina.example.pl' });
+    try {
+      for (const [ctx, isHttps] of [
+        [secure, true],
+        [context, false],
+      ] as const) {
+        const user = await buildUser(ctx.database.db);
+        const response = await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ email: user.email, password: user.password }),
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        const cookie = String(response.headers['set-cookie']);
+        if (isHttps) {
+          expect(cookie).toMatch(/^__Host-kooperacja_session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+          expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+        } else {
+          expect(cookie).toMatch(/^kooperacja_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/);
+          expect(response.headers['strict-transport-security']).toBeUndefined();
+        }
+      }
+    } finally {
+      await secure.close();
+    }
+  });
+
   it('sends strict security headers and no-store on API answers', async () => {
     const response = await new TestClient(context).get('/api/v1/auth/me');
     const csp = String(response.headers['content-security-policy']);

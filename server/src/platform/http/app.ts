@@ -27,6 +27,7 @@ import { recordStandaloneAuditEvent } from '../../audit/audit.service.js';
 import { AppError, fieldError, problemBody, zodIssuesToFieldErrors, type ProblemCode } from './problem.js';
 import type { RoutePolicy } from './route-policy.js';
 import { registerApiModules } from './modules.js';
+import { withProblemResponses } from './openapi.js';
 import { publicBasketRoutes } from '../../basket/public-page.routes.js';
 
 declare module 'fastify' {
@@ -157,6 +158,10 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: (documentObject) =>
+      'openapiObject' in documentObject
+        ? withProblemResponses(documentObject.openapiObject)
+        : documentObject.swaggerObject,
   });
 
   const cookieName = sessionCookieName(config);
@@ -180,6 +185,22 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
 
   // Declared route policy, CSRF token and Origin check (SECURITY.md 1, 17). Runs before body
   // validation, so a caller who may not use a route learns nothing from its validation errors.
+  // Refusals are audited (SECURITY.md 8): a forged or cross-site write always, and an anonymous
+  // call only on routes of records (a role policy), not on "who am I" and other signed-in routes
+  // the web app calls before anyone has signed in.
+  const refuse = async (
+    request: FastifyRequest,
+    code: 'csrf' | 'unauthenticated',
+    details: Record<string, unknown>,
+  ): Promise<never> => {
+    await recordStandaloneAuditEvent(database.db, request.ctx, {
+      action: request.routeOptions.config.policy?.action ?? 'unknownRoute',
+      outcome: 'denied',
+      details: { reason: code, route: request.routeOptions.url ?? null, method: request.method, ...details },
+    });
+    throw new AppError(code);
+  };
+
   app.addHook('preValidation', async (request) => {
     const policy = request.routeOptions.config.policy;
     if (!request.url.startsWith('/api/')) return;
@@ -187,12 +208,12 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
       const origin = request.headers.origin;
       if (origin) {
         const ownOrigin = `${request.protocol}://${request.host}`;
-        if (origin !== ownOrigin && origin !== config.PUBLIC_ORIGIN) throw new AppError('csrf');
+        if (origin !== ownOrigin && origin !== config.PUBLIC_ORIGIN) await refuse(request, 'csrf', { check: 'origin' });
       }
       if (request.sessionToken) {
         const sent = request.headers['x-csrf-token'];
         if (typeof sent !== 'string' || !request.sessionCsrfToken || !safeEqual(sent, request.sessionCsrfToken)) {
-          throw new AppError('csrf');
+          await refuse(request, 'csrf', { check: 'token' });
         }
       }
     }
@@ -201,7 +222,10 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
     if (!policy) throw new AppError('forbidden');
     if (policy.allow === 'public') return;
     const actor = request.actor;
-    if (!actor) throw new AppError('unauthenticated');
+    if (!actor) {
+      if (typeof policy.allow === 'function') await refuse(request, 'unauthenticated', {});
+      throw new AppError('unauthenticated');
+    }
     if (!policy.isAllowedDuringSignIn) {
       if (request.isSecondFactorPending) throw new AppError('secondFactorRequired');
       if (actor.mustChangePassword) throw new AppError('passwordChangeRequired');

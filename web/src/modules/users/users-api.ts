@@ -13,11 +13,11 @@ import { apiRequest } from '../../api/client';
 
 type UserListParams = { q?: string; institutionId?: string; page?: number; pageSize?: number };
 
-/** GET /users (admin). The search text stays in memory, never in the URL (it may be a name). */
+/** POST /users/search (admin). The search text stays in memory and in the body, never in a URL (it may be a name). */
 export function useUsers(params: UserListParams, isEnabled = true) {
   return useQuery({
     queryKey: ['users', params],
-    queryFn: () => apiRequest('/users', { schema: UserPage, query: params }),
+    queryFn: () => apiRequest('/users/search', { method: 'POST', schema: UserPage, body: params }),
     placeholderData: keepPreviousData,
     enabled: isEnabled,
   });
