@@ -106,7 +106,7 @@ async function readExportRows(
       .from(services)
       .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
       .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
-      .where(serviceSearchWhere(actor, { ...query, partnershipId }, staleMonths))
+      .where(serviceSearchWhere(actor, { ...query, partnershipId }, staleMonths, 'filter'))
       .orderBy(asc(services.name), asc(services.id))
       .limit(EXPORT_ROW_LIMIT);
     await recordAuditEvent(tx, context, {
