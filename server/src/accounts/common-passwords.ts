@@ -1,8 +1,16 @@
 /**
- * A short list of the most common and breached passwords (folded: lower case, no diacritics) and of
- * local words an attacker would try first against a Polish social-services system.
+ * Passwords and words an attacker tries first (SECURITY.md 13), all folded (lower case, no
+ * diacritics): the 49,000 most common passwords of public breaches (zxcvbn-ts's list, MIT), Polish
+ * ones of our own, and local words: the system's and social assistance's vocabulary and the name of
+ * every Polish voivodeship, powiat and gmina (TERYT), since "Bolesławiec2025" is an early guess
+ * against a social-assistance centre in Bolesławiec.
  */
-export const commonPasswords = new Set([
+import { readFileSync } from 'node:fs';
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { normalizeForSearch } from '../../../shared/src/text.js';
+import { parseTerc, tercPath } from '../territories/territories.loader.js';
+
+const polishPasswords = [
   '123456',
   '1234567890',
   '12345678910',
@@ -67,9 +75,13 @@ export const commonPasswords = new Set([
   'testtest12',
   'uzytkownik',
   'uzytkownik1',
-]);
+];
 
-export const localWords = [
+export const commonPasswords: ReadonlySet<string> = new Set(
+  [...dictionary['passwords-common'], ...polishPasswords].map((p) => normalizeForSearch(p).replace(/\s+/g, '')),
+);
+
+const vocabulary = [
   'kooperacja',
   'kooperacje',
   'haslo',
@@ -99,3 +111,10 @@ export const localWords = [
   'zaqwsx',
   'asdf',
 ];
+
+/** Place names as a password body: letters only, at least four of them ("Ząb" is no guess worth refusing). */
+const placeNames = parseTerc(readFileSync(tercPath, 'utf8'))
+  .map((row) => normalizeForSearch(row.name).replace(/[^a-z]/g, ''))
+  .filter((name) => name.length >= 4);
+
+export const localWords: ReadonlySet<string> = new Set([...vocabulary, ...placeNames]);

@@ -38,9 +38,19 @@ export function checkPasswordStrength(
   // One repeated character or a plain run like 1234567890 / qwertyuiop.
   if (/^(.)\1+$/.test(folded)) return 'passwordTooCommon';
   const stripped = folded.replace(/[^a-z]/g, '');
-  const words = [...localWords, ...personalWords.map((w) => normalizeForSearch(w)).filter((w) => w.length >= 3)];
-  // A password that is only a local word plus digits/symbols (e.g. "Kooperacja2026!") is guessable.
-  if (stripped.length > 0 && words.some((word) => stripped === word || stripped === word + word))
-    return 'passwordTooCommon';
+  if (stripped.length === 0) return null;
+  // A common password, a local word or the person's own name, alone or twice, with digits and
+  // symbols around it ("Kooperacja2026!", "Dragon12345", "Bolesławiec2025") is an early guess.
+  const half = stripped.length % 2 === 0 ? stripped.slice(0, stripped.length / 2) : null;
+  const body = half !== null && half + half === stripped ? half : stripped;
+  if ((body.length >= 4 && commonPasswords.has(body)) || localWords.has(body)) return 'passwordTooCommon';
+  // "Zofia Źrebięcka", "zofia.zrebiecka@gops.pl": each part and the whole, letters only.
+  const personal = personalWords
+    .flatMap((w) => {
+      const parts = normalizeForSearch(w).split(/[^a-z]+/);
+      return [...parts, parts.join('')];
+    })
+    .filter((w) => w.length >= 3);
+  if (personal.includes(body)) return 'passwordTooCommon';
   return null;
 }
