@@ -23,7 +23,7 @@ import {
   unsafeFindPublishedServices,
 } from './hsds.queries.js';
 import { schemaErrorsToFieldErrors, validateHsdsDocument } from './hsds.validation.js';
-import { authorizeImport } from './import-preview.js';
+import { authorizeImport, deleteExpiredPreviews } from './import-preview.js';
 
 /** The card as the import reads it: the card form's checks, without the partnership (it is the route's). */
 const ImportedCard = CreateServiceInput.omit({ partnershipId: true });
@@ -202,6 +202,7 @@ export async function previewHsdsImport(
   }
 
   const stored = await db.transaction(async (tx) => {
+    await deleteExpiredPreviews(tx);
     const [inserted] = await tx
       .insert(basketImports)
       .values({ partnershipId, userId: actor.userId, format: 'hsds', rows })

@@ -4,7 +4,7 @@
  * then every row goes in one transaction through the card store (services.store.ts), so an import
  * is validated, versioned and audited exactly like cards from the form.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import { basketImports } from '../platform/db/tables.js';
@@ -94,6 +94,22 @@ export async function authorizeImport(
   return partnership;
 }
 
+/**
+ * A pending preview holds the sheet's rows, contact persons included; once it can no longer be
+ * confirmed it is only a copy of personal data, so every new preview deletes the expired ones
+ * (and a confirmation empties its own rows: the cards and their versions keep what was written).
+ */
+export async function deleteExpiredPreviews(tx: Executor): Promise<void> {
+  await tx
+    .delete(basketImports)
+    .where(
+      and(
+        eq(basketImports.status, 'pending'),
+        lt(basketImports.createdAt, new Date(Date.now() - PREVIEW_VALID_MINUTES * 60_000)),
+      ),
+    );
+}
+
 /** Stores the parsed rows as a pending import (in the caller's transaction) and answers the preview. */
 export async function storeImportPreview(
   tx: Executor,
@@ -101,6 +117,7 @@ export async function storeImportPreview(
   input: { partnershipId: string; userId: string; format: string; rows: StoredImportRow[] },
 ): Promise<ImportPreview> {
   const { partnershipId, userId, format, rows } = input;
+  await deleteExpiredPreviews(tx);
   const [stored] = await tx
     .insert(basketImports)
     .values({ partnershipId, userId, format, rows })
@@ -203,7 +220,7 @@ export async function confirmImport(
     }
     await tx
       .update(basketImports)
-      .set({ status: 'confirmed', confirmedAt: new Date() })
+      .set({ status: 'confirmed', confirmedAt: new Date(), rows: [] })
       .where(eq(basketImports.id, importId));
     await recordAuditEvent(tx, context, {
       action: 'basket.import',

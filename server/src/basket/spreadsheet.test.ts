@@ -516,6 +516,25 @@ describe('basket import: limits, ownership and atomicity', () => {
     expect((await coordinator.post(confirmUrl, {})).statusCode).toBe(404);
   });
 
+  it('keeps no copy of the sheet: expired previews are deleted, a confirmed one is emptied', async () => {
+    const stale = (await upload(coordinator, await sheetWith([newService('Stary podgląd')]))).json() as {
+      importId: string;
+    };
+    await context.database.db
+      .update(basketImports)
+      .set({ createdAt: new Date(Date.now() - 31 * 60_000) })
+      .where(eq(basketImports.id, stale.importId));
+    const fresh = (await upload(coordinator, await sheetWith([newService('Nowy podgląd')]))).json() as {
+      importId: string;
+    };
+    const stored = async (id: string) =>
+      (await context.database.db.select().from(basketImports).where(eq(basketImports.id, id)))[0];
+    expect(await stored(stale.importId)).toBeUndefined();
+    expect((await stored(fresh.importId))!.rows).toHaveLength(1);
+    expect((await coordinator.post(`${importsUrl()}/${fresh.importId}/confirm`, {})).statusCode).toBe(200);
+    expect(await stored(fresh.importId)).toMatchObject({ status: 'confirmed', rows: [] });
+  });
+
   it('writes nothing on preview and everything or nothing on confirmation', async () => {
     const before = await serviceCount();
     const preview = (
