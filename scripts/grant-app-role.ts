@@ -6,7 +6,7 @@
  * Exit codes: 0 granted, 1 could not (bad configuration, not PostgreSQL, no such role, or a role
  * that is a superuser or owns the tables).
  */
-import { ConfigError, loadConfig } from '../server/src/platform/config.js';
+import { loadConfigOrReport } from '../server/src/platform/config.js';
 import { openDatabase } from '../server/src/platform/db/database.js';
 import { AppRoleError, grantAppRole } from '../server/src/platform/db/app-role.js';
 
@@ -16,16 +16,8 @@ async function main(): Promise<number> {
     console.error('Usage: DATABASE_URL=postgres://<owner>@host/db npm run db:grant-app-role -- <app role>');
     return 1;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadConfigOrReport();
+  if (!config) return 1;
   if (config.databaseKind !== 'postgres') {
     console.error('db:grant-app-role is for PostgreSQL (set DATABASE_URL to the owner role); PGlite has one user.');
     return 1;

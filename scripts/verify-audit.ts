@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../server/src/platform/config.js';
+import { loadConfigOrReport } from '../server/src/platform/config.js';
 import { DatabaseLockedError, openDatabase, type DatabaseHandle } from '../server/src/platform/db/database.js';
 import { verifyAuditChain } from '../server/src/audit/audit.service.js';
 
@@ -17,16 +17,8 @@ const EXIT_CANNOT_CHECK = 1;
 const EXIT_BROKEN = 2;
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return EXIT_CANNOT_CHECK;
-    }
-    throw error;
-  }
+  const config = loadConfigOrReport();
+  if (!config) return EXIT_CANNOT_CHECK;
 
   // Opening a missing folder would create an empty database; say so instead of "0 events".
   if (config.databaseKind === 'pglite' && !existsSync(path.join(config.DATA_DIR, 'pglite'))) {

@@ -2,7 +2,7 @@
  * Entry point: validates configuration, opens and migrates the database, loads TERYT and (on the
  * first start of an embedded database) the demo data, then serves the app until SIGINT/SIGTERM.
  */
-import { ConfigError, loadConfig } from './platform/config.js';
+import { loadConfigOrReport } from './platform/config.js';
 import {
   DatabaseLockedError,
   migrateDatabase,
@@ -16,16 +16,8 @@ import { DEMO_PASSWORD, hasAnyUser, seedDemoData } from './demo/demo-data.js';
 import { startStaleServiceReminderTimer } from './basket/reminders.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrReport();
+  if (!config) process.exit(1);
 
   let database;
   try {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ConfigError, loadConfig, loadConfigOrReport } from './config.js';
 
 describe('configuration from the environment', () => {
   it('applies defaults that run the embedded database on localhost:3000', () => {
@@ -49,5 +49,16 @@ describe('configuration from the environment', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseKind).toBe('pglite');
+  });
+
+  it('reports a bad configuration on stderr for commands instead of throwing', () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(loadConfigOrReport({ PORT: 'eighty' })).toBeNull();
+      expect(String(printed.mock.calls[0]?.[0])).toContain('PORT');
+      expect(loadConfigOrReport({})?.PORT).toBe(3000);
+    } finally {
+      printed.mockRestore();
+    }
   });
 });

@@ -91,3 +91,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseKind: config.DATABASE_URL ? 'postgres' : 'pglite',
   };
 }
+
+/**
+ * For commands (the server, scripts): the configuration, or null after printing one line per bad
+ * variable to stderr, so the caller exits with its own "cannot run" code.
+ */
+export function loadConfigOrReport(env: NodeJS.ProcessEnv = process.env): Config | null {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return null;
+    }
+    throw error;
+  }
+}
