@@ -317,6 +317,7 @@ export async function createChangeRequest(
       let serviceId: string | null = null;
       let serviceName: string;
       let proposal: Record<string, unknown> = {};
+      let proposalBase: Record<string, unknown> | null = null;
       if (input.kind === 'newService') {
         const { card, errors } = await parseNewServiceProposal(tx, partnership, input.proposal);
         if (errors.length > 0) throw new AppError('validation', errors);
@@ -334,6 +335,9 @@ export async function createChangeRequest(
           const errors = await changeErrors(tx, partnership, target.row!, patch);
           if (errors.length > 0) throw new AppError('validation', errors);
           proposal = patch;
+          proposalBase = Object.fromEntries(
+            Object.keys(patch).map((field) => [field, target.row![field as keyof ServiceRow] ?? null]),
+          );
         }
       }
       const request = await insertChangeRequest(tx, {
@@ -341,6 +345,7 @@ export async function createChangeRequest(
         serviceId,
         kind: input.kind,
         proposal,
+        proposalBase,
         justification: input.justification,
         requestedByUserId: actor.userId,
         requestedByInstitutionId: actor.membership!.institutionId,
@@ -433,6 +438,18 @@ async function applyToBasket(
     );
   }
   const patch = changePatchOf(proposal, new Set(Object.keys(proposal)));
+  const base = request.proposalBase as Record<string, unknown> | null;
+  if (base) {
+    const changedSince = Object.keys(patch).filter(
+      (field) => JSON.stringify(current[field as keyof ServiceRow] ?? null) !== JSON.stringify(base[field] ?? null),
+    );
+    if (changedSince.length > 0) {
+      throw new AppError(
+        'changeRequestStale',
+        changedSince.map((field) => fieldError(`proposal.${field}`, 'changedSinceProposal')),
+      );
+    }
+  }
   const errors = await changeErrors(tx, partnership, current, patch);
   if (errors.length > 0) throw new AppError('changeRequestNotApplicable', errors);
   return updateServiceCard(tx, context, current, patch, { event: 'changeRequestApplied' });

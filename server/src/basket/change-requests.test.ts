@@ -393,6 +393,49 @@ describe('change requests: refusals', () => {
     expect((await decide(director, newRequest.id, 'refuse', 'Realizator zakończył działalność.')).statusCode).toBe(200);
   });
 
+  it('is not applied over a newer edit of the fields it proposes (409, nothing written); other edits do not block', async () => {
+    const db = context.database.db;
+    const card = await publishedCard({ name: 'Pedagog szkolny – dyżury', contactPhone: '42 111 11 11' });
+    const stale = await proposeOk(caseManager, {
+      kind: 'change',
+      serviceId: card.id,
+      proposal: { contactPhone: '42 222 22 22' },
+    });
+    const other = await proposeOk(caseManager, {
+      kind: 'change',
+      serviceId: card.id,
+      proposal: { schedule: 'pn.–pt. 8:00–15:00' },
+    });
+    await review(stale.id);
+    await review(other.id);
+    // The school corrects the phone itself after the request was made.
+    const edited = await schoolRep.patch(`/api/v1/services/${card.id}`, {
+      version: card.version,
+      contactPhone: '42 333 33 33',
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+
+    const refused = await decide(director, stale.id, 'apply');
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'changeRequestStale' });
+    expect(refused.json().errors).toEqual([
+      expect.objectContaining({ field: 'proposal.contactPhone', code: 'changedSinceProposal' }),
+    ]);
+    const [row] = await db.select().from(basketChangeRequests).where(eq(basketChangeRequests.id, stale.id));
+    expect(row).toMatchObject({ status: 'reviewed', decidedAt: null });
+    expect((await db.select().from(services).where(eq(services.id, card.id)))[0]).toMatchObject({
+      contactPhone: '42 333 33 33',
+    });
+
+    // A request about another field still applies on top of the school's edit.
+    const applied = await decide(director, other.id, 'apply');
+    expect(applied.statusCode, applied.body).toBe(200);
+    expect((await db.select().from(services).where(eq(services.id, card.id)))[0]).toMatchObject({
+      contactPhone: '42 333 33 33',
+      schedule: 'pn.–pt. 8:00–15:00',
+    });
+  });
+
   it('a partner card proposed for a provider outside the partnership is refused (providerNotMember)', async () => {
     const stranger = await buildInstitution(context.database.db, { kind: 'ngo' });
     const response = await propose(schoolRep, {

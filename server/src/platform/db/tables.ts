@@ -374,6 +374,12 @@ export const basketChangeRequests = pgTable(
     proposal: jsonb('proposal')
       .notNull()
       .default(sql`'{}'::jsonb`),
+    /**
+     * For a change: the card's values of the proposed fields when it was proposed. A field changed
+     * on the card since then makes the request stale (409), so applying never overwrites a newer
+     * edit the proposer did not see. Null for requests made before this was kept.
+     */
+    proposalBase: jsonb('proposal_base'),
     justification: text('justification'),
     requestedByUserId: uuid('requested_by_user_id')
       .notNull()

@@ -62,6 +62,11 @@ const catalog = {
     pl: 'O wniosku można zdecydować dopiero po przeglądzie koordynatora sieci (albo już o nim zdecydowano).',
     en: 'A request can be decided only after the network coordinator’s review (or it has been decided already).',
   },
+  changeRequestStale: {
+    status: 409,
+    pl: 'Od złożenia wniosku ktoś zmienił w karcie pola, których wniosek dotyczy. Koszyk pozostał bez zmian: odrzuć wniosek albo złóż nowy.',
+    en: 'Since the request was made, someone changed the fields of the card it concerns. The basket was left unchanged: refuse the request or make a new one.',
+  },
   changeRequestNotApplicable: {
     status: 422,
     pl: 'Wniosku nie da się zastosować: proponowana karta nie jest już poprawna. Koszyk pozostał bez zmian.',
@@ -218,6 +223,10 @@ const fieldMessages: Record<string, Messages> = {
   proposalEmpty: {
     pl: 'Wskaż co najmniej jedno pole karty, które ma się zmienić.',
     en: 'Name at least one field of the card to change.',
+  },
+  changedSinceProposal: {
+    pl: 'To pole zmieniło się w karcie po złożeniu wniosku.',
+    en: 'This field of the card changed after the request was made.',
   },
   serviceWithdrawn: {
     pl: 'Ta usługa została już wycofana z koszyka.',
