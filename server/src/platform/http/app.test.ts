@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -136,7 +137,7 @@ describe('HTTP hardening', () => {
 });
 
 describe('process life cycle', () => {
-  it('logs JSON with the request id and shuts down gracefully on SIGTERM, releasing the data folder', async () => {
+  it('logs JSON with the request id and shuts down gracefully on SIGTERM, finishing the request in flight and releasing the data folder', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'kooperacja-run-'));
     try {
       const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
@@ -178,7 +179,29 @@ describe('process life cycle', () => {
       expect(output).not.toContain('SECRET-TOKEN-123');
       expect(output).not.toContain('CSRF-456');
       expect(output).not.toContain('Kowalski');
+
+      // A request in flight when SIGTERM arrives (its body half sent) is still answered; new
+      // connections are refused meanwhile, and the process exits 0 once the answer went out.
+      const body = JSON.stringify({ email: 'nikt@gmina.example.pl', password: 'Niepoprawne hasło 42' });
+      const inFlight = request(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      });
+      const answered = new Promise<number>((resolve, reject) => {
+        inFlight.on('response', (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        inFlight.on('error', reject);
+      });
+      inFlight.write(body.slice(0, 10));
+      await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 700));
+      expect(child.exitCode, 'still finishing the request in flight').toBeNull();
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+      inFlight.end(body.slice(10));
+      expect(await answered).toBe(401);
       expect(await exited).toBe(0);
       expect(existsSync(path.join(folder, 'kooperacja.lock'))).toBe(false);
     } finally {
