@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
 import { AppError, fieldError, zodIssuesToFieldErrors, type FieldError } from '../platform/http/problem.js';
-import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
+import { recordAuditEvent, refuseWithAudit } from '../audit/audit.service.js';
 import {
   unsafeFindPartnershipAccessRecord,
   type PartnershipAccessRecord,
@@ -100,14 +100,11 @@ async function withDeniedAudit<T>(db: Database, context: RequestContext, work: (
     return await work();
   } catch (error) {
     if (!(error instanceof RecordRuleDenied)) throw error;
-    await recordStandaloneAuditEvent(db, context, {
+    return refuseWithAudit(db, context, {
       action: error.action,
       subjectType: error.subjectType,
       subjectId: error.subjectId,
-      outcome: 'denied',
-      details: { reason: 'recordRule' },
     });
-    throw new AppError('forbidden');
   }
 }
 

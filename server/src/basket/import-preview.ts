@@ -9,7 +9,7 @@ import type { Database, Executor } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import { basketImports } from '../platform/db/tables.js';
 import { AppError, fieldError, type FieldError, type Messages } from '../platform/http/problem.js';
-import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
+import { recordAuditEvent, refuseWithAudit } from '../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import type { ImportPreview } from '../../../shared/src/contracts/basket.js';
 import type { PartnershipRecord } from '../partnerships/partnerships.policy.js';
@@ -82,14 +82,7 @@ export async function authorizeImport(
   const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
   if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
   if (!canImportBasket(actor, partnership)) {
-    await recordStandaloneAuditEvent(db, context, {
-      action,
-      subjectType: 'partnership',
-      subjectId: partnershipId,
-      outcome: 'denied',
-      details: { reason: 'recordRule' },
-    });
-    throw new AppError('forbidden');
+    return refuseWithAudit(db, context, { action, subjectType: 'partnership', subjectId: partnershipId });
   }
   return partnership;
 }

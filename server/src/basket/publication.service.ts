@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Database } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import { AppError, type FieldError } from '../platform/http/problem.js';
-import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
+import { recordAuditEvent, refuseWithAudit } from '../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import { basketPublications, partnerships } from '../platform/db/tables.js';
 import type {
@@ -129,14 +129,11 @@ export async function putBasketPublication(
     });
   } catch (error) {
     if (error instanceof PublicationRefusal) {
-      await recordStandaloneAuditEvent(db, context, {
+      return refuseWithAudit(db, context, {
         action: 'basket.publication.update',
         subjectType: 'partnership',
         subjectId: partnershipId,
-        outcome: 'denied',
-        details: { reason: 'recordRule' },
       });
-      throw new AppError('forbidden');
     }
     // Two partnerships claiming one slug at the same moment: the loser gets the same 409.
     if (isUniqueViolation(error)) throw new AppError('duplicate', [slugTaken]);

@@ -11,7 +11,7 @@ import type { Database, Executor } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import type { Config } from '../platform/config.js';
 import { partnerships, services } from '../platform/db/tables.js';
-import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
+import { recordAuditEvent, refuseWithAudit } from '../audit/audit.service.js';
 import { AppError } from '../platform/http/problem.js';
 import { canManagePartnership } from '../partnerships/partnerships.policy.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
@@ -174,14 +174,11 @@ export async function sendPartnershipReminders(
   const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
   if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
   if (!canManagePartnership(actor, partnership)) {
-    await recordStandaloneAuditEvent(db, context, {
+    return refuseWithAudit(db, context, {
       action: 'basket.staleReminders',
       subjectType: 'partnership',
       subjectId: partnershipId,
-      outcome: 'denied',
-      details: { reason: 'recordRule' },
     });
-    throw new AppError('forbidden');
   }
   return sendStaleServiceReminders(db, config, { partnershipId, context });
 }

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
 import { AppError, fieldError } from '../platform/http/problem.js';
-import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
+import { recordAuditEvent, refuseWithAudit } from '../audit/audit.service.js';
 import {
   unsafeFindPartnershipAccessRecord,
   type PartnershipAccessRecord,
@@ -72,14 +72,7 @@ async function withDeniedAudit<T>(db: Database, context: RequestContext, work: (
     return await work();
   } catch (error) {
     if (!(error instanceof RecordRuleDenied)) throw error;
-    await recordStandaloneAuditEvent(db, context, {
-      action: error.action,
-      subjectType: 'service',
-      subjectId: error.subjectId,
-      outcome: 'denied',
-      details: { reason: 'recordRule' },
-    });
-    throw new AppError('forbidden');
+    return refuseWithAudit(db, context, { action: error.action, subjectType: 'service', subjectId: error.subjectId });
   }
 }
 

@@ -153,14 +153,9 @@ export async function refreshProviderSearchText(tx: Executor, institutionId: str
     })
     .from(services)
     .where(eq(services.providerInstitutionId, institutionId));
-  if (cards.length === 0) return 0;
-  const provider = await providerDisplayName(tx, { providerInstitutionId: institutionId, providerName: null });
   for (const card of cards) {
-    const text = [provider, card.providerName].filter(Boolean).join(' ');
-    await tx
-      .update(services)
-      .set({ searchText: serviceSearchText(card.name, card.description, text) })
-      .where(eq(services.id, card.id));
+    const searchText = serviceSearchText(card.name, card.description, await providerDisplayName(tx, card));
+    await tx.update(services).set({ searchText }).where(eq(services.id, card.id));
   }
   return cards.length;
 }

@@ -409,7 +409,7 @@ export async function previewSpreadsheetImport(
 
     const input = rowToCardInput(get, providerId);
     if (existing) for (const field of missingFields) input[field] = existing[field];
-    if (providerText && !providerId && columnOf('Realizator (instytucja)') !== undefined) {
+    if (providerText && !providerId) {
       outcome.errors.push(...toRowErrors([fieldError('providerInstitutionId', 'unknownInstitution')]));
     }
     const parsed = CardInput.safeParse(input);

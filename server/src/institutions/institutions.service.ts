@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
 import { AppError, fieldError } from '../platform/http/problem.js';
-import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
+import { recordAuditEvent, refuseWithAudit } from '../audit/audit.service.js';
 import type {
   CreateInstitutionInput,
   Institution,
@@ -84,14 +84,11 @@ async function withRecordRule<T>(
     return await db.transaction(work);
   } catch (error) {
     if (!(error instanceof RecordRuleDenied)) throw error;
-    await recordStandaloneAuditEvent(db, context, {
+    return refuseWithAudit(db, context, {
       action: audit.action,
       subjectType: SUBJECT_TYPE,
       subjectId: audit.subjectId,
-      outcome: 'denied',
-      details: { reason: 'recordRule' },
     });
-    throw new AppError('forbidden');
   }
 }
 
