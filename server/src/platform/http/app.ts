@@ -5,7 +5,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -48,17 +48,26 @@ declare module 'fastify' {
 
 export type DeclaredRoute = { method: string; url: string; policy: RoutePolicy };
 
-/** Throws for an API route without a policy, so such a route can never be served. */
+/** Throws for a route without a policy, so such a route can never be served (SECURITY.md 1). */
 export function assertRouteDeclaresPolicy(
   method: string | string[],
   url: string,
   policy: RoutePolicy | undefined,
 ): void {
-  if (url.startsWith('/api/') && !policy) throw new Error(`Route ${String(method)} ${url} declares no policy`);
+  if (!policy) throw new Error(`Route ${String(method)} ${url} declares no policy`);
 }
 
 export type AppDependencies = { config: Config; database: DatabaseHandle };
 export type App = FastifyInstance;
+
+/**
+ * For tests only: an extra module mounted in the API scope like the real ones, to prove that a route
+ * registered without a policy stops the app from being built.
+ */
+export type BuildOptions = { extraApiModule?: (api: FastifyInstance) => Promise<void> | void };
+
+/** The policy of the built web client's files, given by the static plugin's scope (it sets no config). */
+const webAssetPolicy: RoutePolicy = { action: 'webAsset', allow: 'public' };
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -73,7 +82,10 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export async function buildApp({ config, database }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp(
+  { config, database }: AppDependencies,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       config.LOG_LEVEL === 'silent'
@@ -96,7 +108,15 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
     forceCloseConnections: false,
-    routerOptions: { maxParamLength: 200 },
+    // The router's defaults, spelled out: the security hooks decide by the route that matched, so
+    // every spelling the router folds onto a route (percent-encoded letters) gets the same checks,
+    // and spellings it does not fold (case, slashes, dot segments, semicolons) match no route.
+    routerOptions: {
+      maxParamLength: 200,
+      caseSensitive: true,
+      ignoreTrailingSlash: false,
+      ignoreDuplicateSlashes: false,
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -134,7 +154,7 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
     global: true,
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    allowList: (req) => req.routeOptions.config.policy?.action === 'health',
     errorResponseBuilder: (_req, context) => {
       const error = new AppError('rateLimited', undefined, { 'retry-after': String(Math.ceil(context.ttl / 1000)) });
       return error;
@@ -170,7 +190,11 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     request.ctx = { actor: null, requestId: request.id, ip: request.ip ?? null };
-    if (!request.url.startsWith('/api/')) return;
+  });
+
+  // SECURITY-CRITICAL. The session of the API: registered inside the API's own plugin scope (see
+  // below), so it runs for every route of the API whatever spelling of the path matched it.
+  const loadApiSession = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store');
     const token = request.cookies[cookieName];
     if (!token || token.length > 100) return;
@@ -181,7 +205,7 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
     request.isSecondFactorPending = session.isSecondFactorPending;
     request.actor = session.actor;
     request.ctx.actor = session.actor;
-  });
+  };
 
   // Declared route policy, CSRF token and Origin check (SECURITY.md 1, 17). Runs before body
   // validation, so a caller who may not use a route learns nothing from its validation errors.
@@ -201,9 +225,13 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
     throw new AppError(code);
   };
 
+  // SECURITY-CRITICAL. Decided by the route that matched, never by the raw URL: every route has a
+  // policy (onRoute below refuses one without), and the not-found handler is the only request
+  // without a route.
   app.addHook('preValidation', async (request) => {
+    if (!request.routeOptions.url) return;
     const policy = request.routeOptions.config.policy;
-    if (!request.url.startsWith('/api/')) return;
+    if (!policy) throw new AppError('forbidden');
     if (MUTATING.has(request.method)) {
       const origin = request.headers.origin;
       if (origin) {
@@ -217,9 +245,6 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
         }
       }
     }
-    // The not-found handler has no route; it answers 404 itself.
-    if (!request.routeOptions.url) return;
-    if (!policy) throw new AppError('forbidden');
     if (policy.allow === 'public') return;
     const actor = request.actor;
     if (!actor) {
@@ -297,26 +322,35 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
     },
   );
 
-  app.get(
-    '/api/v1/openapi.json',
-    { config: { policy: { action: 'openapi', allow: 'public' } }, schema: { hide: true } },
-    async () => app.swagger(),
-  );
-
   // A route without a declared policy is a programming error: refuse to start (SECURITY.md 1).
   const routeTable: DeclaredRoute[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     assertRouteDeclaresPolicy(route.method, route.url, route.config?.policy);
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) {
-      if (route.url.startsWith('/api/') && method !== 'HEAD' && route.config?.policy) {
-        routeTable.push({ method, url: route.url, policy: route.config.policy });
-      }
-    }
   });
 
-  await app.register(async (api) => registerApiModules(api, { config, database }), { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      // Hooks of this scope run for every route registered in it, whatever URL spelling matched.
+      api.addHook('onRequest', loadApiSession);
+      api.addHook('onRoute', (route) => {
+        const methods = Array.isArray(route.method) ? route.method : [route.method];
+        for (const method of methods) {
+          if (method !== 'HEAD' && route.config?.policy) {
+            routeTable.push({ method, url: route.url, policy: route.config.policy });
+          }
+        }
+      });
+      api.get(
+        '/openapi.json',
+        { config: { policy: { action: 'openapi', allow: 'public' } }, schema: { hide: true } },
+        async () => app.swagger(),
+      );
+      await registerApiModules(api, { config, database });
+      if (options.extraApiModule) await api.register(async (scope) => options.extraApiModule!(scope));
+    },
+    { prefix: '/api/v1' },
+  );
 
   // Public, read-only pages (no login): a partnership's published basket.
   await app.register(async (scope) => publicBasketRoutes(scope, { config, database }));
@@ -324,7 +358,13 @@ export async function buildApp({ config, database }: AppDependencies): Promise<F
   const webDist = path.resolve(config.WEB_DIST_DIR);
   const hasWeb = existsSync(path.join(webDist, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, cacheControl: false });
+    await app.register(async (scope) => {
+      // The static plugin sets no route config: its file routes get the public asset policy here.
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), policy: route.config?.policy ?? webAssetPolicy };
+      });
+      await scope.register(fastifyStatic, { root: webDist, wildcard: false, index: false, cacheControl: false });
+    });
   }
   app.setNotFoundHandler(async (request, reply) => {
     const isApi = request.url.startsWith('/api/');
