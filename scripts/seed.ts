@@ -2,15 +2,21 @@
  * `npm run db:seed`: loads the demo data (one partnership in Wieliczka, its institutions and one
  * account per role) into the configured database, but only when it holds no users yet, and prints
  * the logins. Run `npm run db:migrate` first on PostgreSQL; on the embedded database this migrates too.
+ * Refused with NODE_ENV=production, before the database is opened: the demo password is public.
  */
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../server/src/platform/config.js';
 import { DatabaseLockedError, migrateDatabase, openDatabase } from '../server/src/platform/db/database.js';
 import { loadTerritories } from '../server/src/territories/territories.loader.js';
-import { DEMO_PASSWORD, hasAnyUser, seedDemoData } from '../server/src/demo/demo-data.js';
+import { DEMO_PASSWORD, demoDataRefusal, hasAnyUser, seedDemoData } from '../server/src/demo/demo-data.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const refusal = demoDataRefusal(config);
+  if (refusal) {
+    console.error(`db:seed: ${refusal}`);
+    process.exit(1);
+  }
   const handle = await openDatabase(config);
   try {
     console.log(

@@ -1,6 +1,7 @@
 /**
  * Entry point: validates configuration, opens and migrates the database, loads TERYT and (on the
- * first start of an embedded database) the demo data, then serves the app until SIGINT/SIGTERM.
+ * first start of an embedded database outside production) the demo data, then serves the app until
+ * SIGINT/SIGTERM. A database without users and without demo data gets a hint to `npm run admin:create`.
  */
 import { loadConfigOrReport } from './platform/config.js';
 import {
@@ -12,7 +13,7 @@ import {
 import { auditGuardWeakness } from './platform/db/app-role.js';
 import { buildApp } from './platform/http/app.js';
 import { loadTerritories } from './territories/territories.loader.js';
-import { DEMO_PASSWORD, hasAnyUser, seedDemoData } from './demo/demo-data.js';
+import { DEMO_PASSWORD, hasAnyUser, seedDemoData, shouldSeedDemoData } from './demo/demo-data.js';
 import { startStaleServiceReminderTimer } from './basket/reminders.js';
 
 async function main(): Promise<void> {
@@ -51,8 +52,9 @@ async function main(): Promise<void> {
     }
   }
   await loadTerritories(database.db);
-  const shouldSeed = config.SEED_DEMO ?? config.databaseKind === 'pglite';
-  const demoLogins = shouldSeed && !(await hasAnyUser(database.db)) ? await seedDemoData(database.db) : null;
+  const shouldSeed = shouldSeedDemoData(config);
+  const isEmpty = !(await hasAnyUser(database.db));
+  const demoLogins = shouldSeed && isEmpty ? await seedDemoData(database.db) : null;
 
   const app = await buildApp({ config, database });
   await app.listen({ host: config.HOST, port: config.PORT });
@@ -67,6 +69,14 @@ async function main(): Promise<void> {
       lines.push(`  ${login.email.padEnd(30)} ${login.role.padEnd(22)} ${login.institution}`);
   } else if (shouldSeed) {
     lines.push(`Demo accounts exist already, e.g. admin@kooperacja.demo / ${DEMO_PASSWORD} (unless changed).`);
+  } else if (isEmpty) {
+    lines.push(
+      'No accounts yet. Create the first administrator (a one-time password is printed) with:',
+      '  npm run admin:create -- --email <e-mail> --name "<first and last name>" --institution-name "<institution>" --territory <TERYT gmina code>',
+      database.kind === 'pglite'
+        ? 'Stop the server first (one process per data folder). See the README, "First administrator".'
+        : 'See the README, "First administrator".',
+    );
   }
   console.log(lines.join('\n'));
 

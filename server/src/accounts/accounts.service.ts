@@ -58,7 +58,14 @@ import {
   resetAccountThrottle,
   type ThrottleSettings,
 } from './login-throttle.js';
-import { checkPasswordStrength, getDummyHash, hashPassword, verifyPassword } from './passwords.js';
+import {
+  checkPasswordStrength,
+  generateOneTimePassword,
+  getDummyHash,
+  hashPassword,
+  verifyPassword,
+} from './passwords.js';
+import { registerInstitutionInTransaction, type CreateInstitutionData } from '../institutions/institutions.service.js';
 import {
   createSession,
   loadSession,
@@ -548,38 +555,107 @@ export async function createUser(
   if (errors.length > 0) throw new AppError('validation', errors);
 
   const passwordHash = await hashPassword(input.password);
-  try {
-    return await deps.db.transaction(async (tx) => {
-      if (await isEmailTaken(tx, input.email)) throw new AppError('duplicate', [fieldError('email', 'emailTaken')]);
-      const existing = await findExistingInstitutionIds(
-        tx,
-        input.memberships.map((m) => m.institutionId),
-      );
-      const unknown = input.memberships.flatMap((m, index) =>
-        existing.has(m.institutionId) ? [] : [fieldError(`memberships.${index}.institutionId`, 'unknownInstitution')],
-      );
-      if (unknown.length > 0) throw new AppError('validation', unknown);
-      const [created] = await tx
-        .insert(users)
-        .values({ email: input.email, displayName: input.displayName, passwordHash, mustChangePassword: true })
-        .returning({ id: users.id });
-      const userId = created!.id;
-      await tx
-        .insert(memberships)
-        .values(input.memberships.map((m) => ({ userId, institutionId: m.institutionId, role: m.role })));
-      await recordAuditEvent(tx, ctx, {
-        action: 'user.create',
-        subjectType: 'user',
-        subjectId: userId,
-        details: { memberships: input.memberships.map((m) => ({ institutionId: m.institutionId, role: m.role })) },
-      });
+  return withUniqueEmail(() =>
+    deps.db.transaction(async (tx) => {
+      const userId = await insertUserInTransaction(tx, ctx, input, passwordHash);
       return summarizeUser(tx, userId);
-    });
+    }),
+  );
+}
+
+/** Two creations of the same e-mail at once: the unique index decides, the answer stays a 409. */
+async function withUniqueEmail<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
   } catch (error) {
-    // Two admins creating the same e-mail at once: the unique index decides, the answer stays a 409.
     if (isUniqueViolation(error)) throw new AppError('duplicate', [fieldError('email', 'emailTaken')]);
     throw error;
   }
+}
+
+/**
+ * The one way an account is created: the user, who must change the password at first sign-in, their
+ * memberships and the `user.create` event, in the caller's transaction. Returns the new user's id.
+ */
+async function insertUserInTransaction(
+  tx: Executor,
+  ctx: RequestContext,
+  input: Pick<CreateUserInput, 'email' | 'displayName' | 'memberships'>,
+  passwordHash: string,
+  auditDetails: Record<string, unknown> = {},
+): Promise<string> {
+  if (await isEmailTaken(tx, input.email)) throw new AppError('duplicate', [fieldError('email', 'emailTaken')]);
+  const existing = await findExistingInstitutionIds(
+    tx,
+    input.memberships.map((m) => m.institutionId),
+  );
+  const unknown = input.memberships.flatMap((m, index) =>
+    existing.has(m.institutionId) ? [] : [fieldError(`memberships.${index}.institutionId`, 'unknownInstitution')],
+  );
+  if (unknown.length > 0) throw new AppError('validation', unknown);
+  const [created] = await tx
+    .insert(users)
+    .values({ email: input.email, displayName: input.displayName, passwordHash, mustChangePassword: true })
+    .returning({ id: users.id });
+  const userId = created!.id;
+  await tx
+    .insert(memberships)
+    .values(input.memberships.map((m) => ({ userId, institutionId: m.institutionId, role: m.role })));
+  await recordAuditEvent(tx, ctx, {
+    action: 'user.create',
+    subjectType: 'user',
+    subjectId: userId,
+    details: {
+      ...auditDetails,
+      memberships: input.memberships.map((m) => ({ institutionId: m.institutionId, role: m.role })),
+    },
+  });
+  return userId;
+}
+
+/** The administrator's institution: an existing one, or one to register with the account. */
+export type AdministratorInstitution = { id: string } | { register: CreateInstitutionData };
+
+export type CreatedAdministrator = {
+  userId: string;
+  institutionId: string;
+  /** Shown once to the operator; only its argon2id hash is stored, and it must be changed at first sign-in. */
+  oneTimePassword: string;
+};
+
+/**
+ * `npm run admin:create`: an administrator account for a new installation (or a locked-out one),
+ * with a random one-time password the person must change at first sign-in. The actor is the command
+ * line (no user); the account, its admin membership, the institution when it is registered here and
+ * the audit events commit together.
+ */
+export async function createAdministratorFromCommandLine(
+  db: Database,
+  ctx: RequestContext,
+  input: { email: string; displayName: string; institution: AdministratorInstitution },
+): Promise<CreatedAdministrator> {
+  let oneTimePassword = generateOneTimePassword();
+  // A random password is never weak in practice; the check keeps the one rule for every password.
+  while (checkPasswordStrength(oneTimePassword, personalWords(input.email, input.displayName)))
+    oneTimePassword = generateOneTimePassword();
+  const passwordHash = await hashPassword(oneTimePassword);
+  return withUniqueEmail(() =>
+    db.transaction(async (tx) => {
+      if (await isEmailTaken(tx, input.email)) throw new AppError('duplicate', [fieldError('email', 'emailTaken')]);
+      const institutionId =
+        'id' in input.institution
+          ? input.institution.id
+          : await registerInstitutionInTransaction(tx, ctx, input.institution.register, null);
+      const userId = await insertUserInTransaction(
+        tx,
+        ctx,
+        { email: input.email, displayName: input.displayName, memberships: [{ institutionId, role: 'admin' }] },
+        passwordHash,
+        { via: 'commandLine' },
+      );
+      return { userId, institutionId, oneTimePassword };
+    }),
+  );
 }
 
 export async function readUser(deps: AccountsDependencies, ctx: RequestContext, userId: string): Promise<UserSummary> {

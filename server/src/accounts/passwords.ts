@@ -2,6 +2,7 @@
  * SECURITY-CRITICAL. Password hashing (argon2id) and the strength rule of SECURITY.md 13: at least
  * 10 characters, no composition rules, refused when common, breached-looking or built from local words.
  */
+import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { commonPasswords, localWords } from './common-passwords.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
@@ -18,6 +19,17 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   } catch {
     return false;
   }
+}
+
+const ONE_TIME_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/**
+ * A one-time password for a new account: 20 characters from a 32-letter alphabet without look-alikes
+ * (no I, O, 0, 1), 100 bits from the system's CSPRNG, shown as five groups of four to be read out or typed.
+ */
+export function generateOneTimePassword(): string {
+  const chars = [...randomBytes(20)].map((byte) => ONE_TIME_ALPHABET[byte % 32]).join('');
+  return chars.match(/.{4}/g)!.join('-');
 }
 
 /** A hash of a random password: verifying against it costs as much as a real check (no timing oracle). */

@@ -1,8 +1,10 @@
 /**
  * Demo data for the quick start: one partnership in the urban-rural gmina of Wieliczka with its
- * leader OPS, partner institutions and one account per role. Loaded on first start only.
+ * leader OPS, partner institutions and one account per role. Loaded on first start only, and never
+ * in production: every demo account has the password printed in the README.
  */
 import { count } from 'drizzle-orm';
+import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db/database.js';
 import {
   institutions,
@@ -145,6 +147,25 @@ const demoUsers: Array<{ email: string; displayName: string; institution: string
   { email: 'ewaluator@kooperacja.demo', displayName: 'Piotr Zieliński', institution: 'rops', role: 'evaluator' },
   { email: 'superwizor@kooperacja.demo', displayName: 'Katarzyna Szymańska', institution: 'rops', role: 'supervisor' },
 ];
+
+/**
+ * Whether the server loads the demo data into a database without users: as SEED_DEMO says, by default
+ * on the embedded database in development. Never in production (the configuration refuses SEED_DEMO=true
+ * there), where the first administrator comes from `npm run admin:create`.
+ */
+export function shouldSeedDemoData(config: Pick<Config, 'NODE_ENV' | 'SEED_DEMO' | 'databaseKind'>): boolean {
+  if (config.NODE_ENV === 'production') return false;
+  return config.SEED_DEMO ?? config.databaseKind === 'pglite';
+}
+
+/** Why `npm run db:seed` refuses, or null where demo data may be loaded. */
+export function demoDataRefusal(config: Pick<Config, 'NODE_ENV'>): string | null {
+  if (config.NODE_ENV !== 'production') return null;
+  return (
+    'refused with NODE_ENV=production: the demo accounts share a password published in the README. ' +
+    'Create the first administrator with `npm run admin:create` instead.'
+  );
+}
 
 export async function hasAnyUser(db: Database): Promise<boolean> {
   const [row] = await db.select({ value: count() }).from(users);

@@ -106,38 +106,53 @@ export async function createInstitution(
 ): Promise<Institution> {
   const actor = requireActor(context);
   return db.transaction(async (tx) => {
-    await assertGmina(tx, input.territoryCode);
-    const values: InstitutionValues = {
-      name: input.name,
-      shortName: input.shortName ?? null,
-      nameSearch: institutionNameSearch(input.name, input.shortName),
-      kind: input.kind,
-      sector: input.sector,
-      cooperationAreas: [...new Set(input.cooperationAreas)],
-      territoryCode: input.territoryCode,
-      street: input.street ?? null,
-      postalCode: input.postalCode ?? null,
-      city: input.city ?? null,
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-      website: input.website ?? null,
-      contacts: normalizeContacts(input.contacts),
-      registeredByInstitutionId: actor.membership.institutionId,
-    };
-    const id = await insertInstitution(tx, values);
-    // Field names only: the values (contact persons) are personal data.
-    const fields = Object.keys(input)
-      .filter((key) => input[key as keyof CreateInstitutionData] !== undefined)
-      .sort();
-    await recordAuditEvent(tx, context, {
-      action: 'institution.create',
-      subjectType: SUBJECT_TYPE,
-      subjectId: id,
-      details: { fields },
-    });
+    const id = await registerInstitutionInTransaction(tx, context, input, actor.membership.institutionId);
     const row = await findInstitutionById(tx, id);
     return presentInstitution(row!, abilitiesFor(actor, row!));
   });
+}
+
+/**
+ * Inserts an institution and its audit event in the caller's transaction and returns its id. The one
+ * way institutions are created: by `createInstitution`, and by `npm run admin:create` for the first
+ * administrator's institution (registered by no institution, so `registeredByInstitutionId` is null).
+ */
+export async function registerInstitutionInTransaction(
+  tx: Executor,
+  context: RequestContext,
+  input: CreateInstitutionData,
+  registeredByInstitutionId: string | null,
+): Promise<string> {
+  await assertGmina(tx, input.territoryCode);
+  const values: InstitutionValues = {
+    name: input.name,
+    shortName: input.shortName ?? null,
+    nameSearch: institutionNameSearch(input.name, input.shortName),
+    kind: input.kind,
+    sector: input.sector,
+    cooperationAreas: [...new Set(input.cooperationAreas)],
+    territoryCode: input.territoryCode,
+    street: input.street ?? null,
+    postalCode: input.postalCode ?? null,
+    city: input.city ?? null,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    website: input.website ?? null,
+    contacts: normalizeContacts(input.contacts),
+    registeredByInstitutionId,
+  };
+  const id = await insertInstitution(tx, values);
+  // Field names only: the values (contact persons) are personal data.
+  const fields = Object.keys(input)
+    .filter((key) => input[key as keyof CreateInstitutionData] !== undefined)
+    .sort();
+  await recordAuditEvent(tx, context, {
+    action: 'institution.create',
+    subjectType: SUBJECT_TYPE,
+    subjectId: id,
+    details: { fields },
+  });
+  return id;
 }
 
 /** The full record; fails closed: nothing is returned unless the read's audit event commits. */

@@ -47,6 +47,22 @@ describe('configuration from the environment', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'TRUST_PROXY']) expect(problems).toContain(name);
   });
 
+  it('refuses demo data in production, naming the published password and the way to the first administrator', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'true' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('SEED_DEMO');
+    expect(problems).toContain('password published');
+    expect(problems).toContain('npm run admin:create');
+    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'false' }).SEED_DEMO).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development', SEED_DEMO: 'true' }).SEED_DEMO).toBe(true);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseKind).toBe('pglite');
   });

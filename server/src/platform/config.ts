@@ -23,6 +23,7 @@ const ConfigSchema = z.object({
     .optional()
     .describe('Origin the app is served from (https://kooperacja.example.gov.pl); enables Secure cookies when https'),
   TRUST_PROXY: booleanFlag.default(false),
+  /** Demo data on a database without users; unset: yes on PGlite outside production. Refused in production. */
   SEED_DEMO: booleanFlag.optional(),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
@@ -85,6 +86,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const config = parsed.data;
+  // The demo accounts' password is printed in the README: in production they would be an open door.
+  if (config.NODE_ENV === 'production' && config.SEED_DEMO === true) {
+    throw new ConfigError([
+      'SEED_DEMO: refused with NODE_ENV=production: the demo accounts share a password published in the README. ' +
+        'Unset SEED_DEMO and create the first administrator with `npm run admin:create`.',
+    ]);
+  }
   return {
     ...config,
     isSecureCookie: config.PUBLIC_ORIGIN?.startsWith('https://') ?? false,

@@ -50,6 +50,14 @@ export async function openTestDatabase(): Promise<{
 
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const { database, url, drop } = await openTestDatabase();
+  return createTestContextOn({ database, url, drop }, env);
+}
+
+/** The test app on a database opened by the caller (e.g. a data folder a command wrote); `drop` runs at close. */
+export async function createTestContextOn(
+  { database, url, drop }: { database: DatabaseHandle; url: string | null; drop: () => Promise<void> },
+  env: Record<string, string> = {},
+): Promise<TestContext> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
