@@ -38,6 +38,7 @@ import {
   type PartnershipAccessRecord,
 } from './partnerships.queries.js';
 import { presentPartnership, presentPartnershipSummary } from './partnerships.presenter.js';
+import { reservePublicationSlug } from '../basket/publication.store.js';
 
 type CreateInput = z.output<typeof CreatePartnershipInput>;
 type UpdateInput = z.output<typeof UpdatePartnershipInput>;
@@ -241,11 +242,13 @@ export async function createPartnership(db: Database, ctx: RequestContext, input
       status: 'declared',
       declarationDate: today,
     });
+    // Its public basket address is its own from now on, before it ever publishes (not public yet).
+    const publicSlug = await reservePublicationSlug(tx, id, input.name);
     await recordAuditEvent(tx, ctx, {
       action: 'partnership.create',
       subjectType: SUBJECT,
       subjectId: id,
-      details: { fields: Object.keys(input).sort() },
+      details: { fields: Object.keys(input).sort(), publicSlug },
     });
     return loadPresented(tx, actor, id);
   });
