@@ -173,6 +173,54 @@ describe('publication setting', () => {
     expect(denied.some((e) => e.outcome === 'denied')).toBe(true);
   });
 
+  it('reserves the suggested address at creation: another partnership cannot take it before the owner publishes', async () => {
+    const leader = await buildInstitution(context.database.db, {
+      name: 'Miejski Ośrodek Pomocy Społecznej Łódź-Widzew',
+    });
+    const { client: director, user } = await signInAs(context, 'director', { institutionId: leader.id });
+    const founded = async () => {
+      const response = await director.post('/api/v1/partnerships', {
+        name: 'PZK Łódź Widzew – Stoki',
+        territoryCode: GMINA_LODZ,
+        modelVariant: 'urban3d',
+        leaderInstitutionId: leader.id,
+        coordinatorUserIds: [user.id],
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      return (response.json() as { id: string }).id;
+    };
+    const first = await founded();
+    const suggested = (await director.get(`/api/v1/partnerships/${first}/basket/publication`)).json() as {
+      slug: string;
+      isPublic: boolean;
+    };
+    expect(suggested).toMatchObject({ slug: 'pzk-lodz-widzew-stoki', isPublic: false });
+
+    const taken = await otherCoordinator.put(`/api/v1/partnerships/${otherPartnershipId}/basket/publication`, {
+      isPublic: true,
+      slug: suggested.slug,
+    });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({ code: 'duplicate', errors: [{ field: 'slug', code: 'slugTaken' }] });
+    expect((await anonymous.get(`/koszyk/${suggested.slug}`)).statusCode).toBe(404);
+
+    const published = await director.put(`/api/v1/partnerships/${first}/basket/publication`, {
+      isPublic: true,
+      slug: suggested.slug,
+    });
+    expect(published.statusCode, published.body).toBe(200);
+    expect((await anonymous.get(`/koszyk/${suggested.slug}`)).statusCode).toBe(200);
+
+    // A second partnership of the same name gets the next free address.
+    const second = await founded();
+    const secondSlug = (
+      (await director.get(`/api/v1/partnerships/${second}/basket/publication`)).json() as {
+        slug: string;
+      }
+    ).slug;
+    expect(secondSlug).toBe('pzk-lodz-widzew-stoki-2');
+  });
+
   it('the coordinator publishes (audited); another partnership cannot take the slug (409 on slug)', async () => {
     const response = await coordinator.put(`/api/v1/partnerships/${partnershipId}/basket/publication`, {
       isPublic: true,

@@ -15,7 +15,7 @@ import type {
   BasketPublication as PublicationSchema,
   BasketPublicationInput,
 } from '../../../shared/src/contracts/basket.js';
-import { normalizeForSearch } from '../../../shared/src/text.js';
+import { suggestSlug } from './publication.store.js';
 import { canPublishBasketPage, canReadBasket } from './basket.policy.js';
 
 type PublicationData = z.output<typeof BasketPublicationInput>;
@@ -25,8 +25,8 @@ const slugTaken: FieldError = {
   field: 'slug',
   code: 'slugTaken',
   messages: {
-    pl: 'Ten adres strony jest już zajęty przez inne partnerstwo. Wybierz inny.',
-    en: 'This page address is already used by another partnership. Choose another.',
+    pl: 'Ten adres strony jest już zajęty lub zarezerwowany dla innego partnerstwa. Wybierz inny.',
+    en: 'This page address is already used or reserved by another partnership. Choose another.',
   },
 };
 
@@ -37,16 +37,6 @@ export function publicBasketUrl(publicOrigin: string | undefined, slug: string):
   return `${publicOrigin ? publicOrigin.replace(/\/$/, '') : ''}/koszyk/${slug}`;
 }
 
-/** A slug proposed from the partnership's name: folded letters, digits and hyphens. */
-export function suggestSlug(name: string): string {
-  const slug = normalizeForSearch(name)
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-  return slug.length >= 3 ? slug : `koszyk-${slug || 'uslug'}`;
-}
-
 function isUniqueViolation(error: unknown): boolean {
   for (let current = error; current; current = (current as { cause?: unknown }).cause) {
     if ((current as { code?: string }).code === '23505') return true;
@@ -54,7 +44,10 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-/** The page setting, or the default (not public, slug from the name) when it was never saved. */
+/**
+ * The page setting: every partnership has one from its creation (the reserved address, not public);
+ * the default from the name is only a fallback for a row that is somehow missing.
+ */
 export async function getBasketPublication(
   db: Database,
   context: RequestContext,
@@ -83,7 +76,10 @@ export async function getBasketPublication(
   return { partnershipId, isPublic: false, slug, introduction: null, publicUrl: publicBasketUrl(publicOrigin, slug) };
 }
 
-/** Saves the page setting. A slug another partnership uses is a 409 on the field `slug`. */
+/**
+ * Saves the page setting. A slug another partnership uses or has reserved is a 409 on the field
+ * `slug`; moving to another slug frees the old one.
+ */
 export async function putBasketPublication(
   db: Database,
   context: RequestContext,

@@ -16,6 +16,7 @@ import {
 } from '../platform/db/tables.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { seedDemoBasket } from './demo-basket.js';
+import { reservePublicationSlug } from '../basket/publication.store.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import type { Role } from '../../../shared/src/contracts/common.js';
 
@@ -232,6 +233,7 @@ export async function seedDemoData(db: Database): Promise<DemoLogin[]> {
         representativeName,
       });
     }
+    await reservePublicationSlug(tx, partnership!.id, 'Partnerski Zespół Kooperacyjny Gminy Wieliczka');
     await seedDemoBasket(tx, partnership!.id, ids);
     return demoUsers.map((u) => ({
       email: u.email,

@@ -45,6 +45,10 @@ export function presentInstitution(row: InstitutionRow, abilities: Institution['
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    abilities: { canUpdate: abilities.canUpdate, canArchive: abilities.canArchive },
+    abilities: {
+      canUpdate: abilities.canUpdate,
+      canArchive: abilities.canArchive,
+      canChangeAccessFields: abilities.canChangeAccessFields,
+    },
   };
 }

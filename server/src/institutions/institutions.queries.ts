@@ -5,7 +5,7 @@
 import { and, asc, count, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../platform/db/database.js';
-import { institutions, territories } from '../platform/db/tables.js';
+import { institutions, memberships, territories, users } from '../platform/db/tables.js';
 import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
 import type { CooperationArea, InstitutionKind, Sector } from '../../../shared/src/contracts/common.js';
 import { nameRelevance, nameSearchConditions } from '../territories/territories.queries.js';
@@ -39,6 +39,8 @@ export type InstitutionRow = {
   website: string | null;
   contacts: unknown;
   registeredByInstitutionId: string | null;
+  /** Someone with an active account holds a role in it (policy: its own staff keep it). */
+  hasOwnStaff: boolean;
   archivedAt: Date | null;
   version: number;
   createdAt: Date;
@@ -112,6 +114,9 @@ export async function findInstitutions(
   return { rows, total: Number(total?.value ?? 0) };
 }
 
+/** Whether an active account holds a role in the institution: then its own director keeps it. */
+const hasOwnStaff = sql<boolean>`exists (select 1 from ${memberships} inner join ${users} on ${users.id} = ${memberships.userId} where ${memberships.institutionId} = ${institutions.id} and ${users.isActive})`;
+
 /**
  * The full record with its territory names. `forUpdate` locks the row until the transaction ends,
  * so the version check and the write that follows cannot interleave with another writer.
@@ -133,6 +138,7 @@ export async function findInstitutionById(
       website: institutions.website,
       contacts: institutions.contacts,
       registeredByInstitutionId: institutions.registeredByInstitutionId,
+      hasOwnStaff,
       version: institutions.version,
       createdAt: institutions.createdAt,
       updatedAt: institutions.updatedAt,

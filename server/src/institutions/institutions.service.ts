@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
 import { AppError, fieldError } from '../platform/http/problem.js';
-import { recordAuditEvent, refuseWithAudit } from '../audit/audit.service.js';
+import { recordAuditEvent, recordStandaloneAuditEvent, refuseWithAudit } from '../audit/audit.service.js';
 import type {
   CreateInstitutionInput,
   Institution,
@@ -16,7 +16,14 @@ import type {
   UpdateInstitutionInput,
 } from '../../../shared/src/contracts/institutions.js';
 import { isGminaCode } from '../territories/territories.queries.js';
-import { canArchiveInstitution, canUpdateInstitution, type InstitutionRecord } from './institutions.policy.js';
+import {
+  accessDecidingInstitutionFields,
+  canArchiveInstitution,
+  canChangeInstitutionAccessFields,
+  canChangeInstitutionField,
+  canUpdateInstitution,
+  type InstitutionRecord,
+} from './institutions.policy.js';
 import {
   findInstitutionById,
   findInstitutions,
@@ -38,6 +45,13 @@ const SUBJECT_TYPE = 'institution';
 /** Thrown inside a transaction so it rolls back; turned into an audited 403 outside it. */
 class RecordRuleDenied extends Error {}
 
+/** A keeper tried to change a field only an administrator changes; rolled back, audited, 403 naming it. */
+class AccessFieldDenied extends Error {
+  constructor(readonly fields: readonly string[]) {
+    super('accessDecidingField');
+  }
+}
+
 function requireActor(context: RequestContext): Actor & { membership: NonNullable<Actor['membership']> } {
   const actor = context.actor;
   // Routes declare a policy that needs a membership; this guards against a route that forgot.
@@ -50,8 +64,14 @@ function abilitiesFor(actor: Actor, row: InstitutionRow): Institution['abilities
     id: row.id,
     registeredByInstitutionId: row.registeredByInstitutionId,
     archivedAt: row.archivedAt,
+    hasOwnStaff: row.hasOwnStaff,
   };
-  return { canUpdate: canUpdateInstitution(actor, record), canArchive: canArchiveInstitution(actor, record) };
+  const canUpdate = canUpdateInstitution(actor, record);
+  return {
+    canUpdate,
+    canArchive: canArchiveInstitution(actor, record),
+    canChangeAccessFields: canUpdate && canChangeInstitutionAccessFields(actor),
+  };
 }
 
 /** Contacts are stored with every key present, so later reads and diffs see one shape. */
@@ -83,6 +103,19 @@ async function withRecordRule<T>(
   try {
     return await db.transaction(work);
   } catch (error) {
+    if (error instanceof AccessFieldDenied) {
+      await recordStandaloneAuditEvent(db, context, {
+        action: audit.action,
+        subjectType: SUBJECT_TYPE,
+        subjectId: audit.subjectId,
+        outcome: 'denied',
+        details: { reason: 'accessDecidingField', fields: error.fields },
+      });
+      throw new AppError(
+        'forbidden',
+        error.fields.map((field) => fieldError(field, 'adminOnlyField')),
+      );
+    }
     if (!(error instanceof RecordRuleDenied)) throw error;
     return refuseWithAudit(db, context, {
       action: audit.action,
@@ -98,7 +131,11 @@ export async function listInstitutions(db: Database, search: InstitutionSearch):
   return { items: rows.map(presentInstitutionSummary), total, page: search.page, pageSize: search.pageSize };
 }
 
-/** Registers an institution on behalf of the actor's institution, which may then keep it current. */
+/**
+ * Registers an institution on behalf of the actor's institution, which may then keep it current
+ * until the new institution has staff of its own. A deployment administrator registers for nobody:
+ * the admin's own institution gains no say over what the admin registered.
+ */
 export async function createInstitution(
   db: Database,
   context: RequestContext,
@@ -106,7 +143,9 @@ export async function createInstitution(
 ): Promise<Institution> {
   const actor = requireActor(context);
   return db.transaction(async (tx) => {
-    const id = await registerInstitutionInTransaction(tx, context, input, actor.membership.institutionId);
+    // A deployment administrator registers for no institution (issue 6, item 5).
+    const registrar = actor.membership.role === 'admin' ? null : actor.membership.institutionId;
+    const id = await registerInstitutionInTransaction(tx, context, input, registrar);
     const row = await findInstitutionById(tx, id);
     return presentInstitution(row!, abilitiesFor(actor, row!));
   });
@@ -222,6 +261,10 @@ export async function updateInstitution(
     if (row.version !== input.version) throw new AppError('conflict');
     const changes = diffInstitution(row, input);
     const fields = Object.keys(changes).sort();
+    // Sending the current kind or territory back (the edit form sends the whole record) is no change.
+    const accessChanges = accessDecidingInstitutionFields.filter((field) => changes[field] !== undefined);
+    const refusedFields = fields.filter((field) => !canChangeInstitutionField(actor, row, field));
+    if (refusedFields.length > 0) throw new AccessFieldDenied(refusedFields);
     if (changes.territoryCode !== undefined) await assertGmina(tx, changes.territoryCode);
     if (changes.name !== undefined || changes.shortName !== undefined) {
       changes.nameSearch = institutionNameSearch(
@@ -232,6 +275,18 @@ export async function updateInstitution(
     if (fields.length > 0 && !(await updateInstitutionRow(tx, id, input.version, changes)))
       throw new AppError('conflict');
     if (changes.name !== undefined || changes.shortName !== undefined) await refreshProviderSearchText(tx, id);
+    if (accessChanges.length > 0) {
+      // A permission change for everyone working there (like user.membership.add): old and new values
+      // are kept, as they are reference data (a kind, a TERYT code), not personal data.
+      await recordAuditEvent(tx, context, {
+        action: 'institution.access.update',
+        subjectType: SUBJECT_TYPE,
+        subjectId: id,
+        details: {
+          changes: Object.fromEntries(accessChanges.map((field) => [field, { from: row[field], to: changes[field] }])),
+        },
+      });
+    }
     // Also recorded when nothing changed: the response still discloses the contact persons.
     await recordAuditEvent(tx, context, {
       action: 'institution.update',

@@ -368,7 +368,7 @@ describe('GET /institutions/:id', () => {
     const body = response.json() as Institution;
     expect(body.contacts[0]!.name).toBe('Jadwiga Żółtowska');
     // A case manager of the registering institution may read but not edit.
-    expect(body.abilities).toEqual({ canUpdate: false, canArchive: false });
+    expect(body.abilities).toEqual({ canUpdate: false, canArchive: false, canChangeAccessFields: false });
     expect(response.headers['cache-control']).toBe('no-store');
 
     const reads = await auditRows('institution.read', created.id);
@@ -472,7 +472,7 @@ describe('PATCH /institutions/:id', () => {
 
   it('validates the new territory', async () => {
     const created = await create(director.client);
-    const response = await director.client.patch(`/api/v1/institutions/${created.id}`, {
+    const response = await admin.client.patch(`/api/v1/institutions/${created.id}`, {
       version: 1,
       territoryCode: '1219055',
     });
@@ -500,5 +500,175 @@ describe('PATCH /institutions/:id', () => {
     ]);
     const [row] = await context.database.db.select().from(institutions).where(eq(institutions.id, created.id));
     expect(row!.archivedAt).toBeNull();
+  });
+});
+
+const GMINA_KRAKOW = '1261011';
+const GMINA_WARSZAWA = '1465011';
+
+async function rowOf(id: string) {
+  const [row] = await context.database.db.select().from(institutions).where(eq(institutions.id, id));
+  return row!;
+}
+
+describe('fields that decide access (kind, territory): the deployment administrator’s alone', () => {
+  it('refuses a ROPS director moving the own institution to Warsaw: 403 naming the field, nothing written', async () => {
+    const rops = await buildInstitution(context.database.db, {
+      name: 'Regionalny Ośrodek Polityki Społecznej w Krakowie',
+      kind: 'rops',
+      territoryCode: GMINA_KRAKOW,
+      city: 'Kraków',
+    });
+    const ropsDirector = await signInAs(context, 'director', { institutionId: rops.id });
+    const read = (await ropsDirector.client.get(`/api/v1/institutions/${rops.id}`)).json() as Institution;
+    expect(read.abilities).toEqual({ canUpdate: true, canArchive: true, canChangeAccessFields: false });
+
+    const response = await ropsDirector.client.patch(`/api/v1/institutions/${rops.id}`, {
+      version: 1,
+      territoryCode: GMINA_WARSZAWA,
+      city: 'Warszawa',
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({
+      code: 'forbidden',
+      errors: [{ field: 'territoryCode', code: 'adminOnlyField' }],
+    });
+    expect(await rowOf(rops.id)).toMatchObject({ territoryCode: GMINA_KRAKOW, city: 'Kraków', version: 1 });
+    expect(await auditRows('institution.update', rops.id)).toMatchObject([
+      {
+        outcome: 'denied',
+        actorUserId: ropsDirector.user.id,
+        details: { reason: 'accessDecidingField', fields: ['territoryCode'] },
+      },
+    ]);
+    expect(await auditRows('institution.access.update', rops.id)).toEqual([]);
+  });
+
+  it('refuses an NGO director making the own institution an OPS', async () => {
+    const ngo = await buildInstitution(context.database.db, {
+      name: 'Fundacja „Dobry Start” w Łodzi',
+      kind: 'ngo',
+      sector: 'ngo',
+    });
+    const ngoDirector = await signInAs(context, 'director', { institutionId: ngo.id });
+    const response = await ngoDirector.client.patch(`/api/v1/institutions/${ngo.id}`, { version: 1, kind: 'ops' });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ errors: [{ field: 'kind', code: 'adminOnlyField' }] });
+    expect(await rowOf(ngo.id)).toMatchObject({ kind: 'ngo', version: 1 });
+    // And so the director still cannot found a partnership.
+    const founded = await ngoDirector.client.post('/api/v1/partnerships', {
+      name: 'Partnerski Zespół Kooperacyjny „Dobry Start”',
+      territoryCode: GMINA_LODZ,
+      modelVariant: 'urban3d',
+      leaderInstitutionId: ngo.id,
+      coordinatorUserIds: [ngoDirector.user.id],
+    });
+    expect(founded.statusCode).toBe(403);
+  });
+
+  it('refuses the registrar too, and accepts the unchanged kind and territory sent back by the form', async () => {
+    const created = await create(director.client);
+    const refused = await director.client.patch(`/api/v1/institutions/${created.id}`, {
+      version: 1,
+      kind: 'ops',
+      territoryCode: GMINA_WARSZAWA,
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({
+      errors: [
+        { field: 'kind', code: 'adminOnlyField' },
+        { field: 'territoryCode', code: 'adminOnlyField' },
+      ],
+    });
+    const resent = await director.client.patch(`/api/v1/institutions/${created.id}`, {
+      version: 1,
+      kind: created.kind,
+      territoryCode: created.territoryCode,
+      city: 'Zgierz',
+    });
+    expect(resent.statusCode, resent.body).toBe(200);
+    expect(resent.json()).toMatchObject({ kind: 'ngo', territoryCode: GMINA_LODZ, city: 'Zgierz', version: 2 });
+  });
+
+  it('lets the administrator change them, audited as a permission change with old and new values', async () => {
+    const created = await create(director.client);
+    const response = await admin.client.patch(`/api/v1/institutions/${created.id}`, {
+      version: 1,
+      kind: 'ops',
+      territoryCode: GMINA_WIELICZKA,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({
+      kind: 'ops',
+      territoryCode: GMINA_WIELICZKA,
+      abilities: { canChangeAccessFields: true },
+    });
+    expect(await auditRows('institution.access.update', created.id)).toMatchObject([
+      {
+        outcome: 'success',
+        actorUserId: admin.user.id,
+        details: {
+          changes: {
+            kind: { from: 'ngo', to: 'ops' },
+            territoryCode: { from: GMINA_LODZ, to: GMINA_WIELICZKA },
+          },
+        },
+      },
+    ]);
+  });
+});
+
+describe('who keeps an institution: its own staff, not whoever registered it', () => {
+  it('records no registrar when a deployment administrator registers an institution', async () => {
+    const warsaw = await create(admin.client, newInstitution({ name: 'Ośrodek Pomocy Społecznej m.st. Warszawy' }));
+    expect((await rowOf(warsaw.id)).registeredByInstitutionId).toBeNull();
+  });
+
+  it('refuses the admin’s own OPS staff renaming or archiving what the admin registered', async () => {
+    const warsaw = await create(
+      admin.client,
+      newInstitution({ name: 'Ośrodek Pomocy Społecznej m.st. Warszawy', kind: 'ops', sector: 'public' }),
+    );
+    const adminsOwnDirector = await signInAs(context, 'director', { institutionId: admin.user.institutionId });
+    const adminsOwnCoordinator = await signInAs(context, 'networkCoordinator', {
+      institutionId: admin.user.institutionId,
+    });
+    const renamed = await adminsOwnCoordinator.client.patch(`/api/v1/institutions/${warsaw.id}`, {
+      version: 1,
+      name: 'Przejęty ośrodek',
+    });
+    expect(renamed.statusCode).toBe(403);
+    expect((await adminsOwnDirector.client.post(`/api/v1/institutions/${warsaw.id}/archive`)).statusCode).toBe(403);
+    expect(await rowOf(warsaw.id)).toMatchObject({ name: warsaw.name, archivedAt: null, version: 1 });
+
+    // Warsaw's own director keeps its card.
+    const warsawDirector = await signInAs(context, 'director', { institutionId: warsaw.id });
+    const own = await warsawDirector.client.patch(`/api/v1/institutions/${warsaw.id}`, {
+      version: 1,
+      phone: '22 123 45 67',
+    });
+    expect(own.statusCode, own.body).toBe(200);
+  });
+
+  it('ends the registrar’s rights once the institution has staff of its own', async () => {
+    const created = await create(director.client);
+    expect(created.abilities).toMatchObject({ canUpdate: true, canArchive: true });
+    const ownDirector = await signInAs(context, 'director', { institutionId: created.id });
+
+    const registrarEdit = await director.client.patch(`/api/v1/institutions/${created.id}`, {
+      version: 1,
+      name: 'Zmiana z zewnątrz',
+    });
+    expect(registrarEdit.statusCode).toBe(403);
+    expect((await director.client.post(`/api/v1/institutions/${created.id}/archive`)).statusCode).toBe(403);
+    const read = (await director.client.get(`/api/v1/institutions/${created.id}`)).json() as Institution;
+    expect(read.abilities).toMatchObject({ canUpdate: false, canArchive: false });
+
+    const ownEdit = await ownDirector.client.patch(`/api/v1/institutions/${created.id}`, {
+      version: 1,
+      name: 'Stowarzyszenie „Źródło” — nazwa od własnego dyrektora',
+    });
+    expect(ownEdit.statusCode, ownEdit.body).toBe(200);
+    expect((await ownDirector.client.post(`/api/v1/institutions/${created.id}/archive`)).statusCode).toBe(200);
   });
 });

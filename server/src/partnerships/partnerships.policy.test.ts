@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../platform/auth/actor.js';
 import { roles, type InstitutionKind, type Role } from '../../../shared/src/contracts/common.js';
 import {
+  accessDecidingPartnershipFields,
+  canChangePartnershipField,
   canCreatePartnership,
   canListPartnerships,
   canManagePartnership,
@@ -135,5 +137,60 @@ describe('partnership policy: create and list', () => {
     expect(canCreatePartnership(actor)).toBe(false);
     expect(canReadPartnership(actor, partnership)).toBe(false);
     expect(canManagePartnership(actor, partnership)).toBe(false);
+  });
+});
+
+/**
+ * Role x field of the partnership the actor runs (through the leader) -> may change it. Territory and
+ * leader decide who else reaches the partnership: after founding only an administrator changes them.
+ */
+const partnershipFields = [
+  'name',
+  'areaDescription',
+  'modelVariant',
+  'establishedOn',
+  'stage',
+  'coordinatorUserIds',
+  'territoryCode',
+  'leaderInstitutionId',
+] as const;
+// prettier-ignore
+const expectedFields: Record<Role, string> = {
+  //                     name area model established stage coordinators territory leader
+  admin:                'Y    Y    Y     Y           Y     Y            Y         Y',
+  director:             'Y    Y    Y     Y           Y     Y            .         .',
+  networkCoordinator:   'Y    Y    Y     Y           Y     Y            .         .',
+  caseManager:          '.    .    .     .           .     .            .         .',
+  partnerRepresentative:'.    .    .     .           .     .            .         .',
+  specialist:           '.    .    .     .           .     .            .         .',
+  supervisor:           '.    .    .     .           .     .            .         .',
+  evaluator:            '.    .    .     .           .     .            .         .',
+  ropsCoordinator:      '.    .    .     .           .     .            .         .',
+  pcprAnimator:         '.    .    .     .           .     .            .         .',
+};
+
+describe('partnership policy: role x field of a partnership the leader runs', () => {
+  const fieldCases = roles.flatMap((role) => {
+    const marks = expectedFields[role].split(/\s+/);
+    return partnershipFields.map((field, index) => ({ role, field, isAllowed: marks[index] === 'Y' }));
+  });
+
+  it('has a row for every role and a column for every field, access-deciding fields included', () => {
+    expect(Object.keys(expectedFields).sort()).toEqual([...roles].sort());
+    for (const role of roles) expect(expectedFields[role].split(/\s+/)).toHaveLength(partnershipFields.length);
+    expect(partnershipFields).toEqual(expect.arrayContaining([...accessDecidingPartnershipFields]));
+  });
+
+  it.each(fieldCases)('$role of the leader may change $field -> $isAllowed', ({ role, field, isAllowed }) => {
+    expect(canChangePartnershipField(actorFor(role, relations.leader), partnership, field)).toBe(isAllowed);
+  });
+
+  it.each(accessDecidingPartnershipFields)('nobody but an admin changes %s, whatever the relation', (field) => {
+    for (const relationName of Object.keys(relations) as RelationName[]) {
+      for (const role of roles) {
+        const actor = actorFor(role, relations[relationName]);
+        expect(canChangePartnershipField(actor, partnership, field)).toBe(role === 'admin');
+      }
+    }
   });
 });

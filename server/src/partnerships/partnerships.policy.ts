@@ -18,6 +18,15 @@ export type PartnershipRecord = {
 
 const regionalRoles: readonly Role[] = ['ropsCoordinator', 'evaluator', 'supervisor'];
 
+/**
+ * Fields of a partnership that decide who reaches it beyond its managers' choice of members: the
+ * territory (which ROPS and PCPR see it) and the leader (whose director and coordinators run it).
+ * Its managers set them when founding it; afterwards only a deployment administrator changes them,
+ * audited as a permission change, so an appointed coordinator now working at another OPS cannot
+ * hand the partnership to that OPS, nor its managers show it to another voivodeship's ROPS.
+ */
+export const accessDecidingPartnershipFields = ['territoryCode', 'leaderInstitutionId'] as const;
+
 export function canListPartnerships(actor: Actor): boolean {
   return actor.membership !== null;
 }
@@ -60,4 +69,11 @@ export function canManagePartnership(actor: Actor, partnership: PartnershipRecor
     partnership.leaderInstitutionId === membership.institutionId &&
     (membership.role === 'director' || membership.role === 'networkCoordinator')
   );
+}
+
+/** Whether the actor may change this one field of an existing partnership (the field table in the tests). */
+export function canChangePartnershipField(actor: Actor, partnership: PartnershipRecord, field: string): boolean {
+  if (!canManagePartnership(actor, partnership)) return false;
+  const isAccessDeciding = (accessDecidingPartnershipFields as readonly string[]).includes(field);
+  return !isAccessDeciding || actor.membership?.role === 'admin';
 }

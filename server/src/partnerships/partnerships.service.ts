@@ -21,7 +21,12 @@ import type {
   UpdateMemberInput,
   UpdatePartnershipInput,
 } from '../../../shared/src/contracts/partnerships.js';
-import { canManagePartnership, canReadPartnership } from './partnerships.policy.js';
+import {
+  accessDecidingPartnershipFields,
+  canChangePartnershipField,
+  canManagePartnership,
+  canReadPartnership,
+} from './partnerships.policy.js';
 import {
   findInstitutionForPartnership,
   findMember,
@@ -33,6 +38,7 @@ import {
   type PartnershipAccessRecord,
 } from './partnerships.queries.js';
 import { presentPartnership, presentPartnershipSummary } from './partnerships.presenter.js';
+import { reservePublicationSlug } from '../basket/publication.store.js';
 
 type CreateInput = z.output<typeof CreatePartnershipInput>;
 type UpdateInput = z.output<typeof UpdatePartnershipInput>;
@@ -48,6 +54,16 @@ class PartnershipRefusal extends Error {
     readonly partnershipId: string | null,
   ) {
     super(reason);
+  }
+}
+
+/** A manager tried to change a field only an administrator changes; rolled back, audited, 403 naming it. */
+class PartnershipFieldRefusal extends Error {
+  constructor(
+    readonly fields: readonly string[],
+    readonly partnershipId: string,
+  ) {
+    super('accessDecidingField');
   }
 }
 
@@ -82,6 +98,19 @@ async function runAudited<T>(
   try {
     return await db.transaction(work);
   } catch (error) {
+    if (error instanceof PartnershipFieldRefusal) {
+      await recordStandaloneAuditEvent(db, ctx, {
+        action,
+        subjectType: SUBJECT,
+        subjectId: error.partnershipId,
+        outcome: 'denied',
+        details: { reason: 'accessDecidingField', fields: error.fields },
+      });
+      throw new AppError(
+        'forbidden',
+        error.fields.map((field) => fieldError(field, 'adminOnlyField')),
+      );
+    }
     if (!(error instanceof PartnershipRefusal)) throw error;
     await recordStandaloneAuditEvent(db, ctx, {
       action,
@@ -213,11 +242,13 @@ export async function createPartnership(db: Database, ctx: RequestContext, input
       status: 'declared',
       declarationDate: today,
     });
+    // Its public basket address is its own from now on, before it ever publishes (not public yet).
+    const publicSlug = await reservePublicationSlug(tx, id, input.name);
     await recordAuditEvent(tx, ctx, {
       action: 'partnership.create',
       subjectType: SUBJECT,
       subjectId: id,
-      details: { fields: Object.keys(input).sort() },
+      details: { fields: Object.keys(input).sort(), publicSlug },
     });
     return loadPresented(tx, actor, id);
   });
@@ -239,13 +270,16 @@ export async function updatePartnership(
 
     const leaderInstitutionId = input.leaderInstitutionId ?? current.leaderInstitutionId;
     const isLeaderChanged = leaderInstitutionId !== current.leaderInstitutionId;
-    if (isLeaderChanged && !isLeaderAllowed(actor, leaderInstitutionId))
-      throw new PartnershipRefusal('foreignLeader', id);
+    const isTerritoryChanged = input.territoryCode !== undefined && input.territoryCode !== current.territoryCode;
+    // Sending the current territory and leader back (the edit form sends them) is no change.
+    const accessChanges = accessDecidingPartnershipFields.filter((field) =>
+      field === 'territoryCode' ? isTerritoryChanged : isLeaderChanged,
+    );
+    const refusedFields = accessChanges.filter((field) => !canChangePartnershipField(actor, record, field));
+    if (refusedFields.length > 0) throw new PartnershipFieldRefusal(refusedFields, id);
 
     const errors: FieldError[] = [];
-    if (input.territoryCode !== undefined && input.territoryCode !== current.territoryCode) {
-      await checkTerritory(tx, input.territoryCode, errors);
-    }
+    if (isTerritoryChanged) await checkTerritory(tx, input.territoryCode!, errors);
     if (isLeaderChanged) await checkLeader(tx, leaderInstitutionId, errors);
     const coordinatorUserIds = input.coordinatorUserIds ?? record.coordinatorUserIds;
     // A new leader must also employ the coordinators who stay, or the PZK is run from outside it.
@@ -309,6 +343,24 @@ export async function updatePartnership(
     }
     if (isLeaderChanged) await ensureLeaderIsMember(tx, id, leaderInstitutionId);
 
+    if (accessChanges.length > 0) {
+      // A permission change (like user.membership.add): a TERYT code and an institution id, no personal data.
+      await recordAuditEvent(tx, ctx, {
+        action: 'partnership.access.update',
+        subjectType: SUBJECT,
+        subjectId: id,
+        details: {
+          changes: Object.fromEntries(
+            accessChanges.map((field) => [
+              field,
+              field === 'territoryCode'
+                ? { from: current.territoryCode, to: input.territoryCode }
+                : { from: current.leaderInstitutionId, to: leaderInstitutionId },
+            ]),
+          ),
+        },
+      });
+    }
     await recordAuditEvent(tx, ctx, {
       action: 'partnership.update',
       subjectType: SUBJECT,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, count, eq } from 'drizzle-orm';
-import { createTestContext, type TestClient, type TestContext } from '../platform/testing/test-app.js';
+import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
 import {
   GMINA_GROMADKA,
   GMINA_LODZ,
@@ -16,7 +16,7 @@ import {
   buildUser,
   signInAs,
 } from '../platform/testing/factories.js';
-import { auditEvents, partnershipMembers, partnerships } from '../platform/db/tables.js';
+import { auditEvents, memberships, partnershipMembers, partnerships } from '../platform/db/tables.js';
 import type { Role } from '../../../shared/src/contracts/common.js';
 import type { Partnership, PartnershipPage } from '../../../shared/src/contracts/partnerships.js';
 
@@ -486,12 +486,82 @@ describe('PATCH /partnerships/:id', () => {
 
   it('refuses a territory that is not a gmina', async () => {
     const before = await current();
-    const response = await coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, {
+    const { client: admin } = await signIn('admin');
+    const response = await admin.patch(`/api/v1/partnerships/${partnership.id}`, {
       territoryCode: WIELICZKA_TOWN_PART,
       version: before.version,
     });
     expect(response.statusCode).toBe(400);
     expect(fieldCodes(response.json())).toEqual(['territoryCode:unknownTerritory']);
+  });
+
+  it('refuses a manager moving it to another territory: 403 naming the field, nothing written', async () => {
+    const before = await current();
+    const response = await coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, {
+      territoryCode: GMINA_KRAKOW,
+      name: 'Przeniesione do Krakowa',
+      version: before.version,
+    });
+    expect(response.statusCode).toBe(403);
+    expect(fieldCodes(response.json())).toEqual(['territoryCode:adminOnlyField']);
+    expect(await current()).toMatchObject({
+      territoryCode: before.territoryCode,
+      name: before.name,
+      version: before.version,
+    });
+    const denied = await auditRows('partnership.update', {
+      subjectId: partnership.id,
+      actorUserId: coordinator.user.id,
+    });
+    expect(denied.at(-1)).toMatchObject({
+      outcome: 'denied',
+      details: { reason: 'accessDecidingField', fields: ['territoryCode'] },
+    });
+    // The unchanged territory and leader, as the edit form sends them back, are no change.
+    const resent = await coordinator.client.patch(`/api/v1/partnerships/${partnership.id}`, {
+      territoryCode: before.territoryCode,
+      leaderInstitutionId: before.leaderInstitutionId,
+      areaDescription: 'Osiedle Polesie',
+      version: before.version,
+    });
+    expect(resent.statusCode, resent.body).toBe(200);
+  });
+
+  it('refuses an appointed coordinator now at another OPS making that OPS the leader', async () => {
+    const otherOps = await buildLeaderOps(GMINA_LODZ, 'Ośrodek Pomocy Społecznej Łódź-Górna');
+    // The same person holds a second role, at the other OPS, and acts in it.
+    const [atOther] = await db()
+      .insert(memberships)
+      .values({ userId: coordinator.user.id, institutionId: otherOps.id, role: 'networkCoordinator' })
+      .returning({ id: memberships.id });
+    const elsewhere = await new TestClient(context).signIn(coordinator.user.email, coordinator.user.password);
+    const switched = await elsewhere.put('/api/v1/auth/me/active-membership', { membershipId: atOther!.id });
+    expect(switched.statusCode, switched.body).toBe(200);
+    elsewhere.csrfToken = (switched.json() as { csrfToken?: string }).csrfToken ?? elsewhere.csrfToken;
+    const before = await current();
+    const response = await elsewhere.patch(`/api/v1/partnerships/${partnership.id}`, {
+      leaderInstitutionId: otherOps.id,
+      coordinatorUserIds: [coordinator.user.id],
+      version: before.version,
+    });
+    expect(response.statusCode).toBe(403);
+    expect(fieldCodes(response.json())).toEqual(['leaderInstitutionId:adminOnlyField']);
+    expect((await current()).leaderInstitutionId).toBe(leaderId);
+  });
+
+  it('lets an administrator move it, audited as a permission change', async () => {
+    const before = await current();
+    const { client: admin, user } = await signIn('admin');
+    const response = await admin.patch(`/api/v1/partnerships/${partnership.id}`, {
+      territoryCode: GMINA_BELCHATOW,
+      version: before.version,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const [event] = await auditRows('partnership.access.update', { subjectId: partnership.id, actorUserId: user.id });
+    expect(event).toMatchObject({
+      outcome: 'success',
+      details: { changes: { territoryCode: { from: before.territoryCode, to: GMINA_BELCHATOW } } },
+    });
   });
 
   it('answers 403 to a member who may see but not manage, and audits the refusal', async () => {

@@ -68,6 +68,9 @@ export type UpdateInstitutionInput = z.input<typeof UpdateInstitutionInput>;
 export const InstitutionAbilities = z.object({
   canUpdate: z.boolean(),
   canArchive: z.boolean(),
+  canChangeAccessFields: z
+    .boolean()
+    .describe('Whether kind and territory (they decide access) may be changed: deployment administrators only'),
 });
 
 export const InstitutionSummary = z.object({

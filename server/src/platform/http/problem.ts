@@ -232,6 +232,10 @@ const fieldMessages: Record<string, Messages> = {
     pl: 'Ta usługa została już wycofana z koszyka.',
     en: 'This service has already been withdrawn from the basket.',
   },
+  adminOnlyField: {
+    pl: 'To pole decyduje o uprawnieniach i zmienia je tylko administrator wdrożenia.',
+    en: 'This field decides access; only the deployment administrator changes it.',
+  },
   lastMembership: {
     pl: 'Użytkownik musi mieć co najmniej jedną rolę.',
     en: 'A user must keep at least one role.',

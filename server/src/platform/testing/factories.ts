@@ -13,6 +13,7 @@ import {
   users,
 } from '../db/tables.js';
 import { hashPassword } from '../../accounts/passwords.js';
+import { reservePublicationSlug } from '../../basket/publication.store.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
 import type { InstitutionKind, Role } from '../../../../shared/src/contracts/common.js';
 import { TestClient, type TestContext } from './test-app.js';
@@ -103,7 +104,9 @@ export async function buildPartnership(
     status: 'declared',
     declarationDate: '2026-01-02',
   });
-  return { ...partnership!, coordinatorUserId };
+  // As createPartnership does: the suggested public address is the partnership's from its creation.
+  const publicSlug = await reservePublicationSlug(db, partnership!.id, partnership!.name);
+  return { ...partnership!, coordinatorUserId, publicSlug };
 }
 
 /** Creates a user with the role and returns a client signed in as them. */

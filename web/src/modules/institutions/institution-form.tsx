@@ -1,4 +1,15 @@
-import { Button, Checkbox, Fieldset, Group, NativeSelect, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  Checkbox,
+  Fieldset,
+  Group,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useState } from 'react';
 import { Controller, useFieldArray } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -113,6 +124,9 @@ export function InstitutionForm(props: InstitutionFormProps) {
   const territoryInitial = props.institution
     ? { value: props.institution.territoryCode, label: props.institution.territoryName }
     : null;
+  // Kind and gmina decide access: shown read-only to anyone but the deployment administrator, and
+  // sent back unchanged (the server refuses a change by anyone else with 403 naming the field).
+  const isAccessReadOnly = props.mode === 'edit' && !props.institution.abilities.canChangeAccessFields;
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack>
@@ -125,13 +139,22 @@ export function InstitutionForm(props: InstitutionFormProps) {
           {...form.register('shortName')}
         />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <NativeSelect
-            label={t('institutions.kind')}
-            required
-            error={errorOf('kind')}
-            data={enumOptions(t, 'institutionKinds', institutionKinds, t('common.choose'))}
-            {...form.register('kind')}
-          />
+          {isAccessReadOnly ? (
+            <TextInput
+              label={t('institutions.kind')}
+              readOnly
+              value={t(`institutionKinds.${props.institution.kind}`)}
+              aria-describedby="institution-access-fields-hint"
+            />
+          ) : (
+            <NativeSelect
+              label={t('institutions.kind')}
+              required
+              error={errorOf('kind')}
+              data={enumOptions(t, 'institutionKinds', institutionKinds, t('common.choose'))}
+              {...form.register('kind')}
+            />
+          )}
           <NativeSelect
             label={t('institutions.sector')}
             required
@@ -158,22 +181,36 @@ export function InstitutionForm(props: InstitutionFormProps) {
             </Checkbox.Group>
           )}
         />
-        <Controller
-          control={form.control}
-          name="territoryCode"
-          render={({ field }) => (
-            <TerritorySelect
+        {isAccessReadOnly ? (
+          <>
+            <TextInput
               label={t('institutions.gmina')}
-              required
-              value={field.value || null}
-              onChange={(value) => field.onChange(value ?? '')}
-              onBlur={field.onBlur}
-              error={errorOf('territoryCode')}
-              initialOption={territoryInitial}
-              name="territoryCode"
+              readOnly
+              value={props.institution.territoryName}
+              aria-describedby="institution-access-fields-hint"
             />
-          )}
-        />
+            <Text id="institution-access-fields-hint" size="sm" c="dimmed">
+              {t('institutions.accessFieldsAdminOnly')}
+            </Text>
+          </>
+        ) : (
+          <Controller
+            control={form.control}
+            name="territoryCode"
+            render={({ field }) => (
+              <TerritorySelect
+                label={t('institutions.gmina')}
+                required
+                value={field.value || null}
+                onChange={(value) => field.onChange(value ?? '')}
+                onBlur={field.onBlur}
+                error={errorOf('territoryCode')}
+                initialOption={territoryInitial}
+                name="territoryCode"
+              />
+            )}
+          />
+        )}
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label={t('institutions.street')} error={errorOf('street')} {...form.register('street')} />
           <TextInput

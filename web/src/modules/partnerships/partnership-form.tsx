@@ -136,28 +136,40 @@ export function PartnershipForm(props: PartnershipFormProps) {
     }
   });
   const coordinatorsInitial = (partnership?.coordinators ?? []).map((c) => ({ value: c.userId, label: c.displayName }));
+  // Gmina and leader decide access: read-only after founding to anyone but the administrator (sent
+  // back unchanged; the server refuses a change by anyone else with 403 naming the field).
+  const isAccessReadOnly = props.mode === 'edit' && !isAdmin;
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack>
         {problem ? <ProblemAlert error={problem} leftovers={leftovers} /> : null}
         <TextInput label={t('partnerships.name')} required error={errorOf('name')} {...form.register('name')} />
-        <Controller
-          control={form.control}
-          name="territoryCode"
-          render={({ field }) => (
-            <TerritorySelect
-              label={t('partnerships.gmina')}
-              required
-              value={field.value || null}
-              onChange={(value) => field.onChange(value ?? '')}
-              onBlur={field.onBlur}
-              error={errorOf('territoryCode')}
-              initialOption={
-                partnership ? { value: partnership.territoryCode, label: partnership.territoryName } : null
-              }
-            />
-          )}
-        />
+        {isAccessReadOnly ? (
+          <TextInput
+            label={t('partnerships.gmina')}
+            readOnly
+            value={partnership?.territoryName ?? ''}
+            aria-describedby="partnership-access-fields-hint"
+          />
+        ) : (
+          <Controller
+            control={form.control}
+            name="territoryCode"
+            render={({ field }) => (
+              <TerritorySelect
+                label={t('partnerships.gmina')}
+                required
+                value={field.value || null}
+                onChange={(value) => field.onChange(value ?? '')}
+                onBlur={field.onBlur}
+                error={errorOf('territoryCode')}
+                initialOption={
+                  partnership ? { value: partnership.territoryCode, label: partnership.territoryName } : null
+                }
+              />
+            )}
+          />
+        )}
         <Textarea
           label={t('partnerships.areaDescription')}
           description={t('partnerships.areaDescriptionHint')}
@@ -188,23 +200,37 @@ export function PartnershipForm(props: PartnershipFormProps) {
             {...form.register('stage')}
           />
         )}
-        <Controller
-          control={form.control}
-          name="leaderInstitutionId"
-          render={({ field }) => (
-            <InstitutionSelect
+        {isAccessReadOnly ? (
+          <>
+            <TextInput
               label={t('partnerships.leader')}
-              description={t('partnerships.leaderHint')}
-              required
-              kinds={leaderInstitutionKinds}
-              value={field.value || null}
-              onChange={(value) => field.onChange(value ?? '')}
-              onBlur={field.onBlur}
-              error={errorOf('leaderInstitutionId')}
-              initialOption={leaderInitial}
+              readOnly
+              value={partnership?.leaderInstitutionName ?? ''}
+              aria-describedby="partnership-access-fields-hint"
             />
-          )}
-        />
+            <Text id="partnership-access-fields-hint" size="sm" c="dimmed">
+              {t('partnerships.accessFieldsAdminOnly')}
+            </Text>
+          </>
+        ) : (
+          <Controller
+            control={form.control}
+            name="leaderInstitutionId"
+            render={({ field }) => (
+              <InstitutionSelect
+                label={t('partnerships.leader')}
+                description={t('partnerships.leaderHint')}
+                required
+                kinds={leaderInstitutionKinds}
+                value={field.value || null}
+                onChange={(value) => field.onChange(value ?? '')}
+                onBlur={field.onBlur}
+                error={errorOf('leaderInstitutionId')}
+                initialOption={leaderInitial}
+              />
+            )}
+          />
+        )}
         {isAdmin ? (
           <Controller
             control={form.control}
