@@ -206,3 +206,13 @@ export async function detachMembershipFromSessions(db: Executor, membershipId: s
 export async function setActiveMembership(db: Executor, sessionPublicId: string, membershipId: string): Promise<void> {
   await db.update(sessions).set({ activeMembershipId: membershipId }).where(eq(sessions.publicId, sessionPublicId));
 }
+
+/** Active users holding the administrator role anywhere: the deployment's administrators. */
+export async function findActiveAdministratorIds(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ id: users.id })
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .where(and(eq(users.isActive, true), eq(memberships.role, 'admin')));
+  return rows.map((row) => row.id);
+}

@@ -32,13 +32,14 @@ import type { Actor, RequestContext } from '../platform/auth/actor.js';
 import { AppError, fieldError, type FieldError } from '../platform/http/problem.js';
 import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
 import { canChangeUserStatus } from './accounts.policy.js';
-import { presentMe, presentSession, presentUserSummary } from './accounts.presenter.js';
+import { presentMe, presentSession, presentUserSummary, type UserRow } from './accounts.presenter.js';
 import {
   consumeRecoveryCode,
   consumeTotpStep,
   detachMembershipFromSessions,
   findCredentialsByEmail,
   findCredentialsById,
+  findActiveAdministratorIds,
   findExistingInstitutionIds,
   findMembershipsOfUsers,
   findUserById,
@@ -51,11 +52,10 @@ import {
   type UserCredentials,
 } from './accounts.queries.js';
 import {
-  accountThrottleKey,
-  ipThrottleKey,
   isThrottled,
   recordLoginFailure,
-  resetAccountThrottle,
+  resetLoginThrottle,
+  throttleKeysFor,
   type ThrottleSettings,
 } from './login-throttle.js';
 import {
@@ -66,6 +66,9 @@ import {
   verifyPassword,
 } from './passwords.js';
 import { registerInstitutionInTransaction, type CreateInstitutionData } from '../institutions/institutions.service.js';
+import { findTrustedDevice, rememberTrustedDevice } from './trusted-devices.js';
+import { deliverNotificationEmails, notifyUsers } from '../notifications/notifications.service.js';
+import { mailerFor } from '../notifications/mailer.js';
 import {
   createSession,
   loadSession,
@@ -77,11 +80,18 @@ import { buildOtpauthUrl, findTotpStep, generateRecoveryCodes, generateTotpSecre
 
 export type AccountsDependencies = { db: Database; config: Config };
 
-/** What the browser needs after a sign-in step: the cookie token and the body to send. */
+/**
+ * What the browser needs after a sign-in step: the session cookie's token, the body to send and, once
+ * signed in completely, the token of its device cookie.
+ */
 export type SignInOutcome =
-  { status: 'signedIn'; token: string; me: Me } | { status: 'secondFactorRequired'; token: string; csrfToken: string };
+  | { status: 'signedIn'; token: string; deviceToken: string; me: Me }
+  | { status: 'secondFactorRequired'; token: string; csrfToken: string };
 
-type ClientInfo = { userAgent: string | null; previousToken: string | null };
+/** The device cookie's token the request carried, if any (trusted-devices.ts). */
+export type DeviceToken = string | null | undefined;
+
+type ClientInfo = { userAgent: string | null; previousToken: string | null; deviceToken: DeviceToken };
 
 function sessionSettings(config: Config): SessionSettings {
   return { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS };
@@ -135,6 +145,74 @@ async function startSession(
   return { ...session, actor: loaded.actor };
 }
 
+/**
+ * The trusted device an attempt comes from: the device cookie's, when it is valid for this very user.
+ * A forged, expired or another user's cookie counts as no cookie (no bypass of the account lockout).
+ */
+async function trustedDeviceIdFor(
+  db: Executor,
+  deviceToken: DeviceToken,
+  user: { email: string } | { userId: string },
+): Promise<string | null> {
+  const device = await findTrustedDevice(db, deviceToken);
+  if (!device) return null;
+  const isSameUser = 'email' in user ? device.email === user.email : device.userId === user.userId;
+  return isSameUser ? device.publicId : null;
+}
+
+/**
+ * Counts a failed attempt (password, second factor or current password) in the caller's transaction.
+ * When it locks the account for untrusted sources, the lockout is audited and announced to the owner
+ * and the administrators, once per lockout window; returns the notifications to e-mail after commit.
+ */
+async function countLoginFailure(
+  tx: Executor,
+  ctx: RequestContext,
+  config: Config,
+  attempt: { email: string; user: UserRow | null; trustedDeviceId: string | null },
+): Promise<string[]> {
+  const { isAccountNewlyLocked } = await recordLoginFailure(
+    tx,
+    attempt.email,
+    ctx.ip,
+    throttleSettings(config),
+    attempt.trustedDeviceId,
+  );
+  if (!isAccountNewlyLocked) return [];
+  const { user } = attempt;
+  await recordAuditEvent(tx, ctx, {
+    action: 'auth.loginLockout',
+    outcome: 'failure',
+    subjectType: user ? 'user' : null,
+    subjectId: user?.id ?? null,
+    details: { failures: config.LOGIN_MAX_FAILURES, lockoutMinutes: config.LOGIN_LOCKOUT_MINUTES },
+  });
+  // An e-mail nobody uses is audited only: there is no account to warn about, and announcing it
+  // would let anyone flood the administrators by guessing made-up addresses.
+  if (!user) return [];
+  const params = { failures: config.LOGIN_MAX_FAILURES, lockoutMinutes: config.LOGIN_LOCKOUT_MINUTES };
+  const ownIds = await notifyUsers(tx, [user.id], 'account.lockedOut', params, '/konto');
+  const administratorIds = (await findActiveAdministratorIds(tx)).filter((id) => id !== user.id);
+  const adminIds = await notifyUsers(
+    tx,
+    administratorIds,
+    'account.lockedOutForAdmin',
+    { ...params, accountName: user.displayName, accountEmail: user.email },
+    '/uzytkownicy',
+  );
+  return [...ownIds, ...adminIds];
+}
+
+/**
+ * E-mails the lockout notifications after commit without waiting: the answer to the attempt must not
+ * wait on a mail server, nor reveal by its timing that the account exists. Best effort, like all
+ * notification e-mail (the notification stays in the app).
+ */
+function emailLockoutNotifications(db: Database, config: Config, notificationIds: string[]): void {
+  if (notificationIds.length === 0) return;
+  deliverNotificationEmails(db, mailerFor(config), notificationIds).catch(() => undefined);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sign-in
 // ---------------------------------------------------------------------------------------------
@@ -142,6 +220,8 @@ async function startSession(
 /**
  * Password step of sign-in. Unknown e-mail, wrong password and deactivated account take the same time
  * (an argon2 verification each) and give the same answer; a lockout answers the same for all three.
+ * An attempt with a device cookie valid for this account is checked against that device's counter
+ * instead of the account's and the address's (login-throttle.ts).
  */
 export async function signIn(
   deps: AccountsDependencies,
@@ -151,14 +231,15 @@ export async function signIn(
 ): Promise<SignInOutcome> {
   const { db, config } = deps;
   const email = input.email;
-  if (await isThrottled(db, [accountThrottleKey(email), ipThrottleKey(ctx.ip)])) {
+  const trustedDeviceId = await trustedDeviceIdFor(db, client.deviceToken, { email });
+  if (await isThrottled(db, throttleKeysFor(email, ctx.ip, trustedDeviceId))) {
     const known = await findCredentialsByEmail(db, email);
     await recordStandaloneAuditEvent(db, ctx, {
       action: 'auth.login',
       outcome: 'denied',
       subjectType: known ? 'user' : null,
       subjectId: known?.id ?? null,
-      details: { reason: 'locked' },
+      details: { reason: 'locked', isTrustedDevice: trustedDeviceId !== null },
     });
     throw new AppError('locked');
   }
@@ -173,16 +254,17 @@ export async function signIn(
         ? 'inactive'
         : null;
   if (!user || failureReason) {
-    await db.transaction(async (tx) => {
-      await recordLoginFailure(tx, email, ctx.ip, throttleSettings(config));
+    const notificationIds = await db.transaction(async (tx) => {
       await recordAuditEvent(tx, ctx, {
         action: 'auth.login',
         outcome: 'failure',
         subjectType: user ? 'user' : null,
         subjectId: user?.id ?? null,
-        details: { reason: failureReason },
+        details: { reason: failureReason, isTrustedDevice: trustedDeviceId !== null },
       });
+      return countLoginFailure(tx, ctx, config, { email, user, trustedDeviceId });
     });
+    emailLockoutNotifications(db, config, notificationIds);
     throw new AppError('invalidCredentials');
   }
 
@@ -192,7 +274,7 @@ export async function signIn(
     if (client.previousToken) await revokeSessionByToken(tx, client.previousToken);
     // With a second factor pending the counter stays: otherwise the password alone would buy
     // a fresh budget of TOTP guesses at every sign-in.
-    if (!isSecondFactorPending) await resetAccountThrottle(tx, email);
+    if (!isSecondFactorPending) await resetLoginThrottle(tx, email, trustedDeviceId);
     const session = await startSession(tx, config, ctx, user.id, client.userAgent, isSecondFactorPending);
     await recordAuditEvent(
       tx,
@@ -201,12 +283,16 @@ export async function signIn(
         action: 'auth.login',
         subjectType: 'user',
         subjectId: user.id,
-        details: { secondFactor: isSecondFactorPending ? 'pending' : 'notEnrolled' },
+        details: {
+          secondFactor: isSecondFactorPending ? 'pending' : 'notEnrolled',
+          isTrustedDevice: trustedDeviceId !== null,
+        },
       },
     );
     if (isSecondFactorPending)
       return { status: 'secondFactorRequired', token: session.token, csrfToken: session.csrfToken };
-    return { status: 'signedIn', token: session.token, me: presentMe(session.actor, session.csrfToken) };
+    const deviceToken = await rememberTrustedDevice(tx, user.id, client.deviceToken);
+    return { status: 'signedIn', token: session.token, deviceToken, me: presentMe(session.actor, session.csrfToken) };
   });
 }
 
@@ -219,12 +305,13 @@ export async function completeSignInWithSecondFactor(
   ctx: RequestContext,
   pendingToken: string,
   input: SecondFactorInput,
-  userAgent: string | null,
+  client: Omit<ClientInfo, 'previousToken'>,
 ): Promise<Extract<SignInOutcome, { status: 'signedIn' }>> {
   const { db, config } = deps;
   const actor = requireActor(ctx);
   const method = input.code ? 'totp' : 'recoveryCode';
-  if (await isThrottled(db, [accountThrottleKey(actor.email), ipThrottleKey(ctx.ip)])) {
+  const trustedDeviceId = await trustedDeviceIdFor(db, client.deviceToken, { userId: actor.userId });
+  if (await isThrottled(db, throttleKeysFor(actor.email, ctx.ip, trustedDeviceId))) {
     await recordStandaloneAuditEvent(db, ctx, {
       action: 'auth.secondFactor',
       outcome: 'denied',
@@ -242,8 +329,8 @@ export async function completeSignInWithSecondFactor(
       : await consumeRecoveryCode(tx, user.id, hashRecoveryCode(input.recoveryCode ?? ''));
     if (!isAccepted) return null;
     await revokeSessionByToken(tx, pendingToken);
-    await resetAccountThrottle(tx, user.email);
-    const session = await startSession(tx, config, ctx, user.id, userAgent, false);
+    await resetLoginThrottle(tx, user.email, trustedDeviceId);
+    const session = await startSession(tx, config, ctx, user.id, client.userAgent, false);
     await recordAuditEvent(
       tx,
       { ...ctx, actor: session.actor },
@@ -251,22 +338,29 @@ export async function completeSignInWithSecondFactor(
         action: 'auth.secondFactor',
         subjectType: 'user',
         subjectId: user.id,
-        details: { method },
+        details: { method, isTrustedDevice: trustedDeviceId !== null },
       },
     );
-    return { status: 'signedIn' as const, token: session.token, me: presentMe(session.actor, session.csrfToken) };
+    const deviceToken = await rememberTrustedDevice(tx, user.id, client.deviceToken);
+    return {
+      status: 'signedIn' as const,
+      token: session.token,
+      deviceToken,
+      me: presentMe(session.actor, session.csrfToken),
+    };
   });
   if (outcome) return outcome;
-  await db.transaction(async (tx) => {
-    await recordLoginFailure(tx, actor.email, ctx.ip, throttleSettings(config));
+  const notificationIds = await db.transaction(async (tx) => {
     await recordAuditEvent(tx, ctx, {
       action: 'auth.secondFactor',
       outcome: 'failure',
       subjectType: 'user',
       subjectId: actor.userId,
-      details: { reason: 'invalidCode', method },
+      details: { reason: 'invalidCode', method, isTrustedDevice: trustedDeviceId !== null },
     });
+    return countLoginFailure(tx, ctx, config, { email: actor.email, user, trustedDeviceId });
   });
+  emailLockoutNotifications(db, config, notificationIds);
   throw new AppError('invalidSecondFactor');
 }
 
@@ -321,10 +415,12 @@ export async function changeOwnPassword(
   deps: AccountsDependencies,
   ctx: RequestContext,
   input: ChangePasswordInput,
+  deviceToken: DeviceToken,
 ): Promise<void> {
   const { db, config } = deps;
   const actor = requireActor(ctx);
-  if (await isThrottled(db, [accountThrottleKey(actor.email), ipThrottleKey(ctx.ip)])) throw new AppError('locked');
+  const trustedDeviceId = await trustedDeviceIdFor(db, deviceToken, { userId: actor.userId });
+  if (await isThrottled(db, throttleKeysFor(actor.email, ctx.ip, trustedDeviceId))) throw new AppError('locked');
   const user = await findCredentialsById(db, actor.userId);
   if (!user) throw new AppError('unauthenticated');
   const isCurrentCorrect = await verifyPassword(user.passwordHash, input.currentPassword);
@@ -333,8 +429,7 @@ export async function changeOwnPassword(
   const weakness = checkPasswordStrength(input.newPassword, personalWords(user.email, user.displayName));
   if (weakness) errors.push(fieldError('newPassword', weakness));
   if (!isCurrentCorrect) {
-    await db.transaction(async (tx) => {
-      await recordLoginFailure(tx, user.email, ctx.ip, throttleSettings(config));
+    const notificationIds = await db.transaction(async (tx) => {
       await recordAuditEvent(tx, ctx, {
         action: 'auth.password.change',
         outcome: 'failure',
@@ -342,7 +437,9 @@ export async function changeOwnPassword(
         subjectId: user.id,
         details: { reason: 'wrongPassword' },
       });
+      return countLoginFailure(tx, ctx, config, { email: user.email, user, trustedDeviceId });
     });
+    emailLockoutNotifications(db, config, notificationIds);
   }
   if (errors.length > 0) throw new AppError('validation', errors);
 
@@ -457,15 +554,16 @@ export async function disableTotp(
   deps: AccountsDependencies,
   ctx: RequestContext,
   input: z.infer<typeof TotpDisableInput>,
+  deviceToken: DeviceToken,
 ): Promise<void> {
   const { db, config } = deps;
   const actor = requireActor(ctx);
-  if (await isThrottled(db, [accountThrottleKey(actor.email), ipThrottleKey(ctx.ip)])) throw new AppError('locked');
+  const trustedDeviceId = await trustedDeviceIdFor(db, deviceToken, { userId: actor.userId });
+  if (await isThrottled(db, throttleKeysFor(actor.email, ctx.ip, trustedDeviceId))) throw new AppError('locked');
   const user = await findCredentialsById(db, actor.userId);
   if (!user) throw new AppError('unauthenticated');
   if (!(await verifyPassword(user.passwordHash, input.password))) {
-    await db.transaction(async (tx) => {
-      await recordLoginFailure(tx, user.email, ctx.ip, throttleSettings(config));
+    const notificationIds = await db.transaction(async (tx) => {
       await recordAuditEvent(tx, ctx, {
         action: 'auth.totp.disable',
         outcome: 'failure',
@@ -473,7 +571,9 @@ export async function disableTotp(
         subjectId: user.id,
         details: { reason: 'wrongPassword' },
       });
+      return countLoginFailure(tx, ctx, config, { email: user.email, user, trustedDeviceId });
     });
+    emailLockoutNotifications(db, config, notificationIds);
     throw new AppError('validation', [fieldError('password', 'wrongPassword')]);
   }
   if (!user.totpEnabledAt && !user.totpSecret)
@@ -718,7 +818,7 @@ export async function resetUserPassword(
       .set({ passwordHash, mustChangePassword: true, passwordChangedAt: new Date(), updatedAt: new Date() })
       .where(eq(users.id, userId));
     const revokedCount = await revokeUserSessions(tx, userId);
-    await resetAccountThrottle(tx, target.email);
+    await resetLoginThrottle(tx, target.email, null);
     await recordAuditEvent(tx, ctx, {
       action: 'user.password.reset',
       subjectType: 'user',

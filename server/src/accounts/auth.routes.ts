@@ -38,6 +38,7 @@ import {
   signOut,
   switchActiveMembership,
 } from './accounts.service.js';
+import { TRUSTED_DEVICE_DAYS } from './trusted-devices.js';
 
 function cookieOptions(config: Config) {
   return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: config.isSecureCookie };
@@ -50,8 +51,27 @@ function setSessionCookie(reply: FastifyReply, config: Config, token: string): v
 
 function clearSessionCookie(reply: FastifyReply, config: Config): void {
   reply.clearCookie(sessionCookieName(config), cookieOptions(config));
-  // Browser state goes with the session (SECURITY.md 18, 25).
-  reply.header('clear-site-data', '"cache", "cookies", "storage"');
+  // Browser state goes with the session (SECURITY.md 18, 25). Not "cookies": that would also drop the
+  // device cookie, which must outlive sessions (it holds no personal data and opens nothing).
+  reply.header('clear-site-data', '"cache", "storage"');
+}
+
+/** The device cookie (trusted-devices.ts): __Host- like the session cookie whenever that is. */
+export function deviceCookieName(config: Config): string {
+  return config.isSecureCookie ? '__Host-kooperacja_device' : 'kooperacja_device';
+}
+
+function deviceTokenOf(request: FastifyRequest, config: Config): string | null {
+  return request.cookies[deviceCookieName(config)] ?? null;
+}
+
+function setDeviceCookie(reply: FastifyReply, config: Config, token: string): void {
+  // Strict: only the app's own pages ever send it; it is read at sign-in only.
+  reply.setCookie(deviceCookieName(config), token, {
+    ...cookieOptions(config),
+    sameSite: 'strict',
+    maxAge: TRUSTED_DEVICE_DAYS * 86_400,
+  });
 }
 
 function userAgentOf(request: FastifyRequest): string | null {
@@ -78,9 +98,11 @@ export async function authRoutes(app: FastifyInstance, { config, database }: App
       const outcome = await signIn(deps, request.ctx, request.body, {
         userAgent: userAgentOf(request),
         previousToken: request.sessionToken,
+        deviceToken: deviceTokenOf(request, config),
       });
       setSessionCookie(reply, config, outcome.token);
       if (outcome.status === 'secondFactorRequired') return { status: outcome.status, csrfToken: outcome.csrfToken };
+      setDeviceCookie(reply, config, outcome.deviceToken);
       return { status: outcome.status, me: outcome.me };
     },
   );
@@ -94,14 +116,12 @@ export async function authRoutes(app: FastifyInstance, { config, database }: App
     async (request, reply) => {
       const { token } = requireSession(request);
       if (!request.isSecondFactorPending) throw new AppError('secondFactorNotPending');
-      const outcome = await completeSignInWithSecondFactor(
-        deps,
-        request.ctx,
-        token,
-        request.body,
-        userAgentOf(request),
-      );
+      const outcome = await completeSignInWithSecondFactor(deps, request.ctx, token, request.body, {
+        userAgent: userAgentOf(request),
+        deviceToken: deviceTokenOf(request, config),
+      });
       setSessionCookie(reply, config, outcome.token);
+      setDeviceCookie(reply, config, outcome.deviceToken);
       return { status: outcome.status, me: outcome.me };
     },
   );
@@ -153,7 +173,7 @@ export async function authRoutes(app: FastifyInstance, { config, database }: App
     async (request) => {
       // Allowed during sign-in for the forced change only: the password alone must not change it.
       if (request.isSecondFactorPending) throw new AppError('secondFactorRequired');
-      await changeOwnPassword(deps, request.ctx, request.body);
+      await changeOwnPassword(deps, request.ctx, request.body, deviceTokenOf(request, config));
       return { ok: true as const };
     },
   );
@@ -214,7 +234,7 @@ export async function authRoutes(app: FastifyInstance, { config, database }: App
       config: { policy: { action: 'auth.totp.disable', allow: canManageOwnAccount } },
     },
     async (request) => {
-      await disableTotp(deps, request.ctx, request.body);
+      await disableTotp(deps, request.ctx, request.body, deviceTokenOf(request, config));
       return { ok: true as const };
     },
   );

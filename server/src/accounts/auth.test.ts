@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { authenticator } from 'otplib';
-import { auditEvents, sessions } from '../platform/db/tables.js';
+import { auditEvents, notifications, sessions } from '../platform/db/tables.js';
 import { buildInstitution, buildUser, TEST_PASSWORD } from '../platform/testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
 import { sessionCookieName } from '../platform/http/app.js';
+import { deviceCookieName } from './auth.routes.js';
 
 const MAX_FAILURES = 3;
 const IP_MAX_FAILURES = 6;
@@ -41,6 +42,43 @@ async function startSignIn(client: TestClient, email: string, password = TEST_PA
   const body = response.json() as { status: string; csrfToken?: string; me?: { csrfToken: string } };
   client.csrfToken = body.csrfToken ?? body.me?.csrfToken ?? client.csrfToken;
   return { response, body };
+}
+
+/** The device cookie a response set, as a Cookie header pair; null when it set none. */
+function deviceCookieFrom(response: { cookies: Array<{ name: string; value: string }> }): string | null {
+  const cookie = response.cookies.find((c) => c.name === deviceCookieName(context.config));
+  return cookie ? `${cookie.name}=${cookie.value}` : null;
+}
+
+/** Signs in completely from a new browser and returns that browser's device cookie. */
+async function trustedBrowserOf(email: string): Promise<string> {
+  const response = await newClient().post('/api/v1/auth/login', { email, password: TEST_PASSWORD });
+  expect(response.statusCode).toBe(200);
+  return deviceCookieFrom(response)!;
+}
+
+/** Posts the password step from the client, sending the given device cookie with its own cookie. */
+function signInWithDevice(client: TestClient, device: string, email: string, password = TEST_PASSWORD) {
+  return client.post(
+    '/api/v1/auth/login',
+    { email, password },
+    { cookie: [client.cookie, device].filter(Boolean).join('; ') },
+  );
+}
+
+/** An attacker without any device cookie, from a new address each time, locks the account. */
+async function lockOutFromElsewhere(email: string) {
+  for (let attempt = 0; attempt < MAX_FAILURES; attempt += 1) {
+    const response = await newClient().post('/api/v1/auth/login', { email, password: `Zgaduję hasło ${attempt}` });
+    expect(response.statusCode).toBe(401);
+  }
+}
+
+async function notificationsOf(userId: string, kind: string) {
+  return context.database.db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.kind, kind)));
 }
 
 const codeForNextStep = (secret: string) => authenticator.clone({ epoch: Date.now() + 30_000 }).generate(secret);
@@ -210,6 +248,163 @@ describe('POST /auth/login', () => {
   });
 });
 
+describe('device cookies: failures from elsewhere do not lock the owner out', () => {
+  it('sets a long-lived HttpOnly SameSite=Strict device cookie after a complete sign-in only', async () => {
+    const user = await buildUser(context.database.db);
+    const failed = await newClient().post('/api/v1/auth/login', { email: user.email, password: 'Błędne hasło 1' });
+    expect(deviceCookieFrom(failed)).toBeNull();
+    const response = await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD });
+    const cookie = response.cookies.find((c) => c.name === deviceCookieName(context.config))!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/', maxAge: 180 * 86_400 });
+    expect(cookie.value).toMatch(/^[\w-]{43}$/);
+    // Signing in again from the same browser keeps its device cookie.
+    const again = await signInWithDevice(newClient(), `${cookie.name}=${cookie.value}`, user.email);
+    expect(deviceCookieFrom(again)).toBe(`${cookie.name}=${cookie.value}`);
+  });
+
+  it('lets the owner in from a browser used before while an attacker keeps the account locked', async () => {
+    const owner = await buildUser(context.database.db);
+    const device = await trustedBrowserOf(owner.email);
+    await lockOutFromElsewhere(owner.email);
+
+    // The attacker, even with the right password, is refused during the lockout.
+    const attacker = await newClient().post('/api/v1/auth/login', { email: owner.email, password: TEST_PASSWORD });
+    expect(attacker.statusCode).toBe(429);
+    expect(attacker.json().code).toBe('locked');
+
+    const ownerClient = newClient();
+    const response = await signInWithDevice(ownerClient, device, owner.email);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'signedIn', me: { id: owner.id } });
+    ownerClient.csrfToken = response.json().me.csrfToken;
+    expect((await ownerClient.get('/api/v1/auth/sessions')).statusCode).toBe(200);
+    // Still signed in, the owner can change the password although untrusted sources stay locked.
+    const changed = await ownerClient.post(
+      '/api/v1/auth/password',
+      { currentPassword: TEST_PASSWORD, newPassword: 'Zielony parasol nad Wisłą' },
+      { cookie: `${ownerClient.cookie}; ${device}` },
+    );
+    expect(changed.statusCode).toBe(200);
+
+    // The owner's sign-in did not lift the lockout for everyone else.
+    const stillLocked = await newClient().post('/api/v1/auth/login', {
+      email: owner.email,
+      password: 'Zielony parasol nad Wisłą',
+    });
+    expect(stillLocked.statusCode).toBe(429);
+    const [success] = (await auditEventsOf('auth.login', owner.id)).filter(
+      (e) => e.outcome === 'success' && (e.details as { isTrustedDevice?: boolean }).isTrustedDevice,
+    );
+    expect(success).toBeDefined();
+  });
+
+  it('locks only the device cookie that failed', async () => {
+    const owner = await buildUser(context.database.db);
+    const device = await trustedBrowserOf(owner.email);
+    const otherDevice = await trustedBrowserOf(owner.email);
+    expect(otherDevice).not.toBe(device);
+    for (let attempt = 0; attempt < MAX_FAILURES; attempt += 1) {
+      const response = await signInWithDevice(newClient(), device, owner.email, `Pomyłka z laptopa ${attempt}`);
+      expect(response.statusCode).toBe(401);
+    }
+    const locked = await signInWithDevice(newClient(), device, owner.email);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().code).toBe('locked');
+    // The account and the owner's other browser are not affected.
+    expect((await signInWithDevice(newClient(), otherDevice, owner.email)).statusCode).toBe(200);
+    await signedInClient(owner.email);
+    // Failures with a device cookie do not announce an account lockout.
+    expect(await notificationsOf(owner.id, 'account.lockedOut')).toHaveLength(0);
+  });
+
+  it('gives no bypass for a forged, expired or another user’s device cookie', async () => {
+    const owner = await buildUser(context.database.db);
+    const other = await buildUser(context.database.db);
+    const ownDevice = await trustedBrowserOf(owner.email);
+    const othersDevice = await trustedBrowserOf(other.email);
+    await lockOutFromElsewhere(owner.email);
+    const forged = `${deviceCookieName(context.config)}=${'A'.repeat(43)}`;
+    for (const device of [forged, othersDevice]) {
+      const response = await signInWithDevice(newClient(), device, owner.email);
+      expect(response.statusCode).toBe(429);
+      expect(response.json().code).toBe('locked');
+    }
+    await context.database.db.execute(
+      sql`update trusted_devices set expires_at = now() - interval '1 second' where user_id = ${owner.id}`,
+    );
+    expect((await signInWithDevice(newClient(), ownDevice, owner.email)).statusCode).toBe(429);
+  });
+
+  it('tells the owner and the administrators once per lockout window, and audits the lockout', async () => {
+    const admin = await buildUser(context.database.db, { role: 'admin' });
+    const owner = await buildUser(context.database.db, { displayName: 'Łucja Żabińska' });
+    const device = await trustedBrowserOf(owner.email);
+    await lockOutFromElsewhere(owner.email);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect(
+        (await newClient().post('/api/v1/auth/login', { email: owner.email, password: `Dalej ${attempt}` })).statusCode,
+      ).toBe(429);
+    }
+    const forAdmin = async () =>
+      (await notificationsOf(admin.id, 'account.lockedOutForAdmin')).filter(
+        (n) => (n.params as { accountEmail?: string }).accountEmail === owner.email,
+      );
+    expect(await notificationsOf(owner.id, 'account.lockedOut')).toHaveLength(1);
+    expect(await forAdmin()).toHaveLength(1);
+    expect((await forAdmin())[0]!.params).toEqual({
+      accountName: 'Łucja Żabińska',
+      accountEmail: owner.email,
+      failures: MAX_FAILURES,
+      lockoutMinutes: context.config.LOGIN_LOCKOUT_MINUTES,
+    });
+    const lockouts = await auditEventsOf('auth.loginLockout', owner.id);
+    expect(lockouts).toHaveLength(1);
+    expect(lockouts[0]).toMatchObject({ outcome: 'failure', subjectType: 'user' });
+
+    // The owner sees it in the app, signed in from the trusted browser.
+    const ownerClient = newClient();
+    const signedIn = await signInWithDevice(ownerClient, device, owner.email);
+    ownerClient.csrfToken = signedIn.json().me.csrfToken;
+    const list = await ownerClient.get('/api/v1/notifications');
+    expect(list.json().items).toEqual([
+      expect.objectContaining({ kind: 'account.lockedOut', link: '/konto', isRead: false }),
+    ]);
+
+    // A new lockout after the window is announced again, once.
+    await context.database.db.execute(
+      sql`update login_throttles set locked_until = now() - interval '1 second' where key = ${`account:${owner.email}`}`,
+    );
+    await lockOutFromElsewhere(owner.email);
+    expect(await notificationsOf(owner.id, 'account.lockedOut')).toHaveLength(2);
+    expect(await forAdmin()).toHaveLength(2);
+  });
+
+  it('answers a locked unknown e-mail exactly like a locked account, and announces nothing for it', async () => {
+    const owner = await buildUser(context.database.db);
+    const admin = await buildUser(context.database.db, { role: 'admin' });
+    const unknownEmail = 'nikogo.tu.nie.ma@test.kooperacja.pl';
+    const device = await trustedBrowserOf(owner.email);
+    await lockOutFromElsewhere(owner.email);
+    await lockOutFromElsewhere(unknownEmail);
+    const known = await signInWithDevice(newClient(), device, owner.email, 'Złe hasło z zaufanej');
+    expect(known.statusCode).toBe(401);
+    const lockedKnown = await newClient().post('/api/v1/auth/login', { email: owner.email, password: TEST_PASSWORD });
+    // A device cookie for another account does not change the answer for an unknown e-mail.
+    const lockedUnknown = await signInWithDevice(newClient(), device, unknownEmail);
+    const shape = (r: typeof lockedKnown) => ({
+      statusCode: r.statusCode,
+      body: { ...r.json(), instance: undefined, requestId: undefined },
+      cookies: r.cookies.map((c) => c.name),
+    });
+    expect(shape(lockedUnknown)).toEqual(shape(lockedKnown));
+    expect(lockedUnknown.statusCode).toBe(429);
+    const unknownLockouts = (await auditEventsOf('auth.loginLockout')).filter((e) => e.subjectId === null);
+    expect(unknownLockouts.length).toBeGreaterThanOrEqual(1);
+    const adminNotices = await notificationsOf(admin.id, 'account.lockedOutForAdmin');
+    expect(adminNotices.map((n) => (n.params as { accountEmail: string }).accountEmail)).not.toContain(unknownEmail);
+  });
+});
+
 describe('sessions', () => {
   it('logout ends the server session, clears the cookie and sends Clear-Site-Data', async () => {
     const user = await buildUser(context.database.db);
@@ -217,7 +412,8 @@ describe('sessions', () => {
     const cookie = client.cookie!;
     const response = await client.post('/api/v1/auth/logout');
     expect(response.statusCode).toBe(200);
-    expect(response.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
+    // Not "cookies": the device cookie outlives the session; the session cookie is expired by name.
+    expect(response.headers['clear-site-data']).toBe('"cache", "storage"');
     expect(client.cookie).toBeNull();
 
     const replay = newClient();
@@ -559,6 +755,30 @@ describe('TOTP second factor', () => {
     expect(
       (await newClient().post('/api/v1/auth/login', { email: user.email, password: TEST_PASSWORD })).statusCode,
     ).toBe(429);
+  });
+
+  it('lets the owner through both steps from a trusted browser while the account is locked', async () => {
+    const user = await buildUser(context.database.db);
+    const { secret, recoveryCodes } = await enrol(await signedInClient(user.email));
+    const first = newClient();
+    await startSignIn(first, user.email);
+    const completed = await first.post('/api/v1/auth/login/second-factor', { code: codeForNextStep(secret) });
+    expect(completed.statusCode).toBe(200);
+    const device = deviceCookieFrom(completed)!;
+    expect(device).toBeTruthy();
+
+    await lockOutFromElsewhere(user.email);
+    const owner = newClient();
+    const passwordStep = await signInWithDevice(owner, device, user.email);
+    expect(passwordStep.json()).toMatchObject({ status: 'secondFactorRequired' });
+    owner.csrfToken = passwordStep.json().csrfToken;
+    const secondStep = await owner.post(
+      '/api/v1/auth/login/second-factor',
+      { recoveryCode: recoveryCodes[0] },
+      { cookie: `${owner.cookie}; ${device}` },
+    );
+    expect(secondStep.statusCode).toBe(200);
+    expect(secondStep.json().status).toBe('signedIn');
   });
 
   it('turns the second factor off only with the password', async () => {

@@ -1,8 +1,9 @@
 /**
  * E-mail for notifications. E-mail is the one thing that leaves the machine, so it is optional:
  * without SMTP_URL nothing is ever attempted and notifications stay in the app. Messages carry the
- * kind of event, the names of services and partnerships (public basket data, never a family's) and a
- * link into the app, where the reader signs in to see the rest.
+ * kind of event, the names of services and partnerships (public basket data, never a family's), for
+ * a sign-in lockout the staff account concerned, and a link into the app, where the reader signs in
+ * to see the rest.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 
@@ -64,6 +65,10 @@ const requestKindLabels: Record<string, string> = {
   withdrawal: 'wycofanie usługi',
 };
 
+function count(value: unknown, fallback: string): string {
+  return typeof value === 'number' && Number.isInteger(value) ? String(value) : fallback;
+}
+
 function quoted(value: unknown): string {
   return typeof value === 'string' && value ? `„${value}”` : '';
 }
@@ -102,6 +107,14 @@ export function composeNotificationEmail(
     case 'service.staleReminder':
       subject = 'Potwierdź aktualność karty usługi';
       lead = `Karta usługi ${service} w koszyku usług partnerstwa ${partnership} nie była potwierdzana od ${String(params.staleMonths ?? 12)} miesięcy. Sprawdź, czy dane są aktualne, i potwierdź je albo popraw.`;
+      break;
+    case 'account.lockedOut':
+      subject = 'Nieudane próby logowania na Twoje konto';
+      lead = `Po ${count(params.failures, 'kilku')} nieudanych próbach logowania na Twoje konto logowanie na nie z nowych urządzeń jest wstrzymane na ${count(params.lockoutMinutes, 'kilkanaście')} min. W przeglądarce, w której logujesz się zwykle, zalogujesz się jak dotąd. Jeśli to nie były Twoje próby, zgłoś to administratorowi.`;
+      break;
+    case 'account.lockedOutForAdmin':
+      subject = 'Wstrzymane logowanie na konto użytkownika';
+      lead = `Po ${count(params.failures, 'kilku')} nieudanych próbach logowania na konto ${quoted(params.accountName)} (${typeof params.accountEmail === 'string' ? params.accountEmail : ''}) logowanie na nie z nowych urządzeń jest wstrzymane na ${count(params.lockoutMinutes, 'kilkanaście')} min. Może to być próba odgadnięcia hasła.`;
       break;
     default:
       subject = 'Nowe powiadomienie w Kooperacji';

@@ -4,7 +4,8 @@
  * out after the commit (deliverNotificationEmails), never for work that was rolled back.
  *
  * A notification's parameters name services and partnerships (the basket, which is public data), not
- * people, so reading one's own notifications is not an audited disclosure.
+ * people receiving help, so reading one's own notifications is not an audited disclosure. (A lockout
+ * notice to administrators names the staff account concerned, which administrators see anyway.)
  */
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../platform/db/database.js';
@@ -21,7 +22,11 @@ export type NotificationKind =
   | 'basketRequest.reviewed'
   | 'basketRequest.applied'
   | 'basketRequest.refused'
-  | 'service.staleReminder';
+  | 'service.staleReminder'
+  /** To the owner: sign-in from untrusted sources is paused after repeated failures. */
+  | 'account.lockedOut'
+  /** To the administrators: the same, naming the account. */
+  | 'account.lockedOutForAdmin';
 
 /** Newest notifications shown; older ones stay in the table but out of the list. */
 const LIST_LIMIT = 100;

@@ -113,4 +113,16 @@ describe('notification e-mail', () => {
       expect(text).not.toContain('TAJNE');
     }
   });
+
+  it('words a sign-in lockout for the owner and, naming the account, for the administrators', () => {
+    const params = { failures: 5, lockoutMinutes: 15, accountName: 'Łucja Żabińska', accountEmail: 'l.z@ops.pl' };
+    const own = composeNotificationEmail('account.lockedOut', params, 'https://kooperacja.example.gov.pl/konto');
+    expect(own.subject).toBe('Nieudane próby logowania na Twoje konto');
+    expect(own.text).toContain('Po 5 nieudanych próbach logowania na Twoje konto');
+    expect(own.text).toContain('na 15 min');
+    expect(own.text).not.toContain('Żabińska');
+    const forAdmin = composeNotificationEmail('account.lockedOutForAdmin', params, 'https://x.example/uzytkownicy');
+    expect(forAdmin.subject).toBe('Wstrzymane logowanie na konto użytkownika');
+    expect(forAdmin.text).toContain('na konto „Łucja Żabińska” (l.z@ops.pl)');
+  });
 });

@@ -154,6 +154,29 @@ export const loginThrottles = pgTable('login_throttles', {
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
 });
 
+/**
+ * Browsers where a user completed a sign-in (device cookies, OWASP "Slow down online guessing attacks
+ * with device cookies"). The cookie holds a random token; only its SHA-256 is kept here. Sign-in
+ * attempts with a valid one are throttled per device, not by the account-wide lockout.
+ */
+export const trustedDevices = pgTable(
+  'trusted_devices',
+  {
+    id: text('id').primaryKey(),
+    publicId: uuid('public_id').notNull().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('trusted_devices_user_idx').on(t.userId),
+    uniqueIndex('trusted_devices_public_id_unique').on(t.publicId),
+  ],
+);
+
 /** A local cooperation partnership (PZK, partnerski zespół kooperacyjny). */
 export const partnerships = pgTable(
   'partnerships',
