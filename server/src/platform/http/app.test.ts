@@ -83,12 +83,19 @@ describe('HTTP hardening', () => {
           payload: JSON.stringify({ email: user.email, password: user.password }),
         });
         expect(response.statusCode, response.body).toBe(200);
-        const cookie = String(response.headers['set-cookie']);
+        const header = response.headers['set-cookie'];
+        const cookies = Array.isArray(header) ? header : [String(header)];
+        const session = cookies.find((c) => c.includes('kooperacja_session='));
+        const device = cookies.find((c) => c.includes('kooperacja_device='));
         if (isHttps) {
-          expect(cookie).toMatch(/^__Host-kooperacja_session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+          expect(session).toMatch(/^__Host-kooperacja_session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+          expect(device).toMatch(
+            /^__Host-kooperacja_device=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Strict$/,
+          );
           expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
         } else {
-          expect(cookie).toMatch(/^kooperacja_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/);
+          expect(session).toMatch(/^kooperacja_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/);
+          expect(device).toMatch(/^kooperacja_device=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict$/);
           expect(response.headers['strict-transport-security']).toBeUndefined();
         }
       }
