@@ -2,6 +2,7 @@
  * Configuration comes only from environment variables, validated once at start. A bad value stops
  * the process with one clear line per variable, never a stack trace.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const booleanFlag = z
@@ -22,7 +23,30 @@ const ConfigSchema = z.object({
     .url()
     .optional()
     .describe('Origin the app is served from (https://kooperacja.example.gov.pl); enables Secure cookies when https'),
-  TRUST_PROXY: booleanFlag.default(false),
+  /**
+   * Which reverse proxies to believe about the client's address (X-Forwarded-For): `false` (none) or
+   * a comma-separated list of the proxies' own addresses or CIDRs (`127.0.0.1` for an nginx on the
+   * same host). `true` would believe any client's own X-Forwarded-For and a bare hop count cannot
+   * check the peer (Fastify ignores it), so both are refused (issue 6, item 6).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, context): false | string[] => {
+      const trimmed = value.trim();
+      if (['false', 'no', '0'].includes(trimmed)) return false;
+      const addresses = trimmed.split(',').map((part) => part.trim());
+      const isAddress = (part: string) => /^[^/]+(\/\d{1,3})?$/.test(part) && isIP(part.split('/')[0] ?? '') !== 0;
+      if (addresses.every(isAddress)) return addresses;
+      context.addIssue({
+        code: 'custom',
+        message:
+          trimmed === 'true' || trimmed === 'yes' || /^\d+$/.test(trimmed)
+            ? 'give the addresses of the proxies in front (127.0.0.1 for an nginx on this host): true or a hop count would trust an X-Forwarded-For that any client can write'
+            : 'must be false or a comma-separated list of proxy addresses/CIDRs, e.g. 127.0.0.1',
+      });
+      return z.NEVER;
+    }),
   /** Demo data on a database without users; unset: yes on PGlite outside production. Refused in production. */
   SEED_DEMO: booleanFlag.optional(),
   SESSION_IDLE_MINUTES: z.coerce
