@@ -170,8 +170,11 @@ describe('process life cycle', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(url, output).not.toBeNull();
-      const response = await fetch(`${url}/readyz`, { headers: { 'x-request-id': 'test-request-0001' } });
+      // The request id is the server's own: a client's id is kept, cleaned, in its own field.
+      const response = await fetch(`${url}/readyz`, { headers: { 'x-request-id': 'test-request-0001 "}' } });
       expect(response.status).toBe(200);
+      const serverRequestId = response.headers.get('x-request-id');
+      expect(serverRequestId).toMatch(/^[0-9a-f-]{36}$/);
       // Technical logs carry no cookies, tokens or search terms (which may name a person).
       await fetch(`${url}/api/v1/institutions?q=Kowalski`, {
         headers: { cookie: 'kooperacja_session=SECRET-TOKEN-123', 'x-csrf-token': 'CSRF-456' },
@@ -180,9 +183,10 @@ describe('process life cycle', () => {
       const logLine = output
         .split('\n')
         .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as { reqId?: string })
-        .find((entry) => entry.reqId === 'test-request-0001');
+        .map((line) => JSON.parse(line) as { reqId?: string; req?: { clientRequestId?: string } })
+        .find((entry) => entry.reqId === serverRequestId && entry.req);
       expect(logLine, output).toBeDefined();
+      expect(logLine!.req!.clientRequestId).toBe('test-request-0001');
       expect(output).not.toContain('SECRET-TOKEN-123');
       expect(output).not.toContain('CSRF-456');
       expect(output).not.toContain('Kowalski');

@@ -69,6 +69,13 @@ export type BuildOptions = { extraApiModule?: (api: FastifyInstance) => Promise<
 /** The policy of the built web client's files, given by the static plugin's scope (it sets no config). */
 const webAssetPolicy: RoutePolicy = { action: 'webAsset', allow: 'public' };
 
+/** A client's own request id, kept for correlation in the technical log only: at most 64 safe characters. */
+export function clientRequestId(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  const cleaned = value?.replace(/[^A-Za-z0-9._:-]/g, '').slice(0, 64);
+  return cleaned ? cleaned : undefined;
+}
+
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function sessionCookieName(config: Config): string {
@@ -98,13 +105,17 @@ export async function buildApp(
               remove: true,
             },
             serializers: {
-              req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], requestId: req.id }),
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                url: req.url.split('?')[0],
+                requestId: req.id,
+                clientRequestId: clientRequestId(req.headers['x-request-id']),
+              }),
             },
           },
-    genReqId: (req) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(incoming) ? incoming : randomUUID();
-    },
+    // The request id is the server's own (it goes into the audit log); a client's x-request-id is
+    // only logged, cleaned, as clientRequestId (issue 6, item 11).
+    genReqId: () => randomUUID(),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
     forceCloseConnections: false,
