@@ -27,6 +27,7 @@ import { recordStandaloneAuditEvent } from '../../audit/audit.service.js';
 import { AppError, fieldError, problemBody, zodIssuesToFieldErrors, type ProblemCode } from './problem.js';
 import type { RoutePolicy } from './route-policy.js';
 import { registerApiModules } from './modules.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { withProblemResponses } from './openapi.js';
 import { publicBasketRoutes } from '../../basket/public-page.routes.js';
 
@@ -130,6 +131,7 @@ export async function buildApp(
     },
   }).withTypeProvider<ZodTypeProvider>();
 
+  registerJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -102,6 +102,10 @@ export type ProblemCode = keyof typeof catalog;
 /** Field-level messages; a zod issue's message (when it is one of these keys) or its code picks the text. */
 const fieldMessages: Record<string, Messages> = {
   required: { pl: 'To pole jest wymagane.', en: 'This field is required.' },
+  duplicateKey: {
+    pl: 'To pole występuje w treści żądania więcej niż raz.',
+    en: 'This field appears more than once in the request body.',
+  },
   invalid_type: { pl: 'Nieprawidłowy typ wartości.', en: 'Wrong type of value.' },
   too_small: { pl: 'Wartość jest za krótka lub za mała.', en: 'The value is too short or too small.' },
   too_big: { pl: 'Wartość jest za długa lub za duża.', en: 'The value is too long or too large.' },
