@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, Uuid } from './common.js';
+import { PageQuery, Uuid, singleLineString } from './common.js';
 
 export const auditOutcomes = ['success', 'denied', 'failure'] as const;
 export const AuditOutcome = z.enum(auditOutcomes);
@@ -25,9 +25,9 @@ export type AuditEventView = z.infer<typeof AuditEventView>;
 
 export const AuditListQuery = z
   .object({
-    action: z.string().max(100).optional().describe('Action prefix, e.g. institution.'),
+    action: singleLineString().max(100).optional().describe('Action prefix, e.g. institution.'),
     actorUserId: Uuid.optional(),
-    subjectId: z.string().max(100).optional(),
+    subjectId: singleLineString().max(100).optional(),
     outcome: AuditOutcome.optional(),
     from: z.iso.date().optional(),
     to: z.iso.date().optional(),

@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import { Email, Role, Uuid, InstitutionKind } from './common.js';
+import { Email, Role, SearchWords, Text, Uuid, InstitutionKind, singleLineString } from './common.js';
 
 /** Passwords: at least 10 characters, no composition rules (SECURITY.md 13). */
-export const NewPassword = z.string().min(10, 'passwordTooShort').max(200).describe('New password, 10-200 characters');
+export const NewPassword = singleLineString()
+  .min(10, 'passwordTooShort')
+  .max(200)
+  .describe('New password, 10-200 characters');
 
 export const LoginInput = z
   .object({
-    email: z.string().trim().toLowerCase().max(254).describe('E-mail address'),
-    password: z.string().min(1).max(200),
+    email: singleLineString().trim().toLowerCase().max(254).describe('E-mail address'),
+    password: singleLineString().min(1).max(200),
   })
   .strict();
 export type LoginInput = z.infer<typeof LoginInput>;
@@ -19,7 +22,7 @@ export const SecondFactorInput = z
       .regex(/^\d{6}$/)
       .optional()
       .describe('6-digit code from the authenticator app'),
-    recoveryCode: z.string().trim().max(40).optional().describe('One of the recovery codes'),
+    recoveryCode: singleLineString().trim().max(40).optional().describe('One of the recovery codes'),
   })
   .strict()
   .refine((v) => Boolean(v.code) !== Boolean(v.recoveryCode), { message: 'codeOrRecoveryCode', path: ['code'] });
@@ -69,7 +72,7 @@ export type LoginResult = z.infer<typeof LoginResult>;
 export const SwitchMembershipInput = z.object({ membershipId: Uuid }).strict();
 
 export const ChangePasswordInput = z
-  .object({ currentPassword: z.string().min(1).max(200), newPassword: NewPassword })
+  .object({ currentPassword: singleLineString().min(1).max(200), newPassword: NewPassword })
   .strict();
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
 
@@ -96,12 +99,12 @@ export const TotpSetup = z.object({
 });
 export const TotpEnableInput = z.object({ code: z.string().regex(/^\d{6}$/) }).strict();
 export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()).describe('Shown once; each works once') });
-export const TotpDisableInput = z.object({ password: z.string().min(1).max(200) }).strict();
+export const TotpDisableInput = z.object({ password: singleLineString().min(1).max(200) }).strict();
 
 export const CreateUserInput = z
   .object({
     email: Email,
-    displayName: z.string().trim().min(1).max(200),
+    displayName: Text(200),
     password: NewPassword.describe('Initial password; the user must change it at first sign-in'),
     memberships: z
       .array(z.object({ institutionId: Uuid, role: Role }).strict())
@@ -113,7 +116,7 @@ export type CreateUserInput = z.infer<typeof CreateUserInput>;
 
 export const UpdateUserInput = z
   .object({
-    displayName: z.string().trim().min(1).max(200).optional(),
+    displayName: Text(200).optional(),
     isActive: z.boolean().optional().describe('Deactivation ends all sessions at once'),
   })
   .strict();
@@ -145,7 +148,7 @@ export const UserPage = z.object({
  */
 export const UserSearchInput = z
   .object({
-    q: z.string().trim().max(100).optional().describe('Words of the name or e-mail; diacritics do not matter'),
+    q: SearchWords(100).describe('Words of the name or e-mail; diacritics do not matter'),
     institutionId: Uuid.optional(),
     page: z.number().int().min(1).max(10_000).default(1),
     pageSize: z.number().int().min(1).max(100).default(20),

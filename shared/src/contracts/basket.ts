@@ -7,12 +7,16 @@ import {
   CooperationArea,
   Email,
   InstitutionKind,
+  MultiLineText,
+  OptionalMultiLineText,
   OptionalText,
   PageQuery,
+  SearchWords,
   Phone,
   Text,
   Uuid,
   pageOf,
+  singleLineString,
 } from './common.js';
 
 export const targetGroups = [
@@ -59,7 +63,7 @@ const TerytCode = z.string().regex(/^\d{2}(\d{2}(\d{3})?)?$/, 'territoryCode');
 
 const serviceFields = {
   name: Text(200).describe('Name of the service'),
-  description: Text(5000).describe('What the service is and what a person gets'),
+  description: MultiLineText(5000).describe('What the service is and what a person gets'),
   providerInstitutionId: Uuid.nullable().optional().describe('Provider from the registry'),
   providerName: OptionalText(300).describe('Provider outside the registry (self-help group, neighbourhood)'),
   origin: ServiceOrigin,
@@ -68,10 +72,10 @@ const serviceFields = {
   isCompound: z.boolean().default(false).describe('Compound service: several linked activities'),
   isReferralRequired: z.boolean().default(false),
   referralBy: OptionalText(300).describe('Who refers, when a referral is needed'),
-  accessDescription: OptionalText(2000).describe('How to access the service'),
-  eligibility: OptionalText(2000).describe('Who is eligible'),
+  accessDescription: OptionalMultiLineText(2000).describe('How to access the service'),
+  eligibility: OptionalMultiLineText(2000).describe('Who is eligible'),
   cost: ServiceCost,
-  costDescription: OptionalText(1000),
+  costDescription: OptionalMultiLineText(1000),
   locationKind: LocationKind,
   street: OptionalText(200),
   postalCode: z
@@ -94,15 +98,15 @@ const serviceFields = {
     .min(1)
     .max(500)
     .describe('Gminas (7 digits), or one powiat (4), or one voivodeship (2)'),
-  schedule: OptionalText(1000).describe('Days and hours'),
-  capacity: OptionalText(500).describe('Places, groups, limits'),
+  schedule: OptionalMultiLineText(1000).describe('Days and hours'),
+  capacity: OptionalMultiLineText(500).describe('Places, groups, limits'),
   waitingTimeDays: z.number().int().min(0).max(3650).nullable().optional().describe('Typical waiting time in days'),
   contactName: OptionalText(200),
   contactPhone: Phone.nullable().optional(),
   contactEmail: Email.nullable().optional(),
   languages: z.array(LanguageCode).min(1).max(20).default(['pl']),
   isAccessible: z.boolean().default(false).describe('Accessible to people with disabilities'),
-  accessibilityDescription: OptionalText(1000),
+  accessibilityDescription: OptionalMultiLineText(1000),
 };
 
 export const CreateServiceInput = z.object({ partnershipId: Uuid, ...serviceFields }).strict();
@@ -121,7 +125,7 @@ export const serviceTransitions = ['submit', 'publish', 'suspend', 'withdraw', '
 export const ServiceTransitionInput = z
   .object({
     action: z.enum(serviceTransitions),
-    reason: OptionalText(1000).describe('Required when suspending or withdrawing'),
+    reason: OptionalMultiLineText(1000).describe('Required when suspending or withdrawing'),
     version: z.number().int().min(1),
   })
   .strict();
@@ -206,7 +210,7 @@ const csv = <T extends z.ZodType>(item: T) =>
 /** Search of the basket(s) the actor may see; every filter narrows the result. */
 export const ServiceSearchQuery = z
   .object({
-    q: z.string().trim().max(200).optional().describe('Words; diacritics, case and one typo do not matter'),
+    q: SearchWords(200).describe('Words; diacritics, case and one typo do not matter'),
     partnershipId: Uuid.optional().describe('One partnership’s basket'),
     voivodeshipCode: z
       .string()
@@ -252,18 +256,18 @@ export const CreateChangeRequestInput = z
       .strict()
       .default({})
       .describe('Proposed card (new service) or proposed fields (change)'),
-    justification: Text(2000).describe('Why the basket should change'),
+    justification: MultiLineText(2000).describe('Why the basket should change'),
   })
   .strict();
 export type CreateChangeRequestInput = z.input<typeof CreateChangeRequestInput>;
 
 export const ReviewChangeRequestInput = z
-  .object({ note: OptionalText(2000).describe('Coordinator’s note for the leader') })
+  .object({ note: OptionalMultiLineText(2000).describe('Coordinator’s note for the leader') })
   .strict();
 export const DecideChangeRequestInput = z
   .object({
     decision: z.enum(['apply', 'refuse']),
-    reason: OptionalText(2000).describe('Required when refusing'),
+    reason: OptionalMultiLineText(2000).describe('Required when refusing'),
   })
   .strict();
 
@@ -336,7 +340,7 @@ export const ImportPreview = z.object({
   }),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;
-export const ConfirmImportInput = z.object({ importId: z.string().min(10).max(100) }).strict();
+export const ConfirmImportInput = z.object({ importId: singleLineString().min(10).max(100) }).strict();
 export const ImportResult = z.object({ created: z.number().int(), updated: z.number().int() });
 
 export const BasketPublicationInput = z
@@ -348,7 +352,7 @@ export const BasketPublicationInput = z
       .toLowerCase()
       .regex(/^[a-z0-9](?:[a-z0-9-]{1,78}[a-z0-9])$/, 'slug')
       .describe('Address part: /koszyk/<slug>'),
-    introduction: OptionalText(2000),
+    introduction: OptionalMultiLineText(2000),
   })
   .strict();
 export const BasketPublication = z.object({

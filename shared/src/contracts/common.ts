@@ -75,15 +75,71 @@ export const IdParams = z.object({ id: Uuid }).strict();
 export const IsoDate = z.iso.date().describe('Date, yyyy-MM-dd');
 export const IsoDateTime = z.string().describe('Date and time, ISO 8601 UTC');
 
-/** Free text fields are trimmed and bounded; empty strings become null where optional. */
-export const Text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * SECURITY-RELEVANT (SECURITY.md 20). The one text primitive of the contracts: every free-text
+ * string a request carries is checked here. NUL and the other C0/C1 control characters (and DEL)
+ * are refused, and so are lone UTF-16 surrogates: PostgreSQL cannot store either, so without this
+ * they reached the database and came back as a 500. Tab, line feed and carriage return are allowed
+ * only in multi-line fields (the textareas). The field error is `controlCharacter`.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const forbiddenInSingleLine = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const forbiddenInMultiLine = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\p{Cs}/u;
+
+/** True when the value holds no control character (tab, CR, LF allowed only when multi-line) and no lone surrogate. */
+export function isPlainText(value: string, { isMultiLine = false }: { isMultiLine?: boolean } = {}): boolean {
+  return !(isMultiLine ? forbiddenInMultiLine : forbiddenInSingleLine).test(value);
+}
+
+/** A one-line string (names, addresses, search words, passwords): no control characters at all. */
+export const singleLineString = () => z.string().refine((v) => isPlainText(v), 'controlCharacter');
+/** A string that may span lines (descriptions, notes): tab, CR and LF allowed, other controls not. */
+export const multiLineString = () =>
+  z.string().refine((v) => isPlainText(v, { isMultiLine: true }), 'controlCharacter');
+
+/** Free text fields are trimmed and bounded; empty strings become null where optional. One line. */
+export const Text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => isPlainText(v), 'controlCharacter')
+    .min(1)
+    .max(max);
 export const OptionalText = (max: number) =>
   z
     .string()
     .trim()
+    .refine((v) => isPlainText(v), 'controlCharacter')
     .max(max)
     .transform((v) => (v === '' ? null : v))
     .nullable()
+    .optional();
+/** As Text, for fields that may span lines. */
+export const MultiLineText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => isPlainText(v, { isMultiLine: true }), 'controlCharacter')
+    .min(1)
+    .max(max);
+/** As OptionalText, for fields that may span lines. */
+export const OptionalMultiLineText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => isPlainText(v, { isMultiLine: true }), 'controlCharacter')
+    .max(max)
+    .transform((v) => (v === '' ? null : v))
+    .nullable()
+    .optional();
+/** Search words of a list or search query: one line, trimmed, bounded. */
+export const SearchWords = (max: number) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => isPlainText(v), 'controlCharacter')
+    .max(max)
     .optional();
 
 export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email()).describe('E-mail address');

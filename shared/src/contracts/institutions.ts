@@ -5,6 +5,7 @@ import {
   InstitutionKind,
   OptionalText,
   PageQuery,
+  SearchWords,
   Phone,
   Sector,
   Text,
@@ -113,7 +114,7 @@ export type Institution = z.infer<typeof Institution>;
 
 export const InstitutionListQuery = z
   .object({
-    q: z.string().trim().max(100).optional().describe('Name, with or without Polish diacritics'),
+    q: SearchWords(100).describe('Name, with or without Polish diacritics'),
     kind: InstitutionKind.optional(),
     sector: Sector.optional(),
     area: CooperationArea.optional(),

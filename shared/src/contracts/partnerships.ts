@@ -4,8 +4,10 @@ import {
   InstitutionKind,
   IsoDate,
   ModelVariant,
+  OptionalMultiLineText,
   OptionalText,
   PageQuery,
+  SearchWords,
   Phone,
   Text,
   Uuid,
@@ -27,7 +29,7 @@ const partnershipFields = {
     .string()
     .regex(/^\d{7}$/, 'territoryCode')
     .describe('TERYT code of the gmina (7 digits)'),
-  areaDescription: OptionalText(500).describe('Part of the gmina covered, when not the whole gmina'),
+  areaDescription: OptionalMultiLineText(500).describe('Part of the gmina covered, when not the whole gmina'),
   modelVariant: ModelVariant,
   leaderInstitutionId: Uuid.describe('Leader institution (OPS or CUS)'),
   establishedOn: IsoDate.nullable().optional(),
@@ -109,7 +111,7 @@ export type Partnership = z.infer<typeof Partnership>;
 
 export const PartnershipListQuery = z
   .object({
-    q: z.string().trim().max(100).optional(),
+    q: SearchWords(100),
     territoryCode: z
       .string()
       .regex(/^\d{2}(\d{2}(\d{3})?)?$/)

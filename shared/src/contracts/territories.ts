@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from './common.js';
+import { PageQuery, SearchWords, pageOf } from './common.js';
 
 export const territoryLevels = ['voivodeship', 'powiat', 'gmina', 'gminaPart'] as const;
 export const TerritoryLevel = z.enum(territoryLevels).describe('Level of the territorial unit');
@@ -35,7 +35,7 @@ export type Territory = z.infer<typeof Territory>;
 
 export const TerritoryListQuery = z
   .object({
-    q: z.string().trim().max(100).optional().describe('Name, with or without Polish diacritics'),
+    q: SearchWords(100).describe('Name, with or without Polish diacritics'),
     level: TerritoryLevel.optional(),
     parentCode: z
       .string()

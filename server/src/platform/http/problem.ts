@@ -134,6 +134,10 @@ const fieldMessages: Record<string, Messages> = {
   },
   postalCode: { pl: 'Kod pocztowy w formacie 00-000.', en: 'Postal code as 00-000.' },
   phone: { pl: 'Nieprawidłowy numer telefonu.', en: 'Invalid phone number.' },
+  controlCharacter: {
+    pl: 'Tekst zawiera niedozwolony znak sterujący (np. NUL) lub uszkodzony znak. Usuń go i spróbuj ponownie.',
+    en: 'The text contains a control character (such as NUL) or a broken character that is not allowed. Remove it and try again.',
+  },
   unique: { pl: 'Wartości nie mogą się powtarzać.', en: 'Values must not repeat.' },
   emailTaken: { pl: 'Ten adres e-mail jest już używany.', en: 'This e-mail address is already in use.' },
   alreadyMember: { pl: 'Ta instytucja już należy do partnerstwa.', en: 'This institution is already a member.' },
