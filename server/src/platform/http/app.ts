@@ -28,6 +28,7 @@ import { AppError, fieldError, problemBody, zodIssuesToFieldErrors, type Problem
 import type { RoutePolicy } from './route-policy.js';
 import { registerApiModules } from './modules.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { safeErrorForLog } from '../logging/safe-error.js';
 import { withProblemResponses } from './openapi.js';
 import { publicBasketRoutes } from '../../basket/public-page.routes.js';
 
@@ -65,7 +66,11 @@ export type App = FastifyInstance;
  * For tests only: an extra module mounted in the API scope like the real ones, to prove that a route
  * registered without a policy stops the app from being built.
  */
-export type BuildOptions = { extraApiModule?: (api: FastifyInstance) => Promise<void> | void };
+export type BuildOptions = {
+  extraApiModule?: (api: FastifyInstance) => Promise<void> | void;
+  /** For tests: where the technical log goes (standard output otherwise). */
+  logStream?: { write: (line: string) => void };
+};
 
 /** The policy of the built web client's files, given by the static plugin's scope (it sets no config). */
 const webAssetPolicy: RoutePolicy = { action: 'webAsset', allow: 'public' };
@@ -100,12 +105,18 @@ export async function buildApp(
         ? false
         : {
             level: config.LOG_LEVEL,
+            ...(options.logStream ? { stream: options.logStream } : {}),
             // Technical logs carry no personal data, tokens or cookies (SECURITY.md 11).
             redact: {
               paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
               remove: true,
             },
             serializers: {
+              // Errors without their message: a database error's message holds the query's parameters.
+              err: (error: unknown) => {
+                const safe = safeErrorForLog(error);
+                return { ...safe, message: '(withheld: may hold personal data)', stack: (safe.stack ?? []).join('\n') };
+              },
               req: (req: FastifyRequest) => ({
                 method: req.method,
                 url: req.url.split('?')[0],
