@@ -190,16 +190,25 @@ export const sheetColumns: SheetColumn[] = [
 ];
 
 /**
- * A cell that starts with = + - @ (or a tab/CR) would run as a formula in a spreadsheet program;
- * CSV readers get it with a leading apostrophe (OWASP "CSV injection").
+ * A cell that starts with = + - @ (or a tab/CR), also after leading spaces or quotes, would run as a
+ * formula in a spreadsheet program; CSV readers get it with a leading apostrophe (OWASP "CSV
+ * injection"), and so does every such character that follows a separator inside the value.
  */
 export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  // Inside the value too: after any separator a program might split at (and spaces or quotes), the
+  // formula character gets its apostrophe, since a reader with another separator than ours also
+  // loses track of our quoting.
+  const inner = value.replace(/([,;\t|\r\n][\s"']*)([=+\-@])/g, "$1'$2");
+  return /^[\s"']*[=+\-@]|^[\t\r]/.test(inner) ? `'${inner}` : inner;
 }
 
-/** RFC 4180 field with `;` as the separator (Polish Excel's default). */
+/**
+ * RFC 4180 field with `;` as the separator (Polish Excel's default). A value holding any separator a
+ * program might choose on opening (`,` `;` tab `|`) is quoted, so whichever it picks the value stays
+ * one cell and only its (neutralised) start can begin a cell: `x,=3+3` never becomes `=3+3`.
+ */
 export function csvField(value: string | number | null): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'number' ? String(value) : neutraliseFormula(value);
-  return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",;\t|\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
