@@ -349,8 +349,12 @@ export async function buildApp(
   // A route without a declared policy is a programming error: refuse to start (SECURITY.md 1).
   const routeTable: DeclaredRoute[] = [];
   app.decorate('routeTable', routeTable);
-  app.addHook('onRoute', (route) => {
-    assertRouteDeclaresPolicy(route.method, route.url, route.config?.policy);
+  // Checked once every plugin's onRoute hooks ran (a scope's own hook may give its routes their
+  // policy, as the web client's scope does below); building or starting fails on a route without one.
+  const registeredRoutes: Array<{ method: string | string[]; url: string; config?: { policy?: RoutePolicy } }> = [];
+  app.addHook('onRoute', (route) => void registeredRoutes.push(route));
+  app.addHook('onReady', async () => {
+    for (const route of registeredRoutes) assertRouteDeclaresPolicy(route.method, route.url, route.config?.policy);
   });
 
   await app.register(
@@ -382,13 +386,14 @@ export async function buildApp(
   const webDist = path.resolve(config.WEB_DIST_DIR);
   const hasWeb = existsSync(path.join(webDist, 'index.html'));
   if (hasWeb) {
-    await app.register(async (scope) => {
-      // The static plugin sets no route config: its file routes get the public asset policy here.
-      scope.addHook('onRoute', (route) => {
-        route.config = { ...(route.config ?? {}), policy: route.config?.policy ?? webAssetPolicy };
-      });
-      await scope.register(fastifyStatic, { root: webDist, wildcard: false, index: false, cacheControl: false });
+    // The static plugin sets no policy: its file routes (the ones it marks with our root folder)
+    // get the public asset policy. Registered at the root, so the SPA fallback can send index.html.
+    const webRoot = `${webDist.split(path.sep).join('/')}/`;
+    app.addHook('onRoute', (route) => {
+      const config = route.config as { policy?: RoutePolicy; rootPath?: string } | undefined;
+      if (config && !config.policy && config.rootPath === webRoot) config.policy = webAssetPolicy;
     });
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false, cacheControl: false });
   }
   app.setNotFoundHandler(async (request, reply) => {
     const isApi = request.url.startsWith('/api/');
