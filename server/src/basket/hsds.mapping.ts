@@ -458,6 +458,32 @@ export type MappedService = {
   notes: Array<{ field: string; code: ImportNoteCode }>;
 };
 
+/**
+ * One service read from the document alone (in the import worker, hsds.read.ts): plain data. The
+ * provider is matched to the partnership's institutions and a missing reach filled in afterwards,
+ * on the main thread, by hsdsServiceResolver.
+ */
+export type ReadHsdsService = {
+  sourceId: string | null;
+  /** The card without providerInstitutionId, providerName and origin, and without a reach when the document has none. */
+  card: Record<string, unknown>;
+  provider: {
+    /** The id an institution is looked up by: the organization's own id, else the service's organization_id. */
+    lookupId: string | null;
+    organizationName: string | null;
+    declaredOrigin: ServiceOrigin | null;
+  };
+  hasReach: boolean;
+  notes: MappedService['notes'];
+};
+
+/** The document's lists by id, built once per document (not once per service: that is quadratic). */
+export type HsdsIndex = {
+  terms: Map<string, Json>;
+  organizations: Map<string, Json>;
+  locations: Map<string, Json>;
+};
+
 export type ImportNoteCode =
   'defaultArea' | 'defaultTargetGroup' | 'defaultReach' | 'defaultCost' | 'defaultLocation' | 'organizationNotFound';
 
@@ -512,44 +538,35 @@ function reachOf(codes: string[]): { reachKind: string; reachCodes: string[] } {
 
 const referralLine = /^(Wymagane skierowanie:.*|Bez skierowania\.)$/;
 
-/** Maps one HSDS service of the document to a card (not yet validated). */
-export function mapHsdsService(document: Json, service: Json, context: ImportContext): MappedService {
+export function indexHsdsDocument(document: Json): HsdsIndex {
+  const byId = (list: unknown) => new Map(arrayOf(list).map((item) => [String(item.id), item]));
+  return {
+    terms: byId(document.taxonomy_terms),
+    organizations: byId(document.organizations),
+    locations: byId(document.locations),
+  };
+}
+
+/** Reads one HSDS service of the indexed document into a card (not yet validated, provider not matched). */
+export function readHsdsService(index: HsdsIndex, service: Json): ReadHsdsService {
   const notes: MappedService['notes'] = [];
-  const documentTerms = new Map(arrayOf(document.taxonomy_terms).map((t) => [String(t.id), t]));
-  const organizations = new Map(arrayOf(document.organizations).map((o) => [String(o.id), o]));
-  const locations = new Map(arrayOf(document.locations).map((l) => [String(l.id), l]));
-  const terms = readTerms(service, documentTerms);
+  const { organizations, locations } = index;
+  const terms = readTerms(service, index.terms);
   const termValues = (kind: string) => terms.filter((t) => t.kind === kind).map((t) => t.value);
   const feature = (name: Feature) => terms.find((t) => t.kind === 'feature' && t.value === name);
 
-  // Provider: a member of the partnership by id or by name makes a partner service.
   const organizationId = text(service.organization_id);
   const organization =
     (organizationId ? organizations.get(organizationId) : undefined) ??
     (isObject(service.organization) ? service.organization : undefined);
-  const organizationName = text(organization?.name);
   if (!organization) notes.push({ field: 'organization_id', code: 'organizationNotFound' });
-  const foldedName = organizationName ? normalizeForSearch(organizationName) : null;
-  const byId = context.institutions.find((i) => i.id === (text(organization?.id) ?? organizationId));
-  const byName = foldedName
-    ? context.institutions.find((i) => i.isMember && normalizeForSearch(i.name) === foldedName)
-    : undefined;
-  const member = byId?.isMember ? byId : byName;
-  const declaredOrigin = termValues('origin').find((o): o is ServiceOrigin =>
-    (serviceOrigins as readonly string[]).includes(o),
-  );
-  let origin: ServiceOrigin;
-  let providerInstitutionId: string | null;
-  let providerName: string | null = null;
-  if (member) {
-    origin = 'partner';
-    providerInstitutionId = member.id;
-  } else {
-    origin = declaredOrigin === 'selfHelp' ? 'selfHelp' : 'neighbourhood';
-    // A registry institution outside the partnership stays linked when the id matches exactly.
-    providerInstitutionId = byId?.id ?? null;
-    providerName = byId ? null : (organizationName ?? 'Realizator nieznany');
-  }
+  const declaredOrigin =
+    termValues('origin').find((o): o is ServiceOrigin => (serviceOrigins as readonly string[]).includes(o)) ?? null;
+  const provider = {
+    lookupId: text(organization?.id) ?? organizationId,
+    organizationName: text(organization?.name),
+    declaredOrigin,
+  };
 
   const areas = termValues('area').filter((a): a is CooperationArea =>
     (cooperationAreas as readonly string[]).includes(a),
@@ -616,10 +633,7 @@ export function mapHsdsService(document: Json, service: Json, context: ImportCon
 
   const reachCodes = readReachCodes(service);
   if (reachCodes.length === 0) notes.push({ field: 'reachCodes', code: 'defaultReach' });
-  const reach =
-    reachCodes.length > 0
-      ? reachOf(reachCodes)
-      : { reachKind: 'gminas', reachCodes: [context.partnershipTerritoryCode] };
+  const reach = reachCodes.length > 0 ? reachOf(reachCodes) : {};
 
   const referral = feature('referralRequired');
   const applicationLines = (text(service.application_process) ?? '').split('\n');
@@ -641,9 +655,6 @@ export function mapHsdsService(document: Json, service: Json, context: ImportCon
   const card: Record<string, unknown> = {
     name: text(service.name) ?? '',
     description: text(service.description) ?? text(service.name) ?? '',
-    providerInstitutionId,
-    providerName,
-    origin,
     cooperationAreas: areas.length > 0 ? [...new Set(areas)] : ['socialAssistance'],
     targetGroups: groups.length > 0 ? [...new Set(groups)] : ['all'],
     isCompound: Boolean(feature('compound')),
@@ -665,5 +676,37 @@ export function mapHsdsService(document: Json, service: Json, context: ImportCon
     isAccessible: Boolean(accessible) || accessibilityText !== '',
     accessibilityDescription: accessible?.attributeValue ?? (accessibilityText || null),
   };
-  return { sourceId: text(service.id), card, notes };
+  return { sourceId: text(service.id), card, provider, hasReach: reachCodes.length > 0, notes };
+}
+
+/**
+ * Matching of read services to the partnership's institutions, prepared once per import: a member
+ * (leader included) by id or by name makes a partner service; a registry institution outside the
+ * partnership stays linked when the id matches exactly; anything else is a neighbourhood (or
+ * self-help, when declared) service named as in the document.
+ */
+export function hsdsServiceResolver(context: ImportContext): (read: ReadHsdsService) => MappedService {
+  const byId = new Map<string, ImportInstitution>();
+  const membersByName = new Map<string, ImportInstitution>();
+  for (const institution of context.institutions) {
+    if (!byId.has(institution.id)) byId.set(institution.id, institution);
+    const name = normalizeForSearch(institution.name);
+    if (institution.isMember && !membersByName.has(name)) membersByName.set(name, institution);
+  }
+  return ({ sourceId, card, provider, hasReach, notes }) => {
+    const found = provider.lookupId ? byId.get(provider.lookupId) : undefined;
+    const byName = provider.organizationName
+      ? membersByName.get(normalizeForSearch(provider.organizationName))
+      : undefined;
+    const member = found?.isMember ? found : byName;
+    const origin: ServiceOrigin = member
+      ? 'partner'
+      : provider.declaredOrigin === 'selfHelp'
+        ? 'selfHelp'
+        : 'neighbourhood';
+    const providerInstitutionId = member ? member.id : (found?.id ?? null);
+    const providerName = member || found ? null : (provider.organizationName ?? 'Realizator nieznany');
+    const reach = hasReach ? {} : { reachKind: 'gminas', reachCodes: [context.partnershipTerritoryCode] };
+    return { sourceId, card: { ...card, providerInstitutionId, providerName, origin, ...reach }, notes };
+  };
 }

@@ -4,16 +4,18 @@
  * cards of a public page, no personal data) and the import preview (validated against the official
  * schema first, nothing written to the basket until the user confirms through the import route).
  */
+import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import { AppError, zodIssuesToFieldErrors, type FieldError, type Messages } from '../platform/http/problem.js';
 import { recordAuditEvent } from '../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../partnerships/partnerships.queries.js';
 import { basketImports } from '../platform/db/tables.js';
+import { defineWorkerJob } from '../platform/workers/worker-jobs.js';
 import { CreateServiceInput, type ImportPreview } from '../../../shared/src/contracts/basket.js';
 import { canReadBasket } from './basket.policy.js';
 import { serviceCardFields, validateServiceCard, type ServiceCardData, type ServiceRow } from './services.store.js';
-import { buildHsdsDocument, mapHsdsService, type HsdsDocument, type ImportNoteCode } from './hsds.mapping.js';
+import { buildHsdsDocument, hsdsServiceResolver, type HsdsDocument, type ImportNoteCode } from './hsds.mapping.js';
 import {
   findImportInstitutions,
   findOwnServices,
@@ -22,7 +24,8 @@ import {
   findTerritoryInfo,
   unsafeFindPublishedServices,
 } from './hsds.queries.js';
-import { schemaErrorsToFieldErrors, validateHsdsDocument } from './hsds.validation.js';
+import type { readHsdsUpload } from './hsds.read.js';
+import type { ImportJobs } from './import-jobs.js';
 import { authorizeImport, deleteExpiredPreviews } from './import-preview.js';
 
 /** The card as the import reads it: the card form's checks, without the partnership (it is the route's). */
@@ -138,39 +141,49 @@ function sameCard(card: ServiceCardData, row: ServiceRow): boolean {
 const toRowErrors = (errors: FieldError[], prefix: string): RowError[] =>
   errors.map((e) => ({ column: `${prefix}.${e.field}`, messages: e.messages }));
 
+/** The worker half of the import (hsds.read.ts). */
+const readHsdsJob = defineWorkerJob<typeof readHsdsUpload>(
+  new URL('./hsds.read.ts', import.meta.url),
+  'readHsdsUpload',
+);
+
 /**
- * Reads an HSDS document into an import preview. Order of answers: 404 (no such basket for the
- * caller), 403 (may read, may not import), then 400 with the paths that break the official schema.
- * Nothing reaches the basket: the preview is stored for POST .../imports/:importId/confirm.
+ * Reads an HSDS document (the request's bytes) into an import preview. Order of answers: 404 (no
+ * such basket for the caller), 403 (may read, may not import), then, from the import worker, 400
+ * (not JSON), 413 (over the shape limits, audited) or 400 with the paths that break the official
+ * schema, 422 (over the worker's budget, audited). Nothing reaches the basket: the preview is stored
+ * for POST .../imports/:importId/confirm.
  */
 export async function previewHsdsImport(
   db: Database,
   context: RequestContext,
   partnershipId: string,
-  document: unknown,
+  body: Buffer,
+  jobs: ImportJobs,
+  log?: FastifyBaseLogger,
 ): Promise<ImportPreview> {
   const partnership = await authorizeImport(db, context, partnershipId, 'basket.import.preview');
   const actor = context.actor!;
+  if (body.length === 0) throw new AppError('invalidJson');
 
-  const schemaErrors = validateHsdsDocument(document);
-  if (schemaErrors.length > 0) throw new AppError('validation', schemaErrorsToFieldErrors(schemaErrors));
-  const doc = document as { services: Array<Record<string, unknown>>; organizations?: Array<Record<string, unknown>> };
-
-  const institutions = await findImportInstitutions(db, partnershipId, partnership.leaderInstitutionId, [
-    ...(doc.organizations ?? []).map((o) => String(o.id)),
-    ...doc.services.map((s) => String(s.organization_id ?? '')),
-  ]);
+  const { services: read } = await jobs.read(
+    readHsdsJob,
+    { body },
+    { db, context, partnershipId, format: 'hsds', log },
+  );
+  const lookupIds = read.map((r) => r.provider.lookupId).filter((id): id is string => id !== null);
+  const institutions = await findImportInstitutions(db, partnershipId, partnership.leaderInstitutionId, lookupIds);
   const own = await findOwnServices(
     db,
     partnershipId,
-    doc.services.map((s) => String(s.id)),
+    read.map((r) => r.sourceId ?? ''),
   );
-  const importContext = { partnershipTerritoryCode: partnership.territoryCode, institutions };
+  const resolve = hsdsServiceResolver({ partnershipTerritoryCode: partnership.territoryCode, institutions });
 
   const rows: StoredRow[] = [];
-  for (const [index, service] of doc.services.entries()) {
+  for (const [index, service] of read.entries()) {
     const prefix = `services.${index}`;
-    const mapped = mapHsdsService(document as Record<string, unknown>, service, importContext);
+    const mapped = resolve(service);
     const outcome: StoredRow = {
       row: index + 1,
       action: 'reject',

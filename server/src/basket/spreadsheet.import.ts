@@ -1,19 +1,16 @@
 /**
  * SECURITY-RELEVANT. Import of the basket sheet. An uploaded spreadsheet is hostile input
- * (SECURITY.md 22): the body must be an Office Open XML workbook (ZIP) no larger than the route's
- * 10 MiB, whose entries inflate (checked with a bounded inflater, see checkZip) to no more than
- * 50 MiB with at most IMPORT_MAX_CELLS cells per sheet, and with at most IMPORT_ROW_LIMIT filled
- * rows. Formulas are never evaluated (the cached value is read). Every row is validated like a card
+ * (SECURITY.md 22): it is unpacked and read in an import worker within its limits and budget
+ * (spreadsheet.read.ts, import-jobs.ts), never on the event loop. Every row is validated like a card
  * from the form; the preview is stored and nothing reaches the basket until the same user confirms,
  * and then all rows go in one transaction (import-preview.ts).
  */
-import { inflateRawSync } from 'node:zlib';
-import ExcelJS from 'exceljs';
+import type { FastifyBaseLogger } from 'fastify';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import { institutions, partnershipMembers } from '../platform/db/tables.js';
-import { AppError, fieldError, zodIssuesToFieldErrors, type FieldError } from '../platform/http/problem.js';
+import { fieldError, zodIssuesToFieldErrors, type FieldError } from '../platform/http/problem.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import { CreateServiceInput, type ImportPreview } from '../../../shared/src/contracts/basket.js';
 import {
@@ -28,92 +25,15 @@ import {
   storeImportPreview,
   type StoredImportRow,
 } from './import-preview.js';
-import { enumLabels, labelAliases, SHEET_NAME, sheetColumns } from './spreadsheet.columns.js';
+import { enumLabels, labelAliases } from './spreadsheet.columns.js';
+import type { readSpreadsheetUpload } from './spreadsheet.read.js';
+import type { ImportJobs } from './import-jobs.js';
+import { defineWorkerJob } from '../platform/workers/worker-jobs.js';
 
 /** Confirmation is shared with the HSDS import: see import-preview.ts. */
 export { confirmImport } from './import-preview.js';
 
-export const IMPORT_ROW_LIMIT = 5_000;
-export const IMPORT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
-
 const CardInput = CreateServiceInput.omit({ partnershipId: true });
-
-/** Entries an .xlsx has are a dozen or two; thousands are a crafted file. */
-const ZIP_MAX_ENTRIES = 2_000;
-/** Cells in one worksheet: 5,001 rows of the template's columns fit many times over. */
-export const IMPORT_MAX_CELLS = 1_000_000;
-
-/** 'notZip': not a ZIP, or a ZIP that is not an Office Open XML workbook. */
-type ZipCheck = 'ok' | 'notZip' | 'tooLarge';
-
-/**
- * The zip-bomb guard, before exceljs (JSZip) sees the file. JSZip inflates an entry fully and only
- * then compares the length with the declared size, so a lying central directory would still cost
- * the memory. Here every entry is inflated with zlib's `maxOutputLength` set to its declared size
- * (plus one byte, to catch a lie), the declared sizes together may not exceed maxTotal, and the
- * inflated bytes must equal the declaration. Encrypted entries, ZIP64 and methods other than
- * stored/deflate are refused: an .xlsx under 10 MiB needs none of them. Each worksheet's cells are
- * counted too, so exceljs never builds millions of cell objects from a small, dense sheet.
- */
-export function checkZip(zip: Buffer, maxTotal: number, maxCells = IMPORT_MAX_CELLS): ZipCheck {
-  let end = -1;
-  for (let offset = zip.length - 22; offset >= Math.max(0, zip.length - 22 - 65_535); offset -= 1) {
-    if (zip.readUInt32LE(offset) === 0x06054b50) {
-      end = offset;
-      break;
-    }
-  }
-  if (end < 0) return 'notZip';
-  const entries = zip.readUInt16LE(end + 10);
-  let cursor = zip.readUInt32LE(end + 16);
-  if (entries === 0xffff || cursor === 0xffffffff) return 'tooLarge';
-  if (entries > ZIP_MAX_ENTRIES) return 'tooLarge';
-  let total = 0;
-  const names = new Set<string>();
-  for (let i = 0; i < entries; i += 1) {
-    if (cursor + 46 > zip.length || zip.readUInt32LE(cursor) !== 0x02014b50) return 'notZip';
-    const flags = zip.readUInt16LE(cursor + 8);
-    const method = zip.readUInt16LE(cursor + 10);
-    const compressed = zip.readUInt32LE(cursor + 20);
-    const declared = zip.readUInt32LE(cursor + 24);
-    const nameLength = zip.readUInt16LE(cursor + 28);
-    const name = zip.toString('utf8', cursor + 46, cursor + 46 + nameLength);
-    names.add(name);
-    const local = zip.readUInt32LE(cursor + 42);
-    cursor += 46 + nameLength + zip.readUInt16LE(cursor + 30) + zip.readUInt16LE(cursor + 32);
-    if (flags & 0x1) return 'notZip';
-    if (declared === 0xffffffff || compressed === 0xffffffff) return 'tooLarge';
-    total += declared;
-    if (total > maxTotal) return 'tooLarge';
-    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) return 'notZip';
-    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    if (dataStart + compressed > zip.length) return 'notZip';
-    const data = zip.subarray(dataStart, dataStart + compressed);
-    let inflated: Buffer;
-    if (method === 0) inflated = data;
-    else if (method === 8) {
-      try {
-        inflated = inflateRawSync(data, { maxOutputLength: declared + 1 });
-      } catch (error) {
-        return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'tooLarge' : 'notZip';
-      }
-    } else return 'notZip';
-    if (inflated.length !== declared) return 'tooLarge';
-    if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && countCells(inflated) > maxCells) return 'tooLarge';
-  }
-  // Any ZIP loads in exceljs (as an empty workbook): an .ods or .docx is told apart here.
-  return names.has('[Content_Types].xml') && names.has('xl/workbook.xml') ? 'ok' : 'notZip';
-}
-
-/** Counts `<c ` / `<c>` elements (cells) of a worksheet's XML without parsing it. */
-function countCells(xml: Buffer): number {
-  let count = 0;
-  for (let at = xml.indexOf('<c'); at >= 0; at = xml.indexOf('<c', at + 2)) {
-    const next = xml[at + 2];
-    if (next === 0x20 || next === 0x3e || next === 0x2f) count += 1;
-  }
-  return count;
-}
 
 const fold = (value: string) => normalizeForSearch(value);
 function reverse<T extends Record<string, string>>(labels: T): Map<string, keyof T> {
@@ -131,21 +51,6 @@ const reverseLabels = {
   areas: reverse(enumLabels.areas),
   targetGroups: reverse(enumLabels.targetGroups),
 };
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') {
-    if ('richText' in value)
-      return value.richText
-        .map((part) => part.text)
-        .join('')
-        .trim();
-    if ('text' in value) return String(value.text).trim();
-    if ('result' in value) return String(value.result ?? '').trim();
-    if (value instanceof Date) return value.toISOString().slice(0, 10);
-  }
-  return String(value).trim();
-}
 
 const splitList = (text: string) =>
   text
@@ -297,54 +202,28 @@ const normalizedCard = (card: Record<string, unknown>) =>
   Object.fromEntries(serviceCardFields.map((field) => [field, card[field] ?? null]));
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-async function loadWorkbook(body: Buffer): Promise<ExcelJS.Worksheet> {
-  if (body.length < 4 || body.readUInt32LE(0) !== 0x04034b50) {
-    throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
-  }
-  const zip = checkZip(body, IMPORT_MAX_UNCOMPRESSED_BYTES);
-  if (zip === 'tooLarge') throw new AppError('payloadTooLarge', [fieldError('file', 'spreadsheetTooLarge')]);
-  if (zip === 'notZip') throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(body as unknown as ArrayBuffer);
-  } catch {
-    throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
-  }
-  const sheet = workbook.getWorksheet(SHEET_NAME) ?? workbook.worksheets[0];
-  if (!sheet) throw new AppError('unprocessable', [fieldError('file', 'noBasketSheet')]);
-  return sheet;
-}
+/** The worker half of the import (spreadsheet.read.ts). */
+const readSheetJob = defineWorkerJob<typeof readSpreadsheetUpload>(
+  new URL('./spreadsheet.read.ts', import.meta.url),
+  'readSpreadsheetUpload',
+);
 
 /**
- * Header cell -> column number. A header is matched without case and diacritics, and also without
- * a trailing "(…)" hint, so "Odpłatność (bezpłatna/odpłatna/zależna od dochodu)" is "Odpłatność".
+ * Reads (in an import worker), validates and stores the preview; writes nothing to the basket.
+ * Answers 404/403 first, then the worker's refusals of the file (415, 413 audited, 422).
  */
-function readHeaders(sheet: ExcelJS.Worksheet): (header: string) => number | undefined {
-  const byKey = new Map<string, number>();
-  const stripHint = (text: string) => text.replace(/\s*\([^)]*\)\s*$/, '');
-  sheet.getRow(1).eachCell((cell, column) => {
-    const text = cellText(cell.value);
-    for (const key of [fold(text), fold(stripHint(text))]) if (key && !byKey.has(key)) byKey.set(key, column);
-  });
-  return (header) => byKey.get(fold(header)) ?? byKey.get(fold(stripHint(header)));
-}
-
-/** Reads, validates and stores the preview; writes nothing to the basket. */
 export async function previewSpreadsheetImport(
   db: Database,
   context: RequestContext,
   partnershipId: string,
   body: Buffer,
+  jobs: ImportJobs,
+  log?: FastifyBaseLogger,
 ): Promise<ImportPreview> {
   const partnership = await authorizeImport(db, context, partnershipId, 'basket.import.preview');
   const actor = context.actor!;
-  const sheet = await loadWorkbook(body);
-
-  const columnOf = readHeaders(sheet);
-  const missing = sheetColumns.filter((c) => c.header !== 'Identyfikator' && columnOf(c.header) === undefined);
-  if (columnOf('Nazwa usługi') === undefined || missing.length > 5) {
-    throw new AppError('unprocessable', [fieldError('file', 'noBasketSheet')]);
-  }
+  const sheet = await jobs.read(readSheetJob, { body }, { db, context, partnershipId, format: 'xlsx', log });
+  const present = new Set(sheet.headers);
 
   const providers = await db
     .select({ id: institutions.id, name: institutions.name, shortName: institutions.shortName })
@@ -362,26 +241,14 @@ export async function previewSpreadsheetImport(
     if (p.shortName) providerByName.set(fold(p.shortName), p.id);
   }
 
-  // eachRow visits only rows that exist in the file: a lone cell in row 1,000,000 is one row, not a loop.
-  const sheetRows: ExcelJS.Row[] = [];
-  sheet.eachRow((row, number) => {
-    if (number > 1) sheetRows.push(row);
-  });
-  const cellsOf = (row: ExcelJS.Row) => (header: string) => {
-    const column = columnOf(header);
-    return column ? cellText(row.getCell(column).value) : '';
-  };
-  const filled = sheetRows.filter((row) => sheetColumns.some((c) => cellsOf(row)(c.header) !== ''));
-  // Counted before any row is validated: a refused file costs no database work.
-  if (filled.length > IMPORT_ROW_LIMIT) throw new AppError('payloadTooLarge', [fieldError('file', 'tooManyRows')]);
   // A column the sheet lacks keeps the stored value of an updated card (a sheet cut down to a few
   // columns must not wipe the rest); a new card gets the form's default and the preview says so.
-  const missingFields = serviceCardFields.filter((field) => columnOf(columnOfField[field]) === undefined);
+  const missingFields = serviceCardFields.filter((field) => !present.has(columnOfField[field]));
   const missingColumns = [...new Set(missingFields.map((field) => columnOfField[field]))];
   const seenIds = new Map<string, number>();
   const rows: StoredImportRow[] = [];
-  for (const row of filled) {
-    const get = cellsOf(row);
+  for (const row of sheet.rows) {
+    const get = (header: string) => row.cells[header] ?? '';
     const providerText = get('Realizator (instytucja)');
     const providerId = providerText ? (providerByName.get(fold(providerText)) ?? null) : null;
     const outcome: StoredImportRow = {

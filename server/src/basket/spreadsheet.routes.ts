@@ -14,6 +14,7 @@ import {
 import { z } from 'zod';
 import { confirmImport, previewSpreadsheetImport } from './spreadsheet.import.js';
 import { buildTemplate, exportBasketCsv, exportBasketXlsx } from './spreadsheet.service.js';
+import { importJobs } from './import-jobs.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -30,6 +31,8 @@ export async function spreadsheetRoutes(app: FastifyInstance, { database, config
   const db = database.db;
   const tags = ['basket'];
   const ExportQuery = ServiceSearchQuery.omit({ partnershipId: true });
+  // The sheet is read in an import worker (spreadsheet.read.ts), terminated when the app closes.
+  const jobs = importJobs(app, config);
 
   // Spreadsheets arrive as the raw body; the limit bounds the packed size (the import bounds the unpacked).
   api.addContentTypeParser(XLSX, { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) =>
@@ -49,7 +52,7 @@ export async function spreadsheetRoutes(app: FastifyInstance, { database, config
     },
     async (request) => {
       if (!Buffer.isBuffer(request.body)) throw new AppError('unsupportedMediaType');
-      return previewSpreadsheetImport(db, request.ctx, request.params.id, request.body);
+      return previewSpreadsheetImport(db, request.ctx, request.params.id, request.body, jobs, request.log);
     },
   );
 

@@ -18,7 +18,7 @@ import {
 import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
 import type { Service } from '../../../shared/src/contracts/basket.js';
 import { sheetColumns } from './spreadsheet.columns.js';
-import { checkZip } from './spreadsheet.import.js';
+import { checkZip } from './spreadsheet.read.js';
 
 let context: TestContext;
 let partnershipId: string;

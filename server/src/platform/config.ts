@@ -72,6 +72,9 @@ const ConfigSchema = z.object({
     .max(50 * 1024 * 1024)
     .default(1024 * 1024),
   WEB_DIST_DIR: z.string().default('./web/dist'),
+  /** Budget of one import (sheet or HSDS) in its worker thread: seconds, and megabytes of heap. */
+  IMPORT_TIME_LIMIT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  IMPORT_MEMORY_LIMIT_MB: z.coerce.number().int().min(16).max(4096).default(256),
   /** A published service not confirmed for this many months is flagged as stale. */
   STALE_SERVICE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
   /** Hours between the server's own runs of the stale-service reminders; 0 turns the timer off. */

@@ -201,9 +201,10 @@ export const ServiceVersion = z.object({
 });
 export const ServiceHistory = z.object({ items: z.array(ServiceVersion) });
 
+/** A repeatable filter; more repeats than any list has values are refused (no unbounded arrays). */
 const csv = <T extends z.ZodType>(item: T) =>
   z
-    .union([item, z.array(item)])
+    .union([item, z.array(item).max(50)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .optional();
 

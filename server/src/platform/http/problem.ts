@@ -216,6 +216,14 @@ const fieldMessages: Record<string, Messages> = {
     en: 'No basket sheet with the template’s headers was found.',
   },
   tooManyRows: { pl: 'Zbyt wiele wierszy (najwyżej 5000).', en: 'Too many rows (at most 5,000).' },
+  importTooComplex: {
+    pl: 'Pliku nie da się przetworzyć w dopuszczalnym czasie i pamięci serwera. Podziel go na mniejsze części. Nic nie zapisano.',
+    en: 'The file cannot be processed within the server’s time and memory limits. Split it into smaller parts. Nothing was saved.',
+  },
+  importBusy: {
+    pl: 'Serwer przetwarza teraz inne importy. Spróbuj ponownie za chwilę.',
+    en: 'The server is processing other imports. Try again in a moment.',
+  },
   unknownService: {
     pl: 'Nie ma takiej usługi w koszyku tego partnerstwa.',
     en: 'No such service in this partnership’s basket.',
