@@ -52,6 +52,8 @@ export async function hsdsRoutes(app: FastifyInstance, deps: AppDependencies): P
   // by Fastify on the event loop. The parser and the route have a scope of their own.
   const jobs = importJobs(app, deps.config);
   await app.register(async (scope) => {
+    // The app's JSON parser is replaced here: the raw bytes go to the worker.
+    scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser(
       'application/json',
       { parseAs: 'buffer', bodyLimit: HSDS_BODY_LIMIT_BYTES },
