@@ -4,7 +4,7 @@
  * "unchanged"). The sheet is built from the same column definition the server reads.
  */
 import ExcelJS from 'exceljs';
-import { sheetColumns, SHEET_NAME } from '../server/src/basket/spreadsheet.columns.js';
+import { sheetColumns, SHEET_NAME } from '../server/src/basket/exchange/spreadsheet.columns.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

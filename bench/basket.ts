@@ -16,11 +16,11 @@ import {
   users,
 } from '../server/src/platform/db/tables.js';
 import { hashPassword } from '../server/src/accounts/passwords.js';
-import { serviceSearchText } from '../server/src/basket/services.store.js';
+import { serviceSearchText } from '../server/src/basket/cards/cards.store.js';
 import { cooperationAreas } from '../shared/src/contracts/common.js';
 import { serviceCosts, serviceOrigins, targetGroups } from '../shared/src/contracts/basket.js';
 import { normalizeForSearch } from '../shared/src/text.js';
-import { findServicePage } from '../server/src/basket/services.queries.js';
+import { findServicePage } from '../server/src/basket/cards/cards.queries.js';
 import type { Actor } from '../server/src/platform/auth/actor.js';
 import { ServiceSearchQuery } from '../shared/src/contracts/basket.js';
 import type { InstitutionKind, Role } from '../shared/src/contracts/common.js';

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrReport } from '../server/src/platform/config.js';
 import { DatabaseLockedError, openDatabase, type DatabaseHandle } from '../server/src/platform/db/database.js';
-import { sendStaleServiceReminders } from '../server/src/basket/reminders.js';
+import { sendStaleServiceReminders } from '../server/src/basket/reminders/reminders.js';
 
 const EXIT_DONE = 0;
 const EXIT_CANNOT_RUN = 1;

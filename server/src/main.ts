@@ -14,7 +14,7 @@ import { auditGuardWeakness } from './platform/db/app-role.js';
 import { buildApp } from './platform/http/app.js';
 import { loadTerritories } from './territories/territories.loader.js';
 import { DEMO_PASSWORD, hasAnyUser, seedDemoData, shouldSeedDemoData } from './demo/demo-data.js';
-import { startStaleServiceReminderTimer } from './basket/reminders.js';
+import { startStaleServiceReminderTimer } from './basket/reminders/reminders.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrReport();

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { authenticator } from 'otplib';
 import { auditEvents, notifications, sessions } from '../platform/db/tables.js';
-import { buildInstitution, buildUser, TEST_PASSWORD } from '../platform/testing/factories.js';
-import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
+import { buildInstitution, buildUser, TEST_PASSWORD } from '../testing/factories.js';
+import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
 import { sessionCookieName } from '../platform/http/app.js';
 import { deviceCookieName } from './auth.routes.js';
 

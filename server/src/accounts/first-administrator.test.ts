@@ -14,7 +14,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../platform/db/database.js';
 import { auditEvents, institutions, users } from '../platform/db/tables.js';
-import { createTestContext, createTestContextOn, TestClient, type TestContext } from '../platform/testing/test-app.js';
+import { createTestContext, createTestContextOn, TestClient, type TestContext } from '../testing/test-app.js';
 import { DEMO_PASSWORD } from '../demo/demo-data.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, isNull } from 'drizzle-orm';
 import { auditEvents, sessions } from '../platform/db/tables.js';
-import { buildInstitution, buildUser, signInAs, TEST_PASSWORD } from '../platform/testing/factories.js';
-import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
+import { buildInstitution, buildUser, signInAs, TEST_PASSWORD } from '../testing/factories.js';
+import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
 
 let context: TestContext;
 let admin: TestClient;

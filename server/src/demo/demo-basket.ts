@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../platform/db/database.js';
 import { services } from '../platform/db/tables.js';
-import { insertServiceCard, type ServiceCardData } from '../basket/services.store.js';
+import { insertServiceCard, type ServiceCardData } from '../basket/cards/cards.store.js';
 
 const WIELICZKA = '1219053';
 const seedContext = { actor: null, requestId: 'demo-seed', ip: null };

@@ -16,7 +16,7 @@ import {
 } from '../platform/db/tables.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { seedDemoBasket } from './demo-basket.js';
-import { reservePublicationSlug } from '../basket/publication.store.js';
+import { reservePublicationSlug } from '../basket/public-page/publication.store.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import type { Role } from '../../../shared/src/contracts/common.js';
 

@@ -35,7 +35,7 @@ import {
   type InstitutionValues,
 } from './institutions.queries.js';
 import { presentInstitution, presentInstitutionSummary } from './institutions.presenter.js';
-import { refreshProviderSearchText } from '../basket/services.store.js';
+import { refreshProviderSearchText } from '../basket/cards/cards.store.js';
 
 export type CreateInstitutionData = z.output<typeof CreateInstitutionInput>;
 export type UpdateInstitutionData = z.output<typeof UpdateInstitutionInput>;

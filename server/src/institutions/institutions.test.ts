@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import { auditEvents, institutions } from '../platform/db/tables.js';
-import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
-import {
-  GMINA_GROMADKA,
-  GMINA_LODZ,
-  GMINA_WIELICZKA,
-  buildInstitution,
-  signInAs,
-} from '../platform/testing/factories.js';
+import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
+import { GMINA_GROMADKA, GMINA_LODZ, GMINA_WIELICZKA, buildInstitution, signInAs } from '../testing/factories.js';
 import type {
   CreateInstitutionInput,
   Institution,

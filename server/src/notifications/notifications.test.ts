@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications } from '../platform/db/tables.js';
-import { signInAs } from '../platform/testing/factories.js';
-import { createTestContext, type TestClient, type TestContext } from '../platform/testing/test-app.js';
+import { signInAs } from '../testing/factories.js';
+import { createTestContext, type TestClient, type TestContext } from '../testing/test-app.js';
 import { createNotification, deliverNotificationEmails } from './notifications.service.js';
 import { composeNotificationEmail, createMailer } from './mailer.js';
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, count, eq } from 'drizzle-orm';
-import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
+import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
 import {
   GMINA_GROMADKA,
   GMINA_LODZ,
@@ -15,7 +15,7 @@ import {
   buildPartnership,
   buildUser,
   signInAs,
-} from '../platform/testing/factories.js';
+} from '../testing/factories.js';
 import { auditEvents, memberships, partnershipMembers, partnerships } from '../platform/db/tables.js';
 import type { Role } from '../../../shared/src/contracts/common.js';
 import type { Partnership, PartnershipPage } from '../../../shared/src/contracts/partnerships.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { territories } from '../platform/db/tables.js';
-import { openTestDatabase } from '../platform/testing/test-app.js';
+import { openTestDatabase } from '../testing/test-app.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import { loadTerritories, parseTerc, tercPath } from './territories.loader.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
 import { auditEvents } from '../platform/db/tables.js';
-import { createTestContext, TestClient, type TestContext } from '../platform/testing/test-app.js';
-import { GMINA_LODZ, signInAs } from '../platform/testing/factories.js';
+import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
+import { GMINA_LODZ, signInAs } from '../testing/factories.js';
 import type { TerritoryDetail, TerritoryPage } from '../../../shared/src/contracts/territories.js';
 
 let context: TestContext;

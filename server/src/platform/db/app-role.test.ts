@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../auth/actor.js';
 import { recordAuditEvent, verifyAuditChain } from '../../audit/audit.service.js';
 import { buildApp } from '../http/app.js';
-import { buildInstitution, buildUser, GMINA_LODZ } from '../testing/factories.js';
-import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
+import { buildInstitution, buildUser, GMINA_LODZ } from '../../testing/factories.js';
+import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
 import { AppRoleError, auditGuardWeakness, grantAppRole } from './app-role.js';
 import {
   migrateDatabase,

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedMigrationCount } from '../db/database.js';
-import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
-import { buildUser } from '../testing/factories.js';
+import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
+import { buildUser } from '../../testing/factories.js';
 
 let context: TestContext;
 

@@ -30,7 +30,7 @@ import { registerApiModules } from './modules.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { safeErrorForLog } from '../logging/safe-error.js';
 import { withProblemResponses } from './openapi.js';
-import { publicBasketRoutes } from '../../basket/public-page.routes.js';
+import { publicBasketRoutes } from '../../basket/public-page/public-page.routes.js';
 
 declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface

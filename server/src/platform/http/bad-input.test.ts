@@ -18,8 +18,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { escapeLikePattern } from '../../../../shared/src/text.js';
-import { GMINA_LODZ, signInAs } from '../testing/factories.js';
-import { createTestContext } from '../testing/test-app.js';
+import { GMINA_LODZ, signInAs } from '../../testing/factories.js';
+import { createTestContext } from '../../testing/test-app.js';
 
 type JsonSchema = {
   additionalProperties?: unknown;

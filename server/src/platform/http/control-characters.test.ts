@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
 import { institutions } from '../db/tables.js';
-import { GMINA_LODZ, signInAs } from '../testing/factories.js';
-import { createTestContext, type TestContext } from '../testing/test-app.js';
+import { GMINA_LODZ, signInAs } from '../../testing/factories.js';
+import { createTestContext, type TestContext } from '../../testing/test-app.js';
 import type { LightMyRequestResponse } from 'fastify';
 
 let context: TestContext;

@@ -17,8 +17,8 @@ import {
   services,
   sessions,
 } from '../db/tables.js';
-import { buildInstitution, buildPartnership, buildUser, signInAs } from '../testing/factories.js';
-import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
+import { buildInstitution, buildPartnership, buildUser, signInAs } from '../../testing/factories.js';
+import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
 
 /** A gmina in another voivodeship than the partnership's Łódź (Gromadka, dolnośląskie). */
 const FAR_GMINA = '0201032';

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDuplicateKey } from './json-body.js';
-import { signInAs } from '../testing/factories.js';
-import { createTestContext, type TestContext } from '../testing/test-app.js';
+import { signInAs } from '../../testing/factories.js';
+import { createTestContext, type TestContext } from '../../testing/test-app.js';
 
 describe('findDuplicateKey', () => {
   it.each([

@@ -6,10 +6,10 @@ import { territoryRoutes } from '../../territories/territories.routes.js';
 import { institutionRoutes } from '../../institutions/institutions.routes.js';
 import { partnershipRoutes } from '../../partnerships/partnerships.routes.js';
 import { auditRoutes } from '../../audit/audit.routes.js';
-import { serviceRoutes } from '../../basket/services.routes.js';
-import { changeRequestRoutes } from '../../basket/change-requests.routes.js';
-import { spreadsheetRoutes } from '../../basket/spreadsheet.routes.js';
-import { hsdsRoutes } from '../../basket/hsds.routes.js';
+import { serviceRoutes } from '../../basket/cards/cards.routes.js';
+import { changeRequestRoutes } from '../../basket/change-requests/change-requests.routes.js';
+import { spreadsheetRoutes } from '../../basket/exchange/spreadsheet.routes.js';
+import { hsdsRoutes } from '../../basket/exchange/hsds.routes.js';
 import { notificationRoutes } from '../../notifications/notifications.routes.js';
 
 /** The API modules, each a folder under server/src; mounted under /api/v1. */

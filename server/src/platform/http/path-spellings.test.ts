@@ -12,7 +12,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../db/tables.js';
 import { buildApp } from './app.js';
-import { createTestContext, type TestContext } from '../testing/test-app.js';
+import { createTestContext, type TestContext } from '../../testing/test-app.js';
 
 let context: TestContext;
 let port: number;

@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type InstitutionKind, type Role } from '../../../../shared/src/contracts/common.js';
 import type { Actor } from '../auth/actor.js';
-import { buildInstitution, signInAs } from '../testing/factories.js';
-import { createTestContext, type TestClient, type TestContext } from '../testing/test-app.js';
+import { buildInstitution, signInAs } from '../../testing/factories.js';
+import { createTestContext, type TestClient, type TestContext } from '../../testing/test-app.js';
 
 /** The institution kind a person in each role typically works at. */
 const institutionKindForRole: Record<Role, InstitutionKind> = {

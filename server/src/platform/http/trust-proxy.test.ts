@@ -7,8 +7,8 @@ import { and, desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.js';
 import { auditEvents } from '../db/tables.js';
-import { buildUser } from '../testing/factories.js';
-import { createTestContext } from '../testing/test-app.js';
+import { buildUser } from '../../testing/factories.js';
+import { createTestContext } from '../../testing/test-app.js';
 
 /** nginx with `proxy_add_x_forwarded_for` appends the address it saw to what the client sent. */
 const SPOOFED_BY_CLIENT = '203.0.113.77, 127.0.0.1';

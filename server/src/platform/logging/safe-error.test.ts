@@ -8,8 +8,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { buildApp } from '../http/app.js';
-import { buildUser } from '../testing/factories.js';
-import { openTestDatabase, TestClient, type TestContext } from '../testing/test-app.js';
+import { buildUser } from '../../testing/factories.js';
+import { openTestDatabase, TestClient, type TestContext } from '../../testing/test-app.js';
 import { safeErrorForLog } from './safe-error.js';
 
 const MARKER_EMAIL = 'marker-7f3a@example.pl';

@@ -1,0 +1,359 @@
+/**
+ * SECURITY-CRITICAL. SQL of the basket: the scoped search. `serviceSearchWhere` must say in SQL what
+ * canReadService says in TypeScript (basket.policy.ts): a partnership the actor may read, and within
+ * it published cards, or any card for the basket's managers and the provider's card keepers.
+ */
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { z } from 'zod';
+import type { Executor } from '../../platform/db/database.js';
+import {
+  institutions,
+  partnershipCoordinators,
+  partnershipMembers,
+  partnerships,
+  serviceVersions,
+  services,
+  territories,
+  users,
+} from '../../platform/db/tables.js';
+import type { Actor } from '../../platform/auth/actor.js';
+import { visiblePartnershipsWhere } from '../../partnerships/partnerships.queries.js';
+import type { ServiceSearchQuery } from '../../../../shared/src/contracts/basket.js';
+import { escapeLikePattern, normalizeForSearch } from '../../../../shared/src/text.js';
+
+export type ServiceSearch = z.output<typeof ServiceSearchQuery>;
+
+/** Words of a query, folded; one-letter words carry no signal for trigram search. */
+export function searchWords(q: string | undefined): string[] {
+  if (!q) return [];
+  return [...new Set(normalizeForSearch(q).split(/[^a-z0-9]+/))].filter((word) => word.length >= 2).slice(0, 8);
+}
+
+/** Cards beyond `published` the actor may see: the basket's managers and the provider's card keepers. */
+function unpublishedVisibleWhere(actor: Actor): SQL {
+  const membership = actor.membership;
+  if (!membership) return sql`false`;
+  if (membership.role === 'admin') return sql`true`;
+  const conditions: SQL[] = [];
+  if (membership.role === 'director' || membership.role === 'networkCoordinator') {
+    conditions.push(eq(partnerships.leaderInstitutionId, membership.institutionId));
+  }
+  if (membership.role === 'networkCoordinator') {
+    conditions.push(
+      sql`exists (select 1 from ${partnershipCoordinators} where ${partnershipCoordinators.partnershipId} = ${partnerships.id} and ${partnershipCoordinators.userId} = ${actor.userId})`,
+    );
+  }
+  if (['partnerRepresentative', 'director', 'networkCoordinator'].includes(membership.role)) {
+    conditions.push(
+      sql`(${services.providerInstitutionId} = ${membership.institutionId} and (${partnerships.leaderInstitutionId} = ${membership.institutionId} or exists (select 1 from ${partnershipMembers} where ${partnershipMembers.partnershipId} = ${partnerships.id} and ${partnershipMembers.institutionId} = ${membership.institutionId} and ${partnershipMembers.status} <> 'left')))`,
+    );
+  }
+  return conditions.length > 0 ? sql`(${sql.join(conditions, sql` or `)})` : sql`false`;
+}
+
+/** The stale rule: published and not confirmed within the last `months` months. */
+export function isStaleSql(months: number): SQL<boolean> {
+  return sql<boolean>`(${services.status} = 'published' and (${services.lastConfirmedAt} is null or ${services.lastConfirmedAt} < now() - make_interval(months => ${months}::int)))`;
+}
+
+/**
+ * How the search words meet the trigram index. `index`: the bare `search_text %> word`, which the
+ * GIN trigram index answers (the right plan when nothing else narrows the search: an admin across
+ * the country). `filter`: the same test on `search_text || ''`, which no index matches, so the
+ * plan starts from what narrows the search (the covered gmina's reach index, the partnerships) and
+ * tests the words on those cards only. Left to itself PostgreSQL ANDs the trigram index in anyway:
+ * a common word such as "poradnictwo" yields 61,000 candidates of 300,000, and the bitmap costs
+ * 70-90 ms where testing the 1,074 cards that cover a gmina costs 3 ms (EXPLAIN ANALYZE, bench
+ * data; a ROPS coordinator's whole voivodeship, 18,000 cards: 228 -> 120 ms).
+ */
+export type WordMatch = 'index' | 'filter';
+
+/** WHERE of a basket search as seen by the actor; deny by default. */
+export function serviceSearchWhere(
+  actor: Actor,
+  query: ServiceSearch,
+  staleMonths: number,
+  wordMatch: WordMatch = 'index',
+): SQL {
+  const conditions: SQL[] = [visiblePartnershipsWhere(actor)];
+  const statuses = query.status ?? ['published'];
+  const onlyPublished = statuses.length === 1 && statuses[0] === 'published';
+  conditions.push(
+    sql`${services.status} in (${sql.join(
+      statuses.map((s) => sql`${s}`),
+      sql`, `,
+    )})`,
+  );
+  if (!onlyPublished) {
+    conditions.push(sql`(${services.status} = 'published' or ${unpublishedVisibleWhere(actor)})`);
+  }
+  for (const word of searchWords(query.q)) {
+    // word_similarity(word, search_text) >= pg_trgm.word_similarity_threshold (0.5, set by
+    // findServicePage): a word present as it is, as the start or end of a longer word, or with one
+    // typo. Only the bare operator: the GIN index then ANDs every word in one index scan, where an
+    // `or like '%word%'` beside it made PostgreSQL scan the whole table (EXPLAIN at 5,000 cards:
+    // 79 ms sequential scan against 13 ms through the index).
+    const text = wordMatch === 'index' ? sql`${services.searchText}` : sql`(${services.searchText} || '')`;
+    conditions.push(sql`${text} %> ${word}`);
+  }
+  if (query.partnershipId) conditions.push(eq(services.partnershipId, query.partnershipId));
+  if (query.voivodeshipCode) conditions.push(sql`${partnerships.territoryCode} like ${`${query.voivodeshipCode}%`}`);
+  const arrayFilter = (column: AnyPgColumn, values: string[] | undefined) => {
+    if (values && values.length > 0)
+      conditions.push(
+        sql`${column} && ${sql`array[${sql.join(
+          values.map((v) => sql`${v}`),
+          sql`, `,
+        )}]::text[]`}`,
+      );
+  };
+  arrayFilter(services.cooperationAreas, query.area);
+  arrayFilter(services.targetGroups, query.targetGroup);
+  const inFilter = (column: AnyPgColumn | SQL, values: string[] | undefined) => {
+    if (values && values.length > 0)
+      conditions.push(
+        sql`${column} in (${sql.join(
+          values.map((v) => sql`${v}`),
+          sql`, `,
+        )})`,
+      );
+  };
+  inFilter(services.cost, query.cost);
+  inFilter(services.origin, query.origin);
+  inFilter(sql`${institutions.kind}`, query.providerKind);
+  if (query.coversGmina) conditions.push(sql`${services.reachGminaCodes} @> array[${query.coversGmina}]::text[]`);
+  if (query.isStale !== undefined) {
+    conditions.push(query.isStale ? isStaleSql(staleMonths) : sql`not ${isStaleSql(staleMonths)}`);
+  }
+  return and(...conditions)!;
+}
+
+const summaryColumns = (staleMonths: number) => ({
+  id: services.id,
+  partnershipId: services.partnershipId,
+  partnershipName: partnerships.name,
+  name: services.name,
+  providerInstitutionId: services.providerInstitutionId,
+  registryProviderName: institutions.name,
+  providerNameOverride: services.providerName,
+  providerKind: institutions.kind,
+  origin: services.origin,
+  status: services.status,
+  cooperationAreas: services.cooperationAreas,
+  targetGroups: services.targetGroups,
+  cost: services.cost,
+  locationKind: services.locationKind,
+  city: services.city,
+  isStale: isStaleSql(staleMonths),
+  lastConfirmedAt: services.lastConfirmedAt,
+  excerpt: sql<string>`left(${services.description}, 240)`,
+});
+
+export type ServiceSummaryRow = {
+  id: string;
+  partnershipId: string;
+  partnershipName: string;
+  name: string;
+  providerInstitutionId: string | null;
+  registryProviderName: string | null;
+  providerNameOverride: string | null;
+  providerKind: string | null;
+  origin: string;
+  status: string;
+  cooperationAreas: string[];
+  targetGroups: string[];
+  cost: string;
+  locationKind: string;
+  city: string | null;
+  isStale: boolean;
+  lastConfirmedAt: Date | null;
+  excerpt: string;
+};
+
+/**
+ * The partnerships a search may reach, as ids, or null for "all" (an admin without a voivodeship).
+ * Only a narrowing for the planner: serviceSearchWhere keeps the whole scope. Said as a subquery the
+ * scope is an OR that PostgreSQL cannot estimate, so it ran the trigram scan over the whole country
+ * and threw away what the actor may not see (a member's case manager, 100,000 cards: 780 ms); with
+ * the ids it starts from the partnership index (1.7 ms), or combines both indexes (ROPS: 521 -> 38 ms).
+ */
+export async function findSearchablePartnershipIds(
+  db: Executor,
+  actor: Actor,
+  query: Pick<ServiceSearch, 'partnershipId' | 'voivodeshipCode'>,
+): Promise<string[] | null> {
+  if (actor.membership?.role === 'admin' && !query.voivodeshipCode && !query.partnershipId) return null;
+  const conditions: SQL[] = [visiblePartnershipsWhere(actor)];
+  if (query.partnershipId) conditions.push(eq(partnerships.id, query.partnershipId));
+  if (query.voivodeshipCode) conditions.push(sql`${partnerships.territoryCode} like ${`${query.voivodeshipCode}%`}`);
+  const rows = await db
+    .select({ id: partnerships.id })
+    .from(partnerships)
+    .where(and(...conditions));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Sets the word similarity threshold the search's `%>` conditions use (0.5: one typo in a word of
+ * six letters or more) for the current transaction only. Call it inside the transaction that runs a
+ * query built with `serviceSearchWhere` and a `q` (PostgreSQL's default, 0.6, finds fewer typos).
+ */
+export async function useServiceSearchThreshold(tx: Executor): Promise<void> {
+  await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
+}
+
+/**
+ * One page of the actor's basket search and the total. Runs in a transaction so that the word
+ * similarity threshold applies to this search only. The total comes with the page (a window
+ * count): one statement to plan and run instead of two, as planning a trigram search costs as much
+ * as running it (PostgreSQL estimates `%>` by trying it on the column's statistics sample).
+ */
+export async function findServicePage(
+  db: Executor,
+  actor: Actor,
+  query: ServiceSearch,
+  staleMonths: number,
+): Promise<{ rows: ServiceSummaryRow[]; total: number }> {
+  const words = searchWords(query.q);
+  // Without words there is nothing to rank by (and `order by 0` would name a column position).
+  // A word found as it is scores 1 without calling word_similarity (which is what it would return
+  // for a whole word, and close to it for the start of one): word_similarity costs tens of
+  // microseconds a card and a common word matches thousands of them.
+  const order =
+    words.length > 0
+      ? [
+          desc(
+            sql`${sql.join(
+              words.map(
+                (word) =>
+                  sql`(case when ${services.searchText} like ${`%${escapeLikePattern(word)}%`} then 1 else word_similarity(${word}, ${services.searchText}) end)`,
+              ),
+              sql` + `,
+            )}`,
+          ),
+        ]
+      : [];
+  return db.transaction(async (tx) => {
+    const partnershipIds = await findSearchablePartnershipIds(tx, actor, query);
+    if (partnershipIds?.length === 0) return { rows: [], total: 0 };
+    const isNarrowed = partnershipIds !== null || Boolean(query.coversGmina);
+    // A covered gmina narrows best (its reach index: about a thousand cards of 300,000); the list of
+    // a ROPS coordinator's 169 partnerships beside it made PostgreSQL AND in 18,000 cards (17 ms).
+    const narrowByPartnerships = partnershipIds !== null && (!query.coversGmina || partnershipIds.length <= 5);
+    const where = and(
+      serviceSearchWhere(actor, query, staleMonths, isNarrowed ? 'filter' : 'index'),
+      narrowByPartnerships ? inArray(services.partnershipId, partnershipIds) : undefined,
+    )!;
+    if (words.length > 0) await useServiceSearchThreshold(tx);
+    const rows = await tx
+      .select({ ...summaryColumns(staleMonths), windowTotal: sql<number>`count(*) over ()`.mapWith(Number) })
+      .from(services)
+      .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
+      .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
+      .where(where)
+      .orderBy(...order, asc(services.name), asc(services.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize);
+    let total = rows[0]?.windowTotal ?? 0;
+    if (rows.length === 0 && query.page > 1) {
+      // A page past the end has no row to carry the total.
+      const [totalRow] = await tx
+        .select({ value: count() })
+        .from(services)
+        .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
+        .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
+        .where(where);
+      total = Number(totalRow?.value ?? 0);
+    }
+    return { rows: rows.map(({ windowTotal: _total, ...row }) => row as ServiceSummaryRow), total };
+  });
+}
+
+export type ServiceDetailRow = ServiceSummaryRow & typeof services.$inferSelect & { territoryName: string | null };
+
+/** UNSCOPED: one card with the names the page shows; callers check canReadService first. */
+export async function unsafeFindServiceDetail(
+  db: Executor,
+  id: string,
+  staleMonths: number,
+): Promise<ServiceDetailRow | null> {
+  const [row] = await db
+    .select({
+      ...summaryColumns(staleMonths),
+      card: services,
+      territoryName: territories.name,
+    })
+    .from(services)
+    .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
+    .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
+    .leftJoin(territories, eq(territories.code, services.territoryCode))
+    .where(eq(services.id, id));
+  if (!row) return null;
+  const { card, ...summary } = row;
+  return { ...card, ...summary, territoryName: row.territoryName } as ServiceDetailRow;
+}
+
+/** Names of TERYT units, in the order asked. */
+export async function findTerritoryNames(db: Executor, codes: readonly string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  const rows = await db
+    .select({ code: territories.code, name: territories.name })
+    .from(territories)
+    .where(
+      sql`${territories.code} in (${sql.join(
+        codes.map((c) => sql`${c}`),
+        sql`, `,
+      )})`,
+    );
+  const names = new Map(rows.map((r) => [r.code, r.name]));
+  return codes.map((code) => names.get(code) ?? code);
+}
+
+export async function findServiceHistory(db: Executor, serviceId: string) {
+  return db
+    .select({
+      version: serviceVersions.version,
+      event: serviceVersions.event,
+      changedAt: serviceVersions.changedAt,
+      changedByDisplayName: users.displayName,
+      changedFields: serviceVersions.changedFields,
+    })
+    .from(serviceVersions)
+    .leftJoin(users, eq(users.id, serviceVersions.changedByUserId))
+    .where(eq(serviceVersions.serviceId, serviceId))
+    .orderBy(asc(serviceVersions.changedAt), asc(serviceVersions.version));
+}
+
+type CountRow = { key: string; count: number | string };
+const rowsOf = (result: unknown) => (result as { rows: CountRow[] }).rows;
+
+/**
+ * Published services of a basket: per area x target group (a service counts in every pair it has),
+ * and distinct services per area and per target group.
+ */
+export async function countBasketCells(db: Executor, partnershipId: string) {
+  const published = sql`${services.partnershipId} = ${partnershipId} and ${services.status} = 'published'`;
+  const cells = await db.execute(sql`
+    select area || '|' || target_group as key, count(*)::int as count
+    from ${services}, unnest(${services.cooperationAreas}) as area, unnest(${services.targetGroups}) as target_group
+    where ${published}
+    group by area, target_group`);
+  const byArea = await db.execute(sql`
+    select area as key, count(*)::int as count from ${services}, unnest(${services.cooperationAreas}) as area
+    where ${published} group by area`);
+  const byTargetGroup = await db.execute(sql`
+    select target_group as key, count(*)::int as count from ${services}, unnest(${services.targetGroups}) as target_group
+    where ${published} group by target_group`);
+  const [totalRow] = await db
+    .select({ value: count() })
+    .from(services)
+    .where(and(eq(services.partnershipId, partnershipId), eq(services.status, 'published')));
+  const toMap = (result: unknown) => new Map(rowsOf(result).map((r) => [r.key, Number(r.count)]));
+  return {
+    cells: toMap(cells),
+    byArea: toMap(byArea),
+    byTargetGroup: toMap(byTargetGroup),
+    total: Number(totalRow?.value ?? 0),
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * The one place that writes service cards. Every path that changes the basket (the card form, a
+ * decided change request, a spreadsheet or HSDS import) goes through insertServiceCard /
+ * updateServiceCard, so each change derives the search text and the reach, keeps a version row,
+ * and writes its audit event in the caller's transaction.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Executor } from '../../platform/db/database.js';
+import { institutions, serviceVersions, services, territories } from '../../platform/db/tables.js';
+import type { RequestContext } from '../../platform/auth/actor.js';
+import { recordAuditEvent } from '../../audit/audit.service.js';
+import { AppError, fieldError, type FieldError } from '../../platform/http/problem.js';
+import { normalizeForSearch } from '../../../../shared/src/text.js';
+import type { CreateServiceInput, UpdateServiceInput } from '../../../../shared/src/contracts/basket.js';
+
+export type ServiceCardData = Omit<z.output<typeof CreateServiceInput>, 'partnershipId'>;
+export type ServiceCardPatch = Omit<z.output<typeof UpdateServiceInput>, 'version'>;
+export type ServiceRow = typeof services.$inferSelect;
+
+/** Version-row events: what happened to the card. */
+export type ServiceEvent =
+  | 'created'
+  | 'edited'
+  | 'submitted'
+  | 'published'
+  | 'suspended'
+  | 'withdrawn'
+  | 'returnedToDraft'
+  | 'confirmed'
+  | 'imported'
+  | 'changeRequestApplied';
+
+/** Fields whose values are the card's content (compared for "what changed" and kept in snapshots). */
+export const serviceCardFields = [
+  'name',
+  'description',
+  'providerInstitutionId',
+  'providerName',
+  'origin',
+  'cooperationAreas',
+  'targetGroups',
+  'isCompound',
+  'isReferralRequired',
+  'referralBy',
+  'accessDescription',
+  'eligibility',
+  'cost',
+  'costDescription',
+  'locationKind',
+  'street',
+  'postalCode',
+  'city',
+  'territoryCode',
+  'reachKind',
+  'reachCodes',
+  'schedule',
+  'capacity',
+  'waitingTimeDays',
+  'contactName',
+  'contactPhone',
+  'contactEmail',
+  'languages',
+  'isAccessible',
+  'accessibilityDescription',
+] as const satisfies ReadonlyArray<keyof ServiceRow>;
+
+/**
+ * Checks the reach against TERYT and expands it to the gminas it covers: listed gminas, every gmina
+ * of one powiat, or every gmina of one voivodeship. Returns field errors instead of throwing so that
+ * an import can report them per row.
+ */
+export async function resolveReach(
+  db: Executor,
+  reachKind: string,
+  reachCodes: readonly string[],
+): Promise<{ gminaCodes: string[]; errors: FieldError[] }> {
+  const expectedLength = reachKind === 'gminas' ? 7 : reachKind === 'powiat' ? 4 : 2;
+  if (reachKind !== 'gminas' && reachCodes.length !== 1) {
+    return { gminaCodes: [], errors: [fieldError('reachCodes', 'reachSingleUnit')] };
+  }
+  if (reachCodes.some((code) => code.length !== expectedLength)) {
+    return { gminaCodes: [], errors: [fieldError('reachCodes', 'reachCodeLevel')] };
+  }
+  const level = reachKind === 'gminas' ? 'gmina' : reachKind === 'powiat' ? 'powiat' : 'voivodeship';
+  const found = await db
+    .select({ code: territories.code })
+    .from(territories)
+    .where(and(inArray(territories.code, [...reachCodes]), eq(territories.level, level)));
+  if (found.length !== new Set(reachCodes).size) {
+    return { gminaCodes: [], errors: [fieldError('reachCodes', 'unknownTerritory')] };
+  }
+  if (reachKind === 'gminas') return { gminaCodes: [...new Set(reachCodes)].sort(), errors: [] };
+  const column = reachKind === 'powiat' ? territories.powiatCode : territories.voivodeshipCode;
+  const gminas = await db
+    .select({ code: territories.code })
+    .from(territories)
+    .where(and(eq(column, reachCodes[0]!), eq(territories.level, 'gmina')));
+  return { gminaCodes: gminas.map((g) => g.code).sort(), errors: [] };
+}
+
+/** Field-level checks that need the database or several fields at once; [] when the card is sound. */
+export async function validateServiceCard(db: Executor, card: ServiceCardData): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  if (card.origin === 'partner' && !card.providerInstitutionId) {
+    errors.push(fieldError('providerInstitutionId', 'providerRequired'));
+  }
+  if (!card.providerInstitutionId && !card.providerName) errors.push(fieldError('providerName', 'providerRequired'));
+  if (card.providerInstitutionId) {
+    const [provider] = await db
+      .select({ id: institutions.id, archivedAt: institutions.archivedAt })
+      .from(institutions)
+      .where(eq(institutions.id, card.providerInstitutionId));
+    if (!provider || provider.archivedAt) errors.push(fieldError('providerInstitutionId', 'unknownInstitution'));
+  }
+  if (card.locationKind === 'address' && !card.city) errors.push(fieldError('city', 'addressRequired'));
+  if (card.isReferralRequired && !card.referralBy) errors.push(fieldError('referralBy', 'referralByRequired'));
+  if (card.territoryCode) {
+    const [territory] = await db
+      .select({ level: territories.level })
+      .from(territories)
+      .where(eq(territories.code, card.territoryCode));
+    if (territory?.level !== 'gmina') errors.push(fieldError('territoryCode', 'unknownTerritory'));
+  }
+  errors.push(...(await resolveReach(db, card.reachKind, card.reachCodes)).errors);
+  return errors;
+}
+
+async function providerDisplayName(
+  db: Executor,
+  card: { providerInstitutionId?: string | null; providerName?: string | null },
+) {
+  if (!card.providerInstitutionId) return card.providerName ?? '';
+  const [provider] = await db
+    .select({ name: institutions.name, shortName: institutions.shortName })
+    .from(institutions)
+    .where(eq(institutions.id, card.providerInstitutionId));
+  return [provider?.name, provider?.shortName, card.providerName].filter(Boolean).join(' ');
+}
+
+/**
+ * After a registry institution is renamed: its cards' search text carries the provider's name, so
+ * it is derived again (in the rename's transaction), and the new name finds the cards at once.
+ */
+export async function refreshProviderSearchText(tx: Executor, institutionId: string): Promise<number> {
+  const cards = await tx
+    .select({
+      id: services.id,
+      name: services.name,
+      description: services.description,
+      providerInstitutionId: services.providerInstitutionId,
+      providerName: services.providerName,
+    })
+    .from(services)
+    .where(eq(services.providerInstitutionId, institutionId));
+  for (const card of cards) {
+    const searchText = serviceSearchText(card.name, card.description, await providerDisplayName(tx, card));
+    await tx.update(services).set({ searchText }).where(eq(services.id, card.id));
+  }
+  return cards.length;
+}
+
+/** Folded text the trigram search runs over: name, description and provider. */
+export function serviceSearchText(name: string, description: string, provider: string): string {
+  return normalizeForSearch(`${name} ${provider} ${description}`);
+}
+
+function snapshotOf(row: ServiceRow): Record<string, unknown> {
+  const snapshot: Record<string, unknown> = { status: row.status };
+  for (const field of serviceCardFields) snapshot[field] = row[field];
+  return snapshot;
+}
+
+async function writeVersion(db: Executor, ctx: RequestContext, row: ServiceRow, event: ServiceEvent, fields: string[]) {
+  await db.insert(serviceVersions).values({
+    serviceId: row.id,
+    version: row.version,
+    changedByUserId: ctx.actor?.userId ?? null,
+    event,
+    changedFields: fields,
+    snapshot: snapshotOf(row),
+  });
+}
+
+/**
+ * Inserts a card (status draft unless given) with its first version row and audit event. Throws
+ * AppError('validation') with field errors when the card is not sound.
+ */
+export async function insertServiceCard(
+  tx: Executor,
+  ctx: RequestContext,
+  partnershipId: string,
+  card: ServiceCardData,
+  options: { status?: string; event?: ServiceEvent; isConfirmed?: boolean } = {},
+): Promise<ServiceRow> {
+  const errors = await validateServiceCard(tx, card);
+  if (errors.length > 0) throw new AppError('validation', errors);
+  const reach = await resolveReach(tx, card.reachKind, card.reachCodes);
+  const status = options.status ?? 'draft';
+  const [row] = await tx
+    .insert(services)
+    .values({
+      ...card,
+      partnershipId,
+      status,
+      reachGminaCodes: reach.gminaCodes,
+      searchText: serviceSearchText(card.name, card.description, await providerDisplayName(tx, card)),
+      lastConfirmedAt: status === 'published' || options.isConfirmed ? new Date() : null,
+      createdByUserId: ctx.actor?.userId ?? null,
+    })
+    .returning();
+  const event = options.event ?? 'created';
+  await writeVersion(tx, ctx, row!, event, [...serviceCardFields]);
+  await recordAuditEvent(tx, ctx, {
+    action: 'service.create',
+    subjectType: 'service',
+    subjectId: row!.id,
+    details: { partnershipId, event, status },
+  });
+  return row!;
+}
+
+function isSameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * Applies a patch and/or a status change to a locked card: optimistic concurrency on `version`
+ * (409 when stale), re-derived search text and reach, a version row and an audit event. A patch that
+ * changes nothing and no status change leaves the card as it was.
+ */
+export async function updateServiceCard(
+  tx: Executor,
+  ctx: RequestContext,
+  current: ServiceRow,
+  patch: ServiceCardPatch,
+  options: {
+    expectedVersion?: number;
+    status?: string;
+    event?: ServiceEvent;
+    isConfirmed?: boolean;
+    reason?: string;
+  } = {},
+): Promise<ServiceRow> {
+  if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
+    throw new AppError('conflict');
+  }
+  const changedFields = serviceCardFields.filter(
+    (field) =>
+      field in patch &&
+      patch[field as keyof ServiceCardPatch] !== undefined &&
+      !isSameValue(patch[field as keyof ServiceCardPatch], current[field]),
+  );
+  const isStatusChange = options.status !== undefined && options.status !== current.status;
+  if (changedFields.length === 0 && !isStatusChange && !options.isConfirmed) return current;
+  const merged = {
+    ...current,
+    ...Object.fromEntries(changedFields.map((f) => [f, patch[f as keyof ServiceCardPatch]])),
+  };
+  const card = Object.fromEntries(serviceCardFields.map((f) => [f, merged[f]])) as unknown as ServiceCardData;
+  const errors = await validateServiceCard(tx, card);
+  if (errors.length > 0) throw new AppError('validation', errors);
+  const reach = await resolveReach(tx, card.reachKind, card.reachCodes);
+  const nextStatus = options.status ?? current.status;
+  const [row] = await tx
+    .update(services)
+    .set({
+      ...Object.fromEntries(changedFields.map((f) => [f, merged[f]])),
+      status: nextStatus,
+      reachGminaCodes: reach.gminaCodes,
+      searchText: serviceSearchText(card.name, card.description, await providerDisplayName(tx, card)),
+      lastConfirmedAt:
+        options.isConfirmed || (isStatusChange && nextStatus === 'published') ? new Date() : current.lastConfirmedAt,
+      staleRemindedAt: options.isConfirmed || changedFields.length > 0 ? null : current.staleRemindedAt,
+      version: sql`${services.version} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(services.id, current.id))
+    .returning();
+  const event = options.event ?? 'edited';
+  await writeVersion(tx, ctx, row!, event, changedFields);
+  await recordAuditEvent(tx, ctx, {
+    action: `service.${event}`,
+    subjectType: 'service',
+    subjectId: row!.id,
+    details: {
+      changedFields,
+      fromStatus: current.status,
+      toStatus: nextStatus,
+      ...(options.reason ? { reason: options.reason } : {}),
+    },
+  });
+  return row!;
+}
+
+/** UNSCOPED: the card row, locked when asked; callers check the basket policy before revealing it. */
+export async function unsafeFindServiceRow(
+  db: Executor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<ServiceRow | null> {
+  const base = db.select().from(services).where(eq(services.id, id));
+  const [row] = options.forUpdate ? await base.for('update') : await base;
+  return row ?? null;
+}

@@ -1,0 +1,162 @@
+/**
+ * SQL of basket change requests. Lookups by id are UNSCOPED (`unsafe...`): callers check the basket
+ * policy on the request's partnership before revealing anything. Lists are scoped by the
+ * partnership the caller has already been allowed to read.
+ */
+import { and, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Executor } from '../../platform/db/database.js';
+import {
+  basketChangeRequests,
+  institutions,
+  memberships,
+  partnershipCoordinators,
+  partnerships,
+  services,
+  users,
+} from '../../platform/db/tables.js';
+import type { Role } from '../../../../shared/src/contracts/common.js';
+
+export type ChangeRequestRow = typeof basketChangeRequests.$inferSelect;
+
+export type ChangeRequestDetailRow = ChangeRequestRow & {
+  serviceName: string | null;
+  requestedByDisplayName: string;
+  requestedByInstitutionName: string | null;
+  reviewedByDisplayName: string | null;
+  decidedByDisplayName: string | null;
+};
+
+const requester = alias(users, 'requester');
+const reviewer = alias(users, 'reviewer');
+const decider = alias(users, 'decider');
+const targetService = alias(services, 'target_service');
+const resultService = alias(services, 'result_service');
+
+function detailSelect(db: Executor) {
+  return db
+    .select({
+      request: basketChangeRequests,
+      // The card's current name; for a new service, the created card's or else the proposed one.
+      serviceName: sql<
+        string | null
+      >`coalesce(${targetService.name}, ${resultService.name}, ${basketChangeRequests.proposal} ->> 'name')`,
+      requestedByDisplayName: requester.displayName,
+      requestedByInstitutionName: institutions.name,
+      reviewedByDisplayName: reviewer.displayName,
+      decidedByDisplayName: decider.displayName,
+    })
+    .from(basketChangeRequests)
+    .innerJoin(requester, eq(requester.id, basketChangeRequests.requestedByUserId))
+    .leftJoin(institutions, eq(institutions.id, basketChangeRequests.requestedByInstitutionId))
+    .leftJoin(reviewer, eq(reviewer.id, basketChangeRequests.reviewedByUserId))
+    .leftJoin(decider, eq(decider.id, basketChangeRequests.decidedByUserId))
+    .leftJoin(targetService, eq(targetService.id, basketChangeRequests.serviceId))
+    .leftJoin(resultService, eq(resultService.id, basketChangeRequests.resultServiceId));
+}
+
+type DetailResult = Awaited<ReturnType<ReturnType<typeof detailSelect>['execute']>>[number];
+
+function toDetail(row: DetailResult): ChangeRequestDetailRow {
+  return {
+    ...row.request,
+    serviceName: row.serviceName,
+    requestedByDisplayName: row.requestedByDisplayName,
+    requestedByInstitutionName: row.requestedByInstitutionName,
+    reviewedByDisplayName: row.reviewedByDisplayName,
+    decidedByDisplayName: row.decidedByDisplayName,
+  };
+}
+
+/** UNSCOPED: one request with the names the response shows. */
+export async function unsafeFindChangeRequestDetail(db: Executor, id: string): Promise<ChangeRequestDetailRow | null> {
+  const [row] = await detailSelect(db).where(eq(basketChangeRequests.id, id));
+  return row ? toDetail(row) : null;
+}
+
+/** UNSCOPED: the bare row, locked when asked, so that two decisions on one request queue up. */
+export async function unsafeFindChangeRequestRow(
+  db: Executor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<ChangeRequestRow | null> {
+  const base = db.select().from(basketChangeRequests).where(eq(basketChangeRequests.id, id));
+  const [row] = options.forUpdate ? await base.for('update') : await base;
+  return row ?? null;
+}
+
+/** One page of a partnership's requests, newest first, optionally of some statuses. */
+export async function findChangeRequestPage(
+  db: Executor,
+  query: { partnershipId: string; status?: string[] | undefined; page: number; pageSize: number },
+): Promise<{ rows: ChangeRequestDetailRow[]; total: number }> {
+  const conditions: SQL[] = [eq(basketChangeRequests.partnershipId, query.partnershipId)];
+  if (query.status && query.status.length > 0) conditions.push(inArray(basketChangeRequests.status, query.status));
+  const where = and(...conditions);
+  const [totalRow] = await db.select({ value: count() }).from(basketChangeRequests).where(where);
+  const rows = await detailSelect(db)
+    .where(where)
+    .orderBy(desc(basketChangeRequests.createdAt), desc(basketChangeRequests.id))
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize);
+  return { rows: rows.map(toDetail), total: Number(totalRow?.value ?? 0) };
+}
+
+export async function insertChangeRequest(
+  db: Executor,
+  values: typeof basketChangeRequests.$inferInsert,
+): Promise<ChangeRequestRow> {
+  const [row] = await db.insert(basketChangeRequests).values(values).returning();
+  return row!;
+}
+
+export async function updateChangeRequest(
+  db: Executor,
+  id: string,
+  changes: Partial<typeof basketChangeRequests.$inferInsert>,
+): Promise<void> {
+  await db
+    .update(basketChangeRequests)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(basketChangeRequests.id, id));
+}
+
+/** Active users appointed as the partnership's coordinators. */
+export async function findPartnershipCoordinatorUserIds(db: Executor, partnershipId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: users.id })
+    .from(partnershipCoordinators)
+    .innerJoin(users, eq(users.id, partnershipCoordinators.userId))
+    .where(and(eq(partnershipCoordinators.partnershipId, partnershipId), eq(users.isActive, true)));
+  return rows.map((r) => r.id);
+}
+
+/** Active users holding one of the roles at the institution (e.g. the leader's directors). */
+export async function findInstitutionUserIds(
+  db: Executor,
+  institutionId: string,
+  roles: readonly Role[],
+  options: { exceptUserId?: string } = {},
+): Promise<string[]> {
+  const conditions: SQL[] = [
+    eq(memberships.institutionId, institutionId),
+    inArray(memberships.role, [...roles]),
+    eq(users.isActive, true),
+  ];
+  if (options.exceptUserId) conditions.push(ne(users.id, options.exceptUserId));
+  const rows = await db
+    .selectDistinct({ id: users.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(...conditions));
+  return rows.map((r) => r.id);
+}
+
+/** The partnership's name, for notification texts. */
+export async function findPartnershipName(db: Executor, partnershipId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ name: partnerships.name })
+    .from(partnerships)
+    .where(eq(partnerships.id, partnershipId));
+  return row?.name ?? null;
+}

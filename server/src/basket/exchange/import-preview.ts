@@ -1,0 +1,226 @@
+/**
+ * SECURITY-RELEVANT. Pending imports of the basket (spreadsheet and HSDS): the parsed rows are kept
+ * in basket_imports until the same user confirms them; nothing reaches `services` before that, and
+ * then every row goes in one transaction through the card store (services.store.ts), so an import
+ * is validated, versioned and audited exactly like cards from the form.
+ */
+import { and, eq, lt } from 'drizzle-orm';
+import type { Database, Executor } from '../../platform/db/database.js';
+import type { RequestContext } from '../../platform/auth/actor.js';
+import { basketImports } from '../../platform/db/tables.js';
+import { AppError, fieldError, type FieldError, type Messages } from '../../platform/http/problem.js';
+import { recordAuditEvent, refuseWithAudit } from '../../audit/audit.service.js';
+import { unsafeFindPartnershipAccessRecord } from '../../partnerships/partnerships.queries.js';
+import type { ImportPreview } from '../../../../shared/src/contracts/basket.js';
+import type { PartnershipRecord } from '../../partnerships/partnerships.policy.js';
+import { canImportBasket, canReadBasket, isProviderInPartnership } from '../basket.policy.js';
+import {
+  insertServiceCard,
+  unsafeFindServiceRow,
+  updateServiceCard,
+  type ServiceCardData,
+  type ServiceRow,
+} from '../cards/cards.store.js';
+
+/** A preview is a decision taken on what the basket looked like then: it expires. */
+export const PREVIEW_VALID_MINUTES = 30;
+
+export type ImportRowMessage = { column: string; messages: Messages };
+
+/** One parsed row as stored: the outcome shown to the user and the card to write on confirmation. */
+export type StoredImportRow = {
+  /** Row number in the sheet (1 = header) or position in the document. */
+  row: number;
+  action: 'create' | 'update' | 'reject' | 'unchanged';
+  serviceId: string | null;
+  /** Version the update was computed against; a newer one at confirmation refuses the import (409). */
+  version: number | null;
+  name: string | null;
+  /** Only for create/update/unchanged rows. */
+  card: ServiceCardData | null;
+  errors: ImportRowMessage[];
+  notes?: ImportRowMessage[];
+};
+
+/**
+ * A partner card names a provider taking part in the partnership, as the form requires
+ * (services.service.ts): checked for new cards and for changes of the provider or the origin only,
+ * so an unchanged card of a member that has since left still imports as "unchanged".
+ */
+export function providerMembershipErrors(
+  partnership: PartnershipRecord,
+  card: Pick<ServiceCardData, 'origin' | 'providerInstitutionId'>,
+  existing: Pick<ServiceRow, 'origin' | 'providerInstitutionId'> | null,
+): FieldError[] {
+  const touches =
+    !existing ||
+    existing.origin !== card.origin ||
+    existing.providerInstitutionId !== (card.providerInstitutionId ?? null);
+  if (
+    touches &&
+    card.origin === 'partner' &&
+    card.providerInstitutionId &&
+    !isProviderInPartnership(partnership, card.providerInstitutionId)
+  ) {
+    return [fieldError('providerInstitutionId', 'providerNotMember')];
+  }
+  return [];
+}
+
+/**
+ * The import's access check, for both formats' previews and the confirmation: 404 when the basket
+ * is not visible to the caller, an audited 403 when it is visible but not theirs to import.
+ */
+export async function authorizeImport(
+  db: Database,
+  context: RequestContext,
+  partnershipId: string,
+  action: 'basket.import.preview' | 'basket.import',
+): Promise<PartnershipRecord> {
+  const actor = context.actor;
+  if (!actor?.membership) throw new AppError('forbidden');
+  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
+  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
+  if (!canImportBasket(actor, partnership)) {
+    return refuseWithAudit(db, context, { action, subjectType: 'partnership', subjectId: partnershipId });
+  }
+  return partnership;
+}
+
+/**
+ * A pending preview holds the sheet's rows, contact persons included; once it can no longer be
+ * confirmed it is only a copy of personal data, so every new preview deletes the expired ones
+ * (and a confirmation empties its own rows: the cards and their versions keep what was written).
+ */
+export async function deleteExpiredPreviews(tx: Executor): Promise<void> {
+  await tx
+    .delete(basketImports)
+    .where(
+      and(
+        eq(basketImports.status, 'pending'),
+        lt(basketImports.createdAt, new Date(Date.now() - PREVIEW_VALID_MINUTES * 60_000)),
+      ),
+    );
+}
+
+/** Stores the parsed rows as a pending import (in the caller's transaction) and answers the preview. */
+export async function storeImportPreview(
+  tx: Executor,
+  context: RequestContext,
+  input: { partnershipId: string; userId: string; format: string; rows: StoredImportRow[] },
+): Promise<ImportPreview> {
+  const { partnershipId, userId, format, rows } = input;
+  await deleteExpiredPreviews(tx);
+  const [stored] = await tx
+    .insert(basketImports)
+    .values({ partnershipId, userId, format, rows })
+    .returning({ id: basketImports.id });
+  const countOf = (action: StoredImportRow['action']) => rows.filter((r) => r.action === action).length;
+  const counts = {
+    create: countOf('create'),
+    update: countOf('update'),
+    reject: countOf('reject'),
+    unchanged: countOf('unchanged'),
+  };
+  await recordAuditEvent(tx, context, {
+    action: 'basket.import.preview',
+    subjectType: 'partnership',
+    subjectId: partnershipId,
+    details: { format, rows: rows.length, ...counts },
+  });
+  return {
+    importId: stored!.id,
+    rows: rows.map(({ row, action, serviceId, name, errors, notes }) => ({
+      row,
+      action,
+      serviceId,
+      name,
+      errors,
+      ...(notes && notes.length > 0 ? { notes } : {}),
+    })),
+    counts,
+  };
+}
+
+/**
+ * Applies a stored preview in one transaction: all rows or none. Only the user who uploaded it,
+ * while it is pending and younger than PREVIEW_VALID_MINUTES; anything else is 404 (the import id
+ * is not a capability to be tried). A row that cannot be written now (validation, a card changed
+ * since the preview) rolls everything back with a 4xx naming the row.
+ *
+ * Imported new cards are published at once: only those who manage the basket may import
+ * (canImportBasket), and they are the ones who publish; a card keeper's draft flow is the form.
+ */
+export async function confirmImport(
+  db: Database,
+  context: RequestContext,
+  partnershipId: string,
+  importId: string,
+): Promise<{ created: number; updated: number }> {
+  await authorizeImport(db, context, partnershipId, 'basket.import');
+  const actor = context.actor!;
+  return db.transaction(async (tx) => {
+    // Again inside the transaction: a membership may have changed since the check above.
+    const partnership = await unsafeFindPartnershipAccessRecord(tx, partnershipId);
+    if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
+    if (!canImportBasket(actor, partnership)) throw new AppError('forbidden');
+    const [pending] = await tx
+      .select()
+      .from(basketImports)
+      .where(
+        and(
+          eq(basketImports.id, importId),
+          eq(basketImports.partnershipId, partnershipId),
+          eq(basketImports.userId, actor.userId),
+          eq(basketImports.status, 'pending'),
+        ),
+      )
+      // Two confirmations racing: the second waits and then finds it no longer pending.
+      .for('update');
+    if (!pending || Date.now() - pending.createdAt.getTime() > PREVIEW_VALID_MINUTES * 60_000) {
+      throw new AppError('notFound');
+    }
+    const rows = pending.rows as StoredImportRow[];
+    let created = 0;
+    let updated = 0;
+    for (const row of rows) {
+      try {
+        if (row.action === 'create' && row.card) {
+          const errors = providerMembershipErrors(partnership, row.card, null);
+          if (errors.length > 0) throw new AppError('validation', errors);
+          await insertServiceCard(tx, context, partnershipId, row.card, { status: 'published', event: 'imported' });
+          created += 1;
+        } else if (row.action === 'update' && row.card && row.serviceId) {
+          const current = await unsafeFindServiceRow(tx, row.serviceId, { forUpdate: true });
+          if (!current || current.partnershipId !== partnershipId) throw new AppError('conflict');
+          const errors = providerMembershipErrors(partnership, row.card, current);
+          if (errors.length > 0) throw new AppError('validation', errors);
+          await updateServiceCard(tx, context, current, row.card, {
+            expectedVersion: row.version ?? 0,
+            event: 'imported',
+          });
+          updated += 1;
+        }
+      } catch (error) {
+        if (error instanceof AppError) {
+          throw new AppError(error.code === 'conflict' ? 'conflict' : 'unprocessable', [
+            fieldError(`rows.${row.row}`, 'importRowFailed'),
+            ...(error.errors ?? []),
+          ]);
+        }
+        throw error;
+      }
+    }
+    await tx
+      .update(basketImports)
+      .set({ status: 'confirmed', confirmedAt: new Date(), rows: [] })
+      .where(eq(basketImports.id, importId));
+    await recordAuditEvent(tx, context, {
+      action: 'basket.import',
+      subjectType: 'partnership',
+      subjectId: partnershipId,
+      details: { importId, format: pending.format, created, updated, rows: rows.length },
+    });
+    return { created, updated };
+  });
+}

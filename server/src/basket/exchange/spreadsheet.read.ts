@@ -1,0 +1,184 @@
+/**
+ * SECURITY-RELEVANT. The CPU-bound half of the sheet import, run in an import worker
+ * (platform/workers, basket/import-jobs.ts), never on the event loop. An uploaded spreadsheet is
+ * hostile input (SECURITY.md 22): the body must be an Office Open XML workbook (ZIP) no larger
+ * than the route's 10 MiB, whose entries inflate (checked with a bounded inflater, see checkZip) to
+ * no more than 50 MiB with at most IMPORT_MAX_CELLS cells per sheet, and with at most
+ * IMPORT_ROW_LIMIT filled rows. Formulas are never evaluated (the cached value is read). What comes
+ * back is plain text per row and column; the rows are checked on the main thread
+ * (spreadsheet.import.ts).
+ */
+import { inflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import { AppError, fieldError } from '../../platform/http/problem.js';
+import { normalizeForSearch } from '../../../../shared/src/text.js';
+import { SHEET_NAME, sheetColumns } from './spreadsheet.columns.js';
+
+export const IMPORT_ROW_LIMIT = 5_000;
+export const IMPORT_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
+
+/** Entries an .xlsx has are a dozen or two; thousands are a crafted file. */
+const ZIP_MAX_ENTRIES = 2_000;
+/**
+ * Cells in one worksheet: 5,001 rows of the template's 34 columns are 170,000. More is no basket
+ * sheet, and exceljs needs some 400 MB for a million small cells (security issue 6).
+ */
+export const IMPORT_MAX_CELLS = 200_000;
+
+/** 'notZip': not a ZIP, or a ZIP that is not an Office Open XML workbook. */
+type ZipCheck = 'ok' | 'notZip' | 'tooLarge';
+
+/**
+ * The zip-bomb guard, before exceljs (JSZip) sees the file. JSZip inflates an entry fully and only
+ * then compares the length with the declared size, so a lying central directory would still cost
+ * the memory. Here every entry is inflated with zlib's `maxOutputLength` set to its declared size
+ * (plus one byte, to catch a lie), the declared sizes together may not exceed maxTotal, and the
+ * inflated bytes must equal the declaration. Encrypted entries, ZIP64 and methods other than
+ * stored/deflate are refused: an .xlsx under 10 MiB needs none of them. Each worksheet's cells are
+ * counted too, so exceljs never builds millions of cell objects from a small, dense sheet.
+ */
+export function checkZip(zip: Buffer, maxTotal: number, maxCells = IMPORT_MAX_CELLS): ZipCheck {
+  let end = -1;
+  for (let offset = zip.length - 22; offset >= Math.max(0, zip.length - 22 - 65_535); offset -= 1) {
+    if (zip.readUInt32LE(offset) === 0x06054b50) {
+      end = offset;
+      break;
+    }
+  }
+  if (end < 0) return 'notZip';
+  const entries = zip.readUInt16LE(end + 10);
+  let cursor = zip.readUInt32LE(end + 16);
+  if (entries === 0xffff || cursor === 0xffffffff) return 'tooLarge';
+  if (entries > ZIP_MAX_ENTRIES) return 'tooLarge';
+  let total = 0;
+  const names = new Set<string>();
+  for (let i = 0; i < entries; i += 1) {
+    if (cursor + 46 > zip.length || zip.readUInt32LE(cursor) !== 0x02014b50) return 'notZip';
+    const flags = zip.readUInt16LE(cursor + 8);
+    const method = zip.readUInt16LE(cursor + 10);
+    const compressed = zip.readUInt32LE(cursor + 20);
+    const declared = zip.readUInt32LE(cursor + 24);
+    const nameLength = zip.readUInt16LE(cursor + 28);
+    const name = zip.toString('utf8', cursor + 46, cursor + 46 + nameLength);
+    names.add(name);
+    const local = zip.readUInt32LE(cursor + 42);
+    cursor += 46 + nameLength + zip.readUInt16LE(cursor + 30) + zip.readUInt16LE(cursor + 32);
+    if (flags & 0x1) return 'notZip';
+    if (declared === 0xffffffff || compressed === 0xffffffff) return 'tooLarge';
+    total += declared;
+    if (total > maxTotal) return 'tooLarge';
+    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) return 'notZip';
+    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    if (dataStart + compressed > zip.length) return 'notZip';
+    const data = zip.subarray(dataStart, dataStart + compressed);
+    let inflated: Buffer;
+    if (method === 0) inflated = data;
+    else if (method === 8) {
+      try {
+        inflated = inflateRawSync(data, { maxOutputLength: declared + 1 });
+      } catch (error) {
+        return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'tooLarge' : 'notZip';
+      }
+    } else return 'notZip';
+    if (inflated.length !== declared) return 'tooLarge';
+    if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && countCells(inflated) > maxCells) return 'tooLarge';
+  }
+  // Any ZIP loads in exceljs (as an empty workbook): an .ods or .docx is told apart here.
+  return names.has('[Content_Types].xml') && names.has('xl/workbook.xml') ? 'ok' : 'notZip';
+}
+
+/** Counts `<c ` / `<c>` elements (cells) of a worksheet's XML without parsing it. */
+function countCells(xml: Buffer): number {
+  let count = 0;
+  for (let at = xml.indexOf('<c'); at >= 0; at = xml.indexOf('<c', at + 2)) {
+    const next = xml[at + 2];
+    if (next === 0x20 || next === 0x3e || next === 0x2f) count += 1;
+  }
+  return count;
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') {
+    if ('richText' in value)
+      return value.richText
+        .map((part) => part.text)
+        .join('')
+        .trim();
+    if ('text' in value) return String(value.text).trim();
+    if ('result' in value) return String(value.result ?? '').trim();
+    if (value instanceof Date) return value.toISOString().slice(0, 10);
+  }
+  return String(value).trim();
+}
+
+async function loadWorkbook(body: Buffer): Promise<ExcelJS.Worksheet> {
+  if (body.length < 4 || body.readUInt32LE(0) !== 0x04034b50) {
+    throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
+  }
+  const zip = checkZip(body, IMPORT_MAX_UNCOMPRESSED_BYTES);
+  if (zip === 'tooLarge') throw new AppError('payloadTooLarge', [fieldError('file', 'spreadsheetTooLarge')]);
+  if (zip === 'notZip') throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(body as unknown as ArrayBuffer);
+  } catch {
+    throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
+  }
+  const sheet = workbook.getWorksheet(SHEET_NAME) ?? workbook.worksheets[0];
+  if (!sheet) throw new AppError('unprocessable', [fieldError('file', 'noBasketSheet')]);
+  return sheet;
+}
+
+/**
+ * Header cell -> column number. A header is matched without case and diacritics, and also without
+ * a trailing "(…)" hint, so "Odpłatność (bezpłatna/odpłatna/zależna od dochodu)" is "Odpłatność".
+ */
+function readHeaders(sheet: ExcelJS.Worksheet): (header: string) => number | undefined {
+  const byKey = new Map<string, number>();
+  const stripHint = (text: string) => text.replace(/\s*\([^)]*\)\s*$/, '');
+  sheet.getRow(1).eachCell((cell, column) => {
+    const text = cellText(cell.value);
+    for (const key of [fold(text), fold(stripHint(text))]) if (key && !byKey.has(key)) byKey.set(key, column);
+  });
+  return (header) => byKey.get(fold(header)) ?? byKey.get(fold(stripHint(header)));
+}
+
+const fold = (value: string) => normalizeForSearch(value);
+
+/** The sheet as the import needs it: the template's columns it has, and each filled row's texts. */
+export type SheetRead = {
+  /** Headers of sheetColumns found in row 1. */
+  headers: string[];
+  /** Filled rows below the header, with the text of each found column (empty ones left out). */
+  rows: Array<{ number: number; cells: Record<string, string> }>;
+};
+
+/** Reads an uploaded sheet (the job of the import worker); refusals are AppErrors. */
+export async function readSpreadsheetUpload(input: { body: Uint8Array }): Promise<SheetRead> {
+  const body = Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
+  const sheet = await loadWorkbook(body);
+  const columnOf = readHeaders(sheet);
+  const columns = sheetColumns
+    .map((c) => ({ header: c.header, column: columnOf(c.header) }))
+    .filter((c): c is { header: string; column: number } => c.column !== undefined);
+  const found = new Set(columns.map((c) => c.header));
+  const missing = sheetColumns.filter((c) => c.header !== 'Identyfikator' && !found.has(c.header));
+  if (!found.has('Nazwa usługi') || missing.length > 5) {
+    throw new AppError('unprocessable', [fieldError('file', 'noBasketSheet')]);
+  }
+  // eachRow visits only rows that exist in the file: a lone cell in row 1,000,000 is one row, not a loop.
+  const rows: SheetRead['rows'] = [];
+  sheet.eachRow((row, number) => {
+    if (number === 1) return;
+    const cells: Record<string, string> = {};
+    for (const { header, column } of columns) {
+      const text = cellText(row.getCell(column).value);
+      if (text !== '') cells[header] = text;
+    }
+    if (Object.keys(cells).length > 0) rows.push({ number, cells });
+  });
+  // Counted before any row is validated: a refused file costs no database work.
+  if (rows.length > IMPORT_ROW_LIMIT) throw new AppError('payloadTooLarge', [fieldError('file', 'tooManyRows')]);
+  return { headers: columns.map((c) => c.header), rows };
+}

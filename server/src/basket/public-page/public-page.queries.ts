@@ -1,0 +1,154 @@
+/**
+ * SQL of the public basket page. No actor: what may be read is fixed here and nowhere else, namely
+ * the published cards of a partnership whose page is public, with the columns the page shows.
+ * Contact persons (name, phone, e-mail of a card) are never selected.
+ */
+import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/database.js';
+import { basketPublications, institutions, partnerships, services, territories } from '../../platform/db/tables.js';
+import { alias } from 'drizzle-orm/pg-core';
+
+export type PublicBasket = {
+  partnershipId: string;
+  slug: string;
+  introduction: string | null;
+  partnershipName: string;
+  territoryName: string;
+  leaderName: string;
+  leaderPhone: string | null;
+  leaderEmail: string | null;
+  leaderWebsite: string | null;
+};
+
+/** The public page of a slug, or null when there is none or it is not public (same answer). */
+export async function findPublicBasket(db: Executor, slug: string): Promise<PublicBasket | null> {
+  const leader = alias(institutions, 'leader');
+  const [row] = await db
+    .select({
+      partnershipId: basketPublications.partnershipId,
+      slug: basketPublications.slug,
+      introduction: basketPublications.introduction,
+      partnershipName: partnerships.name,
+      territoryName: territories.name,
+      leaderName: leader.name,
+      leaderPhone: leader.phone,
+      leaderEmail: leader.email,
+      leaderWebsite: leader.website,
+    })
+    .from(basketPublications)
+    .innerJoin(partnerships, eq(partnerships.id, basketPublications.partnershipId))
+    .innerJoin(territories, eq(territories.code, partnerships.territoryCode))
+    .innerJoin(leader, eq(leader.id, partnerships.leaderInstitutionId))
+    .where(
+      and(eq(basketPublications.slug, slug), eq(basketPublications.isPublic, true), isNull(partnerships.archivedAt)),
+    );
+  return row ?? null;
+}
+
+export type PublicServiceFilter = { area?: string; targetGroup?: string; page: number; pageSize: number };
+
+export type PublicServiceRow = {
+  id: string;
+  name: string;
+  description: string;
+  origin: string;
+  providerInstitutionId: string | null;
+  providerName: string | null;
+  registryName: string | null;
+  registryPhone: string | null;
+  registryEmail: string | null;
+  registryWebsite: string | null;
+  registryStreet: string | null;
+  registryPostalCode: string | null;
+  registryCity: string | null;
+  cooperationAreas: string[];
+  targetGroups: string[];
+  isCompound: boolean;
+  isReferralRequired: boolean;
+  referralBy: string | null;
+  accessDescription: string | null;
+  eligibility: string | null;
+  cost: string;
+  costDescription: string | null;
+  locationKind: string;
+  street: string | null;
+  postalCode: string | null;
+  city: string | null;
+  reachKind: string;
+  reachCodes: string[];
+  schedule: string | null;
+  capacity: string | null;
+  waitingTimeDays: number | null;
+  languages: string[];
+  isAccessible: boolean;
+  accessibilityDescription: string | null;
+  lastConfirmedAt: Date | null;
+};
+
+/** One page of a public basket's published services, filtered by area and target group. */
+export async function findPublicServicePage(
+  db: Executor,
+  partnershipId: string,
+  filter: PublicServiceFilter,
+): Promise<{ rows: PublicServiceRow[]; total: number }> {
+  const conditions: SQL[] = [eq(services.partnershipId, partnershipId), eq(services.status, 'published')];
+  if (filter.area) conditions.push(sql`${services.cooperationAreas} @> array[${filter.area}]::text[]`);
+  if (filter.targetGroup) conditions.push(sql`${services.targetGroups} @> array[${filter.targetGroup}]::text[]`);
+  const where = and(...conditions);
+  const rows = await db
+    .select({
+      id: services.id,
+      name: services.name,
+      description: services.description,
+      origin: services.origin,
+      providerInstitutionId: services.providerInstitutionId,
+      providerName: services.providerName,
+      registryName: institutions.name,
+      registryPhone: institutions.phone,
+      registryEmail: institutions.email,
+      registryWebsite: institutions.website,
+      registryStreet: institutions.street,
+      registryPostalCode: institutions.postalCode,
+      registryCity: institutions.city,
+      cooperationAreas: services.cooperationAreas,
+      targetGroups: services.targetGroups,
+      isCompound: services.isCompound,
+      isReferralRequired: services.isReferralRequired,
+      referralBy: services.referralBy,
+      accessDescription: services.accessDescription,
+      eligibility: services.eligibility,
+      cost: services.cost,
+      costDescription: services.costDescription,
+      locationKind: services.locationKind,
+      street: services.street,
+      postalCode: services.postalCode,
+      city: services.city,
+      reachKind: services.reachKind,
+      reachCodes: services.reachCodes,
+      schedule: services.schedule,
+      capacity: services.capacity,
+      waitingTimeDays: services.waitingTimeDays,
+      languages: services.languages,
+      isAccessible: services.isAccessible,
+      accessibilityDescription: services.accessibilityDescription,
+      lastConfirmedAt: services.lastConfirmedAt,
+    })
+    .from(services)
+    .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
+    .where(where)
+    .orderBy(asc(services.name), asc(services.id))
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize);
+  const [totalRow] = await db.select({ value: count() }).from(services).where(where);
+  return { rows, total: Number(totalRow?.value ?? 0) };
+}
+
+/** Names of TERYT units for the reach lines. */
+export async function findTerritoryNameMap(db: Executor, codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db
+    .select({ code: territories.code, name: territories.name })
+    .from(territories)
+    .where(inArray(territories.code, [...new Set(codes)]));
+  return new Map(rows.map((r) => [r.code, r.name]));
+}

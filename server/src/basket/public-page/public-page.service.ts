@@ -1,0 +1,71 @@
+/**
+ * The public basket page and its open data: no login, no personal data, so anonymous reads are
+ * not audited. A slug that is unknown, or whose page is not public, is one and the same "not found".
+ */
+import type { Executor } from '../../platform/db/database.js';
+import { cooperationAreas, type CooperationArea } from '../../../../shared/src/contracts/common.js';
+import { targetGroups, type TargetGroup } from '../../../../shared/src/contracts/basket.js';
+import type { HsdsDocument } from '../exchange/hsds.mapping.js';
+import { exportPublicBasketHsds } from '../exchange/hsds.service.js';
+import { findPublicBasket, findPublicServicePage, findTerritoryNameMap } from './public-page.queries.js';
+import type { PublicPageModel } from './public-page.render.js';
+
+export const PUBLIC_PAGE_SIZE = 20;
+const MAX_PAGE = 10_000;
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{1,78}[a-z0-9])$/;
+
+/**
+ * The page's query string, read leniently: a filter value that is not in the vocabulary is ignored
+ * rather than refused, since links to a public page are typed and shortened by hand.
+ */
+export function readPublicQuery(query: Record<string, unknown>) {
+  const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+  const area = first(query.obszar);
+  const group = first(query.grupa);
+  const page = Number.parseInt(String(first(query.strona) ?? '1'), 10);
+  return {
+    area: (cooperationAreas as readonly string[]).includes(String(area)) ? (area as CooperationArea) : undefined,
+    targetGroup: (targetGroups as readonly string[]).includes(String(group)) ? (group as TargetGroup) : undefined,
+    page: Number.isFinite(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
+  };
+}
+
+/** The model of the page, or null when the slug has no public page. */
+export async function loadPublicBasketPage(
+  db: Executor,
+  slug: string,
+  query: ReturnType<typeof readPublicQuery>,
+  origin: string,
+): Promise<PublicPageModel | null> {
+  if (!SLUG.test(slug)) return null;
+  const basket = await findPublicBasket(db, slug);
+  if (!basket) return null;
+  const { rows, total } = await findPublicServicePage(db, basket.partnershipId, {
+    area: query.area,
+    targetGroup: query.targetGroup,
+    page: query.page,
+    pageSize: PUBLIC_PAGE_SIZE,
+  });
+  const territoryNames = await findTerritoryNameMap(
+    db,
+    rows.flatMap((r) => r.reachCodes),
+  );
+  return {
+    basket,
+    rows,
+    total,
+    page: query.page,
+    pageSize: PUBLIC_PAGE_SIZE,
+    filter: { area: query.area, targetGroup: query.targetGroup },
+    territoryNames,
+    pageUrl: `${origin}/koszyk/${basket.slug}`,
+  };
+}
+
+/** Open data of a public page: its published services as HSDS, without contact persons. */
+export async function loadPublicBasketHsds(db: Executor, slug: string, origin: string): Promise<HsdsDocument | null> {
+  if (!SLUG.test(slug)) return null;
+  const basket = await findPublicBasket(db, slug);
+  if (!basket) return null;
+  return exportPublicBasketHsds(db, basket.partnershipId, `${origin}/koszyk/${basket.slug}`);
+}

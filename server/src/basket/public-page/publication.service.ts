@@ -1,0 +1,138 @@
+/**
+ * SECURITY-RELEVANT. Whether a partnership's basket has a public page (/koszyk/<slug>) and under
+ * which address. Reading the setting needs canReadBasket (404 otherwise); changing it needs
+ * canPublishBasketPage (403, audited) and is audited in the same transaction as the change.
+ */
+import { eq } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Database } from '../../platform/db/database.js';
+import type { RequestContext } from '../../platform/auth/actor.js';
+import { AppError, type FieldError } from '../../platform/http/problem.js';
+import { recordAuditEvent, refuseWithAudit } from '../../audit/audit.service.js';
+import { unsafeFindPartnershipAccessRecord } from '../../partnerships/partnerships.queries.js';
+import { basketPublications, partnerships } from '../../platform/db/tables.js';
+import type {
+  BasketPublication as PublicationSchema,
+  BasketPublicationInput,
+} from '../../../../shared/src/contracts/basket.js';
+import { suggestSlug } from './publication.store.js';
+import { canPublishBasketPage, canReadBasket } from '../basket.policy.js';
+
+type PublicationData = z.output<typeof BasketPublicationInput>;
+type BasketPublication = z.infer<typeof PublicationSchema>;
+
+const slugTaken: FieldError = {
+  field: 'slug',
+  code: 'slugTaken',
+  messages: {
+    pl: 'Ten adres strony jest już zajęty lub zarezerwowany dla innego partnerstwa. Wybierz inny.',
+    en: 'This page address is already used or reserved by another partnership. Choose another.',
+  },
+};
+
+class PublicationRefusal extends Error {}
+
+/** The public address of a page; relative when the deployment does not know its origin. */
+export function publicBasketUrl(publicOrigin: string | undefined, slug: string): string {
+  return `${publicOrigin ? publicOrigin.replace(/\/$/, '') : ''}/koszyk/${slug}`;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: string }).code === '23505') return true;
+  }
+  return false;
+}
+
+/**
+ * The page setting: every partnership has one from its creation (the reserved address, not public);
+ * the default from the name is only a fallback for a row that is somehow missing.
+ */
+export async function getBasketPublication(
+  db: Database,
+  context: RequestContext,
+  partnershipId: string,
+  publicOrigin: string | undefined,
+): Promise<BasketPublication> {
+  const actor = context.actor;
+  if (!actor?.membership) throw new AppError('forbidden');
+  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
+  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
+  const [row] = await db.select().from(basketPublications).where(eq(basketPublications.partnershipId, partnershipId));
+  if (row) {
+    return {
+      partnershipId,
+      isPublic: row.isPublic,
+      slug: row.slug,
+      introduction: row.introduction,
+      publicUrl: publicBasketUrl(publicOrigin, row.slug),
+    };
+  }
+  const [header] = await db
+    .select({ name: partnerships.name })
+    .from(partnerships)
+    .where(eq(partnerships.id, partnershipId));
+  const slug = suggestSlug(header?.name ?? '');
+  return { partnershipId, isPublic: false, slug, introduction: null, publicUrl: publicBasketUrl(publicOrigin, slug) };
+}
+
+/**
+ * Saves the page setting. A slug another partnership uses or has reserved is a 409 on the field
+ * `slug`; moving to another slug frees the old one.
+ */
+export async function putBasketPublication(
+  db: Database,
+  context: RequestContext,
+  partnershipId: string,
+  input: PublicationData,
+  publicOrigin: string | undefined,
+): Promise<BasketPublication> {
+  const actor = context.actor;
+  if (!actor?.membership) throw new AppError('forbidden');
+  try {
+    return await db.transaction(async (tx) => {
+      const partnership = await unsafeFindPartnershipAccessRecord(tx, partnershipId, { forUpdate: true });
+      if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
+      if (!canPublishBasketPage(actor, partnership)) throw new PublicationRefusal();
+      const [owner] = await tx
+        .select({ partnershipId: basketPublications.partnershipId })
+        .from(basketPublications)
+        .where(eq(basketPublications.slug, input.slug));
+      if (owner && owner.partnershipId !== partnershipId) throw new AppError('duplicate', [slugTaken]);
+      const values = {
+        slug: input.slug,
+        isPublic: input.isPublic,
+        introduction: input.introduction ?? null,
+        updatedAt: new Date(),
+      };
+      await tx
+        .insert(basketPublications)
+        .values({ partnershipId, ...values })
+        .onConflictDoUpdate({ target: basketPublications.partnershipId, set: values });
+      await recordAuditEvent(tx, context, {
+        action: 'basket.publication.update',
+        subjectType: 'partnership',
+        subjectId: partnershipId,
+        details: { isPublic: input.isPublic, slug: input.slug },
+      });
+      return {
+        partnershipId,
+        isPublic: values.isPublic,
+        slug: values.slug,
+        introduction: values.introduction,
+        publicUrl: publicBasketUrl(publicOrigin, values.slug),
+      };
+    });
+  } catch (error) {
+    if (error instanceof PublicationRefusal) {
+      return refuseWithAudit(db, context, {
+        action: 'basket.publication.update',
+        subjectType: 'partnership',
+        subjectId: partnershipId,
+      });
+    }
+    // Two partnerships claiming one slug at the same moment: the loser gets the same 409.
+    if (isUniqueViolation(error)) throw new AppError('duplicate', [slugTaken]);
+    throw error;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Stale-service reminders (seed 002 §6.4: the basket is updated at least once a year). A published
+ * service not confirmed within STALE_SERVICE_MONTHS is stale (isStaleSql, shared with the search);
+ * its provider's card keepers get an in-app notification (and an e-mail when e-mail is configured),
+ * at most once per REMIND_AGAIN_DAYS per service. Confirming or editing the card clears the mark
+ * (services.store.ts), so the next lapse is reminded again.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Database, Executor } from '../../platform/db/database.js';
+import type { RequestContext } from '../../platform/auth/actor.js';
+import type { Config } from '../../platform/config.js';
+import { partnerships, services } from '../../platform/db/tables.js';
+import { recordAuditEvent, refuseWithAudit } from '../../audit/audit.service.js';
+import { AppError } from '../../platform/http/problem.js';
+import { canManagePartnership } from '../../partnerships/partnerships.policy.js';
+import { unsafeFindPartnershipAccessRecord } from '../../partnerships/partnerships.queries.js';
+import type { BasketReminderResult } from '../../../../shared/src/contracts/basket.js';
+import type { Role } from '../../../../shared/src/contracts/common.js';
+import { isStaleSql } from '../cards/cards.queries.js';
+import { canReadBasket } from '../basket.policy.js';
+import {
+  findInstitutionUserIds,
+  findPartnershipCoordinatorUserIds,
+} from '../change-requests/change-requests.queries.js';
+import { deliverNotificationEmails, createNotification } from '../../notifications/notifications.service.js';
+import { mailerFor, type MailConfig, type Mailer } from '../../notifications/mailer.js';
+
+/** A service is reminded again only after this many days, however often the reminders run. */
+export const REMIND_AGAIN_DAYS = 30;
+
+/** The roles that keep a provider's service cards (as in basket.policy.ts). */
+const cardKeeperRoles: readonly Role[] = ['partnerRepresentative', 'director', 'networkCoordinator'];
+
+export type ReminderConfig = Pick<Config, 'STALE_SERVICE_MONTHS'> &
+  MailConfig & {
+    /** Hours between automatic runs; 0 turns the timer off. Defaults to daily. */
+    REMINDER_INTERVAL_HOURS?: number | undefined;
+  };
+
+export type ReminderOptions = {
+  /** One partnership's basket; all baskets when absent. */
+  partnershipId?: string;
+  /** Who runs it (the route's request); the timer and the script run as the system. */
+  context?: RequestContext;
+  /** Overrides the mailer made from the configuration (tests pass a JSON transport). */
+  mailer?: Mailer | null;
+};
+
+const systemContext = (): RequestContext => ({ actor: null, requestId: `reminders-${randomUUID()}`, ip: null });
+
+/**
+ * Notifies the card keepers of every stale service not reminded in the last REMIND_AGAIN_DAYS days
+ * and stamps services.stale_reminded_at. The stamp is a bookkeeping column, not card content, so it
+ * is a plain UPDATE without a version row; the run writes one audit event with its counts. Stale
+ * rows are locked with SKIP LOCKED, so a timer run and a manual run never remind a service twice.
+ */
+export async function sendStaleServiceReminders(
+  db: Database,
+  config: ReminderConfig,
+  options: ReminderOptions = {},
+): Promise<BasketReminderResult> {
+  const context = options.context ?? systemContext();
+  const scope: SQL[] = [isStaleSql(config.STALE_SERVICE_MONTHS)];
+  if (options.partnershipId) scope.push(eq(services.partnershipId, options.partnershipId));
+  const { result, notificationIds } = await db.transaction(async (tx) => {
+    const [staleRow] = await tx
+      .select({ value: sql<number>`count(*)::int` })
+      .from(services)
+      .where(and(...scope));
+    const due = await tx
+      .select({
+        id: services.id,
+        name: services.name,
+        partnershipId: services.partnershipId,
+        providerInstitutionId: services.providerInstitutionId,
+      })
+      .from(services)
+      .where(
+        and(
+          ...scope,
+          or(
+            isNull(services.staleRemindedAt),
+            lt(services.staleRemindedAt, sql`now() - make_interval(days => ${REMIND_AGAIN_DAYS}::int)`),
+          ),
+        ),
+      )
+      .for('update', { skipLocked: true });
+    const partnershipNames = await findPartnershipNames(tx, [...new Set(due.map((s) => s.partnershipId))]);
+    const ids: string[] = [];
+    for (const service of due) {
+      const recipients = await findCardKeepers(tx, service);
+      for (const userId of recipients) {
+        ids.push(
+          await createNotification(
+            tx,
+            userId,
+            'service.staleReminder',
+            {
+              serviceId: service.id,
+              serviceName: service.name,
+              partnershipId: service.partnershipId,
+              partnershipName: partnershipNames.get(service.partnershipId) ?? null,
+              staleMonths: config.STALE_SERVICE_MONTHS,
+            },
+            `/koszyk-uslug/${service.id}`,
+          ),
+        );
+      }
+    }
+    if (due.length > 0) {
+      await tx
+        .update(services)
+        .set({ staleRemindedAt: new Date() })
+        .where(
+          inArray(
+            services.id,
+            due.map((s) => s.id),
+          ),
+        );
+    }
+    const counts = {
+      staleServices: Number(staleRow?.value ?? 0),
+      remindedServices: due.length,
+      notifications: ids.length,
+    };
+    await recordAuditEvent(tx, context, {
+      action: 'basket.staleReminders',
+      subjectType: options.partnershipId ? 'partnership' : null,
+      subjectId: options.partnershipId ?? null,
+      details: counts,
+    });
+    return { result: counts, notificationIds: ids };
+  });
+  const mailer = options.mailer !== undefined ? options.mailer : mailerFor(config);
+  const emails = await deliverNotificationEmails(db, mailer, notificationIds);
+  return { ...result, emails };
+}
+
+/**
+ * Who keeps the card: the provider institution's card keepers; for a card without a registry
+ * provider (self-help, neighbourhood outside the registry), or a provider nobody there keeps in the
+ * app, the partnership's coordinators, so that every stale card reaches someone who can act.
+ */
+async function findCardKeepers(
+  tx: Executor,
+  service: { partnershipId: string; providerInstitutionId: string | null },
+): Promise<string[]> {
+  if (service.providerInstitutionId) {
+    const keepers = await findInstitutionUserIds(tx, service.providerInstitutionId, cardKeeperRoles);
+    if (keepers.length > 0) return keepers;
+  }
+  return findPartnershipCoordinatorUserIds(tx, service.partnershipId);
+}
+
+async function findPartnershipNames(tx: Executor, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .select({ id: partnerships.id, name: partnerships.name })
+    .from(partnerships)
+    .where(inArray(partnerships.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * The route's run for one partnership: whoever manages the partnership may send its reminders now.
+ * 404 when the partnership is unknown or not visible; an audited 403 when visible but not theirs.
+ */
+export async function sendPartnershipReminders(
+  db: Database,
+  context: RequestContext,
+  partnershipId: string,
+  config: ReminderConfig,
+): Promise<BasketReminderResult> {
+  const actor = context.actor;
+  if (!actor?.membership) throw new AppError('forbidden');
+  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
+  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
+  if (!canManagePartnership(actor, partnership)) {
+    return refuseWithAudit(db, context, {
+      action: 'basket.staleReminders',
+      subjectType: 'partnership',
+      subjectId: partnershipId,
+    });
+  }
+  return sendStaleServiceReminders(db, config, { partnershipId, context });
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Runs the reminders every REMINDER_INTERVAL_HOURS hours (0 = never) in the server process. The timer
+ * is unref'd, so it never keeps the process alive; the returned function stops it on shutdown. A
+ * failed run is reported and the next one tries again (the stamps of a failed run rolled back).
+ */
+export function startStaleServiceReminderTimer(
+  db: Database,
+  config: ReminderConfig,
+  onError: (error: unknown) => void,
+): () => void {
+  const hours = config.REMINDER_INTERVAL_HOURS ?? 24;
+  if (hours <= 0) return () => {};
+  let isRunning = false;
+  const timer = setInterval(
+    () => {
+      if (isRunning) return;
+      isRunning = true;
+      sendStaleServiceReminders(db, config)
+        .catch(onError)
+        .finally(() => {
+          isRunning = false;
+        });
+    },
+    // Node timers overflow past 2^31-1 ms (~24.8 days) and would fire at once; longer intervals are capped.
+    Math.min(hours * 60 * 60 * 1000, MAX_TIMER_MS),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
+}
