@@ -11,7 +11,7 @@ import {
   openDatabase,
 } from './platform/db/database.js';
 import { auditGuardWeakness } from './platform/db/app-role.js';
-import { buildApp } from './platform/http/app.js';
+import { buildKooperacjaApp } from './composition.js';
 import { loadTerritories } from './territories/territories.loader.js';
 import { DEMO_PASSWORD, hasAnyUser, seedDemoData, shouldSeedDemoData } from './demo/demo-data.js';
 import { startStaleServiceReminderTimer } from './basket/reminders/reminders.js';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const isEmpty = !(await hasAnyUser(database.db));
   const demoLogins = shouldSeed && isEmpty ? await seedDemoData(database.db) : null;
 
-  const app = await buildApp({ config, database });
+  const app = await buildKooperacjaApp({ config, database });
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -8,7 +8,8 @@ import pg from 'pg';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../platform/config.js';
 import { openPglite, openPostgres, type DatabaseHandle } from '../platform/db/database.js';
-import { buildApp, sessionCookieName } from '../platform/http/app.js';
+import { sessionCookieName } from '../platform/http/app.js';
+import { buildKooperacjaApp } from '../composition.js';
 import { pgliteTemplatePath, templateDatabase, testDatabasePrefix, withDatabaseName } from './paths.js';
 
 export type TestContext = {
@@ -65,7 +66,7 @@ export async function createTestContextOn(
     RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
-  const app = await buildApp({ config, database });
+  const app = await buildKooperacjaApp({ config, database });
   await app.ready();
   return {
     app,

@@ -9,7 +9,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../auth/actor.js';
 import { recordAuditEvent, verifyAuditChain } from '../../audit/audit.service.js';
-import { buildApp } from '../http/app.js';
+import { buildKooperacjaApp } from '../../composition.js';
 import { buildInstitution, buildUser, GMINA_LODZ } from '../../testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
 import { AppRoleError, auditGuardWeakness, grantAppRole } from './app-role.js';
@@ -118,7 +118,7 @@ if (process.env.DATABASE_URL) {
       const handle = await openPostgres(url.toString());
       try {
         await migrateDatabase(handle);
-        const app = await buildApp({ config: context.config, database: handle });
+        const app = await buildKooperacjaApp({ config: context.config, database: handle });
         await app.ready();
         const appContext: TestContext = { ...context, app, database: handle };
         try {

@@ -20,17 +20,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
-import { expectedMigrationCount, type DatabaseHandle } from '../db/database.js';
+import { expectedMigrationCount } from '../db/database.js';
 import type { Actor, RequestContext } from '../auth/actor.js';
-import { loadSession } from '../../accounts/sessions.js';
-import { recordStandaloneAuditEvent } from '../../audit/audit.service.js';
 import { AppError, fieldError, problemBody, zodIssuesToFieldErrors, type ProblemCode } from './problem.js';
 import type { RoutePolicy } from './route-policy.js';
-import { registerApiModules } from './modules.js';
+import type { AppComposition, AppDependencies } from './app-composition.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { safeErrorForLog } from '../logging/safe-error.js';
 import { withProblemResponses } from './openapi.js';
-import { publicBasketRoutes } from '../../basket/public-page/public-page.routes.js';
 
 declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
@@ -59,7 +56,7 @@ export function assertRouteDeclaresPolicy(
   if (!policy) throw new Error(`Route ${String(method)} ${url} declares no policy`);
 }
 
-export type AppDependencies = { config: Config; database: DatabaseHandle };
+export type { AppDependencies } from './app-composition.js';
 export type App = FastifyInstance;
 
 /**
@@ -95,8 +92,13 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/**
+ * The app with the platform's hooks; the domains come from the composition root
+ * (server/src/composition.ts builds the whole Kooperacja app).
+ */
 export async function buildApp(
   { config, database }: AppDependencies,
+  composition: AppComposition,
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -141,6 +143,7 @@ export async function buildApp(
       ignoreDuplicateSlashes: false,
     },
   }).withTypeProvider<ZodTypeProvider>();
+  const deps: AppDependencies = { config, database };
 
   registerJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   app.setValidatorCompiler(validatorCompiler);
@@ -209,7 +212,6 @@ export async function buildApp(
   });
 
   const cookieName = sessionCookieName(config);
-  const sessionSettings = { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS };
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -222,7 +224,7 @@ export async function buildApp(
     reply.header('cache-control', 'no-store');
     const token = request.cookies[cookieName];
     if (!token || token.length > 100) return;
-    const session = await loadSession(database.db, token, sessionSettings);
+    const session = await composition.loadSession(token);
     if (!session) return;
     request.sessionToken = token;
     request.sessionCsrfToken = session.csrfToken;
@@ -241,9 +243,8 @@ export async function buildApp(
     code: 'csrf' | 'unauthenticated',
     details: Record<string, unknown>,
   ): Promise<never> => {
-    await recordStandaloneAuditEvent(database.db, request.ctx, {
+    await composition.recordRefusal(request.ctx, {
       action: request.routeOptions.config.policy?.action ?? 'unknownRoute',
-      outcome: 'denied',
       details: { reason: code, route: request.routeOptions.url ?? null, method: request.method, ...details },
     });
     throw new AppError(code);
@@ -281,9 +282,8 @@ export async function buildApp(
     }
     if (policy.allow === 'signedIn') return;
     if (!policy.allow(actor)) {
-      await recordStandaloneAuditEvent(database.db, request.ctx, {
+      await composition.recordRefusal(request.ctx, {
         action: policy.action,
-        outcome: 'denied',
         details: { reason: 'policy', route: request.routeOptions.url },
       });
       throw new AppError('forbidden');
@@ -374,14 +374,14 @@ export async function buildApp(
         { config: { policy: { action: 'openapi', allow: 'public' } }, schema: { hide: true } },
         async () => app.swagger(),
       );
-      await registerApiModules(api, { config, database });
+      for (const apiModule of composition.apiModules) await api.register(async (scope) => apiModule(scope, deps));
       if (options.extraApiModule) await api.register(async (scope) => options.extraApiModule!(scope));
     },
     { prefix: '/api/v1' },
   );
 
-  // Public, read-only pages (no login): a partnership's published basket.
-  await app.register(async (scope) => publicBasketRoutes(scope, { config, database }));
+  // Public, read-only pages outside /api (no login), e.g. a partnership's published basket.
+  for (const publicModule of composition.publicModules) await app.register(async (scope) => publicModule(scope, deps));
 
   const webDist = path.resolve(config.WEB_DIST_DIR);
   const hasWeb = existsSync(path.join(webDist, 'index.html'));

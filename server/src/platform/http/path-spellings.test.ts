@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../db/tables.js';
-import { buildApp } from './app.js';
+import { buildKooperacjaApp } from '../../composition.js';
 import { createTestContext, type TestContext } from '../../testing/test-app.js';
 
 let context: TestContext;
@@ -138,7 +138,7 @@ describe('every route refuses an anonymous caller by every spelling of its path'
   });
 
   it('a route added to the API scope gets the same checks, and one without a policy stops the app from building', async () => {
-    const withExtraRoute = await buildApp(
+    const withExtraRoute = await buildKooperacjaApp(
       { config: context.config, database: context.database },
       {
         extraApiModule: (api) => {
@@ -159,7 +159,7 @@ describe('every route refuses an anonymous caller by every spelling of its path'
     }
 
     await expect(
-      buildApp(
+      buildKooperacjaApp(
         { config: context.config, database: context.database },
         { extraApiModule: (api) => void api.get('/no-policy', async () => ({ secret: 'marker-no-policy' })) },
       ).then((app) => app.ready()),

@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { buildApp } from '../http/app.js';
+import { buildKooperacjaApp } from '../../composition.js';
 import { buildUser } from '../../testing/factories.js';
 import { openTestDatabase, TestClient, type TestContext } from '../../testing/test-app.js';
 import { safeErrorForLog } from './safe-error.js';
@@ -27,7 +27,10 @@ beforeAll(async () => {
     WEB_DIST_DIR: './.tmp/no-web',
     RATE_LIMIT_PER_MINUTE: '100000',
   });
-  const app = await buildApp({ config, database }, { logStream: { write: (line) => void logLines.push(line) } });
+  const app = await buildKooperacjaApp(
+    { config, database },
+    { logStream: { write: (line) => void logLines.push(line) } },
+  );
   await app.ready();
   context = {
     app,

@@ -1,0 +1,58 @@
+/**
+ * The composition root: the one place above the domains that knows them all. It hands the
+ * platform's app the domains' modules, the session loader and the audit of refusals, so platform/
+ * imports no domain (docs/ARCHITECTURE.md). main.ts, the test harness and the scripts build the app
+ * through `buildKooperacjaApp`.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type BuildOptions } from './platform/http/app.js';
+import type { AppComposition, AppDependencies, AppModule } from './platform/http/app-composition.js';
+import { loadSession } from './accounts/sessions.js';
+import { recordStandaloneAuditEvent } from './audit/audit.service.js';
+import { authRoutes } from './accounts/auth.routes.js';
+import { userRoutes } from './accounts/users.routes.js';
+import { territoryRoutes } from './territories/territories.routes.js';
+import { institutionRoutes } from './institutions/institutions.routes.js';
+import { partnershipRoutes } from './partnerships/partnerships.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { serviceRoutes } from './basket/cards/cards.routes.js';
+import { changeRequestRoutes } from './basket/change-requests/change-requests.routes.js';
+import { spreadsheetRoutes } from './basket/exchange/spreadsheet.routes.js';
+import { hsdsRoutes } from './basket/exchange/hsds.routes.js';
+import { publicBasketRoutes } from './basket/public-page/public-page.routes.js';
+import { notificationRoutes } from './notifications/notifications.routes.js';
+
+/** The API modules, each a domain folder under server/src; mounted under /api/v1 in this order. */
+export const apiModules: AppModule[] = [
+  authRoutes,
+  userRoutes,
+  territoryRoutes,
+  institutionRoutes,
+  partnershipRoutes,
+  auditRoutes,
+  serviceRoutes,
+  changeRequestRoutes,
+  spreadsheetRoutes,
+  hsdsRoutes,
+  notificationRoutes,
+];
+
+/** Public, read-only pages outside /api (no session): a partnership's published basket. */
+export const publicModules: AppModule[] = [publicBasketRoutes];
+
+/** The domains wired for one app: sessions from accounts, refusals into the audit log. */
+export function kooperacjaComposition({ config, database }: AppDependencies): AppComposition {
+  const sessionSettings = { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS };
+  return {
+    apiModules,
+    publicModules,
+    loadSession: (token) => loadSession(database.db, token, sessionSettings),
+    recordRefusal: (context, { action, details }) =>
+      recordStandaloneAuditEvent(database.db, context, { action, outcome: 'denied', details }),
+  };
+}
+
+/** The whole Kooperacja app on the given configuration and database. */
+export async function buildKooperacjaApp(deps: AppDependencies, options: BuildOptions = {}): Promise<FastifyInstance> {
+  return buildApp(deps, kooperacjaComposition(deps), options);
+}
