@@ -28,7 +28,8 @@ import type { z } from 'zod';
 import type { Config } from '../platform/config.js';
 import type { Database, Executor } from '../platform/db/database.js';
 import { memberships, users } from '../platform/db/tables.js';
-import type { Actor, RequestContext } from '../platform/auth/actor.js';
+import { requireActor, type RequestContext } from '../platform/auth/actor.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
 import { AppError, fieldError, type FieldError } from '../platform/http/problem.js';
 import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
 import { canChangeUserStatus } from './accounts.policy.js';
@@ -105,11 +106,6 @@ function throttleSettings(config: Config): ThrottleSettings {
   };
 }
 
-function requireActor(ctx: RequestContext): Actor {
-  if (!ctx.actor) throw new AppError('unauthenticated');
-  return ctx.actor;
-}
-
 /** Words a password must not be built from: the e-mail's local part and the person's names. */
 function personalWords(email: string, displayName: string): string[] {
   const localPart = email.split('@')[0] ?? '';
@@ -119,11 +115,6 @@ function personalWords(email: string, displayName: string): string[] {
     displayName.replace(/\s+/g, ''),
     ...displayName.split(/\s+/),
   ].filter(Boolean);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const codeOf = (value: unknown) => (value as { code?: unknown } | null)?.code;
-  return codeOf(error) === '23505' || codeOf((error as { cause?: unknown } | null)?.cause) === '23505';
 }
 
 /** Starts a session and loads its actor inside the transaction that created it. */

@@ -15,7 +15,6 @@ import type { z } from 'zod';
 import type { AuditListQuery, AuditPage } from '../../../shared/src/contracts/audit.js';
 import { findAuditEventPage } from './audit.queries.js';
 import { presentAuditEvent } from './audit.presenter.js';
-import { AppError } from '../platform/http/problem.js';
 
 type AuditPageView = z.infer<typeof AuditPage>;
 
@@ -113,19 +112,6 @@ export async function recordStandaloneAuditEvent(
   event: AuditEventInput,
 ): Promise<void> {
   await db.transaction((tx) => appendInTransaction(tx, context, event));
-}
-
-/**
- * A refusal by a record rule (SECURITY.md 8): the denied event in a transaction of its own (the
- * refused work has rolled back or never started), then the caller's 403.
- */
-export async function refuseWithAudit(
-  db: Database,
-  context: RequestContext,
-  event: { action: string; subjectType: string; subjectId: string | null },
-): Promise<never> {
-  await recordStandaloneAuditEvent(db, context, { ...event, outcome: 'denied', details: { reason: 'recordRule' } });
-  throw new AppError('forbidden');
 }
 
 export type ChainVerification = {

@@ -20,7 +20,7 @@ export type ServiceRecord = {
 };
 
 /** Roles through which a partner institution keeps its own service cards (tool 7). */
-const cardKeeperRoles: readonly Role[] = ['partnerRepresentative', 'director', 'networkCoordinator'];
+export const cardKeeperRoles: readonly Role[] = ['partnerRepresentative', 'director', 'networkCoordinator'];
 
 export function isPartnershipMember(actor: Actor, partnership: PartnershipRecord): boolean {
   const membership = actor.membership;

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Actor } from '../platform/auth/actor.js';
+import { isActingInInstitution } from '../platform/auth/actor.js';
 import type { AppDependencies } from '../platform/http/app.js';
 import { IdParams } from '../../../shared/src/contracts/common.js';
 import {
@@ -22,14 +22,6 @@ import {
   setInstitutionArchived,
   updateInstitution,
 } from './institutions.service.js';
-
-/**
- * Gate for routes whose real rule needs the record (update, archive): anyone acting in an
- * institution may ask, and the service answers 404 for an unknown id or an audited 403.
- */
-function isActingInInstitution(actor: Actor): boolean {
-  return actor.membership !== null;
-}
 
 export async function institutionRoutes(app: FastifyInstance, { database }: AppDependencies): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -6,9 +6,11 @@
  */
 import type { z } from 'zod';
 import type { Database, Executor } from '../platform/db/database.js';
-import type { Actor, RequestContext } from '../platform/auth/actor.js';
+import { requireActingActor, type Actor, type RequestContext } from '../platform/auth/actor.js';
+import { RecordRefusal } from '../platform/auth/record-rule.js';
 import { AppError, fieldError } from '../platform/http/problem.js';
-import { recordAuditEvent, recordStandaloneAuditEvent, refuseWithAudit } from '../audit/audit.service.js';
+import { recordAuditEvent } from '../audit/audit.service.js';
+import { withRecordRule } from '../audit/refusals.js';
 import type {
   CreateInstitutionInput,
   Institution,
@@ -42,23 +44,6 @@ export type UpdateInstitutionData = z.output<typeof UpdateInstitutionInput>;
 
 const SUBJECT_TYPE = 'institution';
 
-/** Thrown inside a transaction so it rolls back; turned into an audited 403 outside it. */
-class RecordRuleDenied extends Error {}
-
-/** A keeper tried to change a field only an administrator changes; rolled back, audited, 403 naming it. */
-class AccessFieldDenied extends Error {
-  constructor(readonly fields: readonly string[]) {
-    super('accessDecidingField');
-  }
-}
-
-function requireActor(context: RequestContext): Actor & { membership: NonNullable<Actor['membership']> } {
-  const actor = context.actor;
-  // Routes declare a policy that needs a membership; this guards against a route that forgot.
-  if (!actor?.membership) throw new AppError('forbidden');
-  return actor as Actor & { membership: NonNullable<Actor['membership']> };
-}
-
 function abilitiesFor(actor: Actor, row: InstitutionRow): Institution['abilities'] {
   const record: InstitutionRecord = {
     id: row.id,
@@ -90,41 +75,6 @@ async function assertGmina(tx: Executor, territoryCode: string): Promise<void> {
   }
 }
 
-/**
- * Runs work that checks a record rule; when the rule refuses, the transaction rolls back and the
- * refusal is audited on its own so that it survives the rollback.
- */
-async function withRecordRule<T>(
-  db: Database,
-  context: RequestContext,
-  audit: { action: string; subjectId: string },
-  work: (tx: Executor) => Promise<T>,
-): Promise<T> {
-  try {
-    return await db.transaction(work);
-  } catch (error) {
-    if (error instanceof AccessFieldDenied) {
-      await recordStandaloneAuditEvent(db, context, {
-        action: audit.action,
-        subjectType: SUBJECT_TYPE,
-        subjectId: audit.subjectId,
-        outcome: 'denied',
-        details: { reason: 'accessDecidingField', fields: error.fields },
-      });
-      throw new AppError(
-        'forbidden',
-        error.fields.map((field) => fieldError(field, 'adminOnlyField')),
-      );
-    }
-    if (!(error instanceof RecordRuleDenied)) throw error;
-    return refuseWithAudit(db, context, {
-      action: audit.action,
-      subjectType: SUBJECT_TYPE,
-      subjectId: audit.subjectId,
-    });
-  }
-}
-
 /** A page of the registry. Summaries carry no personal data, so the list is not audited per row. */
 export async function listInstitutions(db: Database, search: InstitutionSearch): Promise<InstitutionPage> {
   const { rows, total } = await db.transaction((tx) => findInstitutions(tx, search));
@@ -141,7 +91,7 @@ export async function createInstitution(
   context: RequestContext,
   input: CreateInstitutionData,
 ): Promise<Institution> {
-  const actor = requireActor(context);
+  const actor = requireActingActor(context);
   return db.transaction(async (tx) => {
     // A deployment administrator registers for no institution (issue 6, item 5).
     const registrar = actor.membership.role === 'admin' ? null : actor.membership.institutionId;
@@ -196,7 +146,7 @@ export async function registerInstitutionInTransaction(
 
 /** The full record; fails closed: nothing is returned unless the read's audit event commits. */
 export async function readInstitution(db: Database, context: RequestContext, id: string): Promise<Institution> {
-  const actor = requireActor(context);
+  const actor = requireActingActor(context);
   return db.transaction(async (tx) => {
     const row = await findInstitutionById(tx, id);
     if (!row) throw new AppError('notFound');
@@ -253,18 +203,19 @@ export async function updateInstitution(
   id: string,
   input: UpdateInstitutionData,
 ): Promise<Institution> {
-  const actor = requireActor(context);
-  return withRecordRule(db, context, { action: 'institution.update', subjectId: id }, async (tx) => {
+  const actor = requireActingActor(context);
+  const subject = { action: 'institution.update', subjectType: SUBJECT_TYPE, subjectId: id };
+  return withRecordRule(db, context, async (tx) => {
     const row = await findInstitutionById(tx, id, { forUpdate: true });
     if (!row) throw new AppError('notFound');
-    if (!canUpdateInstitution(actor, row)) throw new RecordRuleDenied();
+    if (!canUpdateInstitution(actor, row)) throw RecordRefusal.notAllowed(subject);
     if (row.version !== input.version) throw new AppError('conflict');
     const changes = diffInstitution(row, input);
     const fields = Object.keys(changes).sort();
     // Sending the current kind or territory back (the edit form sends the whole record) is no change.
     const accessChanges = accessDecidingInstitutionFields.filter((field) => changes[field] !== undefined);
     const refusedFields = fields.filter((field) => !canChangeInstitutionField(actor, row, field));
-    if (refusedFields.length > 0) throw new AccessFieldDenied(refusedFields);
+    if (refusedFields.length > 0) throw RecordRefusal.accessDecidingFields(subject, refusedFields);
     if (changes.territoryCode !== undefined) await assertGmina(tx, changes.territoryCode);
     if (changes.name !== undefined || changes.shortName !== undefined) {
       changes.nameSearch = institutionNameSearch(
@@ -306,12 +257,14 @@ export async function setInstitutionArchived(
   id: string,
   isArchived: boolean,
 ): Promise<Institution> {
-  const actor = requireActor(context);
+  const actor = requireActingActor(context);
   const action = isArchived ? 'institution.archive' : 'institution.restore';
-  return withRecordRule(db, context, { action, subjectId: id }, async (tx) => {
+  return withRecordRule(db, context, async (tx) => {
     const row = await findInstitutionById(tx, id, { forUpdate: true });
     if (!row) throw new AppError('notFound');
-    if (!canArchiveInstitution(actor, row)) throw new RecordRuleDenied();
+    if (!canArchiveInstitution(actor, row)) {
+      throw RecordRefusal.notAllowed({ action, subjectType: SUBJECT_TYPE, subjectId: id });
+    }
     const isChanged = (row.archivedAt !== null) !== isArchived;
     if (isChanged) await updateInstitutionRow(tx, id, row.version, { archivedAt: isArchived ? new Date() : null });
     await recordAuditEvent(tx, context, { action, subjectType: SUBJECT_TYPE, subjectId: id, details: { isChanged } });

@@ -9,9 +9,12 @@ import {
   accessDecidingPartnershipFields,
   canChangePartnershipField,
   canCreatePartnership,
+  canEditPartnerships,
   canListPartnerships,
   canManagePartnership,
+  canManagePartnershipMembers,
   canReadPartnership,
+  canReadPartnerships,
   type PartnershipRecord,
 } from './partnerships.policy.js';
 
@@ -137,6 +140,42 @@ describe('partnership policy: create and list', () => {
     expect(canCreatePartnership(actor)).toBe(false);
     expect(canReadPartnership(actor, partnership)).toBe(false);
     expect(canManagePartnership(actor, partnership)).toBe(false);
+  });
+});
+
+/**
+ * The route gates: what a role may attempt before any record is loaded. A gate is never narrower than
+ * the record rule it stands before (no one the record rule allows is stopped at the route).
+ */
+describe('partnership policy: route gates', () => {
+  const gateCases = roles.map((role) => ({
+    role,
+    isManagerRole: ['admin', 'director', 'networkCoordinator'].includes(role),
+  }));
+
+  it.each(gateCases)('gates as $role: read yes, edit and members $isManagerRole', ({ role, isManagerRole }) => {
+    const actor = actorFor(role, relations.unrelated);
+    expect(canReadPartnerships(actor)).toBe(true);
+    expect(canEditPartnerships(actor)).toBe(isManagerRole);
+    expect(canManagePartnershipMembers(actor)).toBe(isManagerRole);
+  });
+
+  it('never stops at the route someone the record rule lets through', () => {
+    for (const { relationName, role } of cases) {
+      const actor = actorFor(role, relations[relationName]);
+      if (canReadPartnership(actor, partnership)) expect(canReadPartnerships(actor)).toBe(true);
+      if (canManagePartnership(actor, partnership)) {
+        expect(canEditPartnerships(actor)).toBe(true);
+        expect(canManagePartnershipMembers(actor)).toBe(true);
+      }
+    }
+  });
+
+  it('lets nobody without an acting membership past any gate', () => {
+    const actor: Actor = { ...actorFor('admin', relations.leader), membership: null, memberships: [] };
+    expect(canReadPartnerships(actor)).toBe(false);
+    expect(canEditPartnerships(actor)).toBe(false);
+    expect(canManagePartnershipMembers(actor)).toBe(false);
   });
 });
 

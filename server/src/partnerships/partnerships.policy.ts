@@ -27,8 +27,30 @@ const regionalRoles: readonly Role[] = ['ropsCoordinator', 'evaluator', 'supervi
  */
 export const accessDecidingPartnershipFields = ['territoryCode', 'leaderInstitutionId'] as const;
 
+/** Roles through which someone runs a partnership (see `canManagePartnership`). */
+const managerRoles: readonly Role[] = ['admin', 'director', 'networkCoordinator'];
+
+/** Route gate of the list: anyone acting in an institution; the query shows only what they may read. */
 export function canListPartnerships(actor: Actor): boolean {
   return actor.membership !== null;
+}
+
+/** Route gate of the detail: anyone acting in an institution may ask; `canReadPartnership` decides per record. */
+export function canReadPartnerships(actor: Actor): boolean {
+  return actor.membership !== null;
+}
+
+/**
+ * Route gate of a partnership's edit: only roles through which someone may manage a partnership;
+ * `canManagePartnership` then decides for the record (404 when not visible, 403 when not theirs).
+ */
+export function canEditPartnerships(actor: Actor): boolean {
+  return actor.membership !== null && managerRoles.includes(actor.membership.role);
+}
+
+/** Route gate of adding and changing member institutions: the same roles as editing, decided per record. */
+export function canManagePartnershipMembers(actor: Actor): boolean {
+  return actor.membership !== null && managerRoles.includes(actor.membership.role);
 }
 
 export function canReadPartnership(actor: Actor, partnership: PartnershipRecord): boolean {

@@ -3,7 +3,7 @@
  * condition. `visiblePartnershipsWhere` must say in SQL exactly what `canReadPartnership` says in
  * TypeScript (partnerships.policy.ts); the policy tests and the list-scoping tests hold them together.
  */
-import { and, asc, count, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../platform/db/database.js';
 import {
   institutions,
@@ -260,4 +260,80 @@ export async function findMember(
     .from(partnershipMembers)
     .where(and(...conditions));
   return row ?? null;
+}
+
+export type PartnershipRow = typeof partnerships.$inferSelect;
+export type PartnershipValues = typeof partnerships.$inferInsert;
+export type PartnershipMemberValues = typeof partnershipMembers.$inferInsert;
+
+/** Inserts a partnership and returns its id. */
+export async function insertPartnership(db: Executor, values: PartnershipValues): Promise<string> {
+  const [created] = await db.insert(partnerships).values(values).returning({ id: partnerships.id });
+  return created!.id;
+}
+
+/** The stored row, for a service that has already applied the record rule. */
+export async function unsafeFindPartnershipRow(db: Executor, id: string): Promise<PartnershipRow | null> {
+  const [row] = await db.select().from(partnerships).where(eq(partnerships.id, id));
+  return row ?? null;
+}
+
+/** Optimistic update: false when the version moved on (a colleague saved first). */
+export async function updatePartnershipRow(
+  db: Executor,
+  id: string,
+  expectedVersion: number,
+  changes: Partial<PartnershipValues>,
+): Promise<boolean> {
+  const updated = await db
+    .update(partnerships)
+    .set({ ...changes, version: sql`${partnerships.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(partnerships.id, id), eq(partnerships.version, expectedVersion)))
+    .returning({ id: partnerships.id });
+  return updated.length > 0;
+}
+
+/** Appoints coordinators as of `since` (a date). */
+export async function insertPartnershipCoordinators(
+  db: Executor,
+  partnershipId: string,
+  userIds: readonly string[],
+  since: string,
+): Promise<void> {
+  if (userIds.length === 0) return;
+  await db.insert(partnershipCoordinators).values(userIds.map((userId) => ({ partnershipId, userId, since })));
+}
+
+/** Removes every coordinator not in `keptUserIds` (at least one is kept: the contract requires one). */
+export async function deletePartnershipCoordinatorsExcept(
+  db: Executor,
+  partnershipId: string,
+  keptUserIds: readonly string[],
+): Promise<void> {
+  await db
+    .delete(partnershipCoordinators)
+    .where(
+      and(
+        eq(partnershipCoordinators.partnershipId, partnershipId),
+        notInArray(partnershipCoordinators.userId, [...keptUserIds]),
+      ),
+    );
+}
+
+/** Inserts a member institution and returns the member's id. */
+export async function insertPartnershipMember(db: Executor, values: PartnershipMemberValues): Promise<string> {
+  const [created] = await db.insert(partnershipMembers).values(values).returning({ id: partnershipMembers.id });
+  return created!.id;
+}
+
+/** Changes a member's fields (status, declaration, representative). */
+export async function updatePartnershipMemberRow(
+  db: Executor,
+  memberId: string,
+  changes: Partial<PartnershipMemberValues>,
+): Promise<void> {
+  await db
+    .update(partnershipMembers)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(partnershipMembers.id, memberId));
 }

@@ -17,7 +17,13 @@ import {
   UpdateMemberInput,
   UpdatePartnershipInput,
 } from '../../../shared/src/contracts/partnerships.js';
-import { canCreatePartnership, canListPartnerships } from './partnerships.policy.js';
+import {
+  canCreatePartnership,
+  canEditPartnerships,
+  canListPartnerships,
+  canManagePartnershipMembers,
+  canReadPartnerships,
+} from './partnerships.policy.js';
 import {
   addPartnershipMember,
   createPartnership,
@@ -54,7 +60,7 @@ export async function partnershipRoutes(app: FastifyInstance, { database }: AppD
   api.get(
     '/partnerships/:id',
     {
-      config: { policy: { action: 'partnership.read', allow: canListPartnerships } },
+      config: { policy: { action: 'partnership.read', allow: canReadPartnerships } },
       schema: { tags, params: IdParams, response: { 200: Partnership } },
     },
     async (request) => getPartnership(db, request.ctx, request.params.id),
@@ -63,7 +69,7 @@ export async function partnershipRoutes(app: FastifyInstance, { database }: AppD
   api.patch(
     '/partnerships/:id',
     {
-      config: { policy: { action: 'partnership.update', allow: canListPartnerships } },
+      config: { policy: { action: 'partnership.update', allow: canEditPartnerships } },
       schema: { tags, params: IdParams, body: UpdatePartnershipInput, response: { 200: Partnership } },
     },
     async (request) => updatePartnership(db, request.ctx, request.params.id, request.body),
@@ -72,7 +78,7 @@ export async function partnershipRoutes(app: FastifyInstance, { database }: AppD
   api.post(
     '/partnerships/:id/members',
     {
-      config: { policy: { action: 'partnership.member.add', allow: canListPartnerships } },
+      config: { policy: { action: 'partnership.member.add', allow: canManagePartnershipMembers } },
       schema: { tags, params: IdParams, body: AddMemberInput, response: { 201: Partnership } },
     },
     async (request, reply) =>
@@ -82,7 +88,7 @@ export async function partnershipRoutes(app: FastifyInstance, { database }: AppD
   api.patch(
     '/partnerships/:id/members/:memberId',
     {
-      config: { policy: { action: 'partnership.member.update', allow: canListPartnerships } },
+      config: { policy: { action: 'partnership.member.update', allow: canManagePartnershipMembers } },
       schema: { tags, params: MemberParams, body: UpdateMemberInput, response: { 200: Partnership } },
     },
     async (request) =>

@@ -4,13 +4,14 @@
  * representatives' contact data) commits its audit event in the same transaction; refusals are
  * audited in a transaction of their own because the work they refused is rolled back.
  */
-import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Database, Executor, Transaction } from '../platform/db/database.js';
-import { partnershipCoordinators, partnershipMembers, partnerships } from '../platform/db/tables.js';
-import type { Actor, RequestContext } from '../platform/auth/actor.js';
+import type { Database, Executor } from '../platform/db/database.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
+import { requireActor, type Actor, type RequestContext } from '../platform/auth/actor.js';
+import { RecordRefusal } from '../platform/auth/record-rule.js';
 import { AppError, fieldError, type FieldError } from '../platform/http/problem.js';
-import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
+import { recordAuditEvent } from '../audit/audit.service.js';
+import { withRecordRule } from '../audit/refusals.js';
 import { leaderInstitutionKinds, type InstitutionKind } from '../../../shared/src/contracts/common.js';
 import type {
   AddMemberInput,
@@ -33,9 +34,18 @@ import {
   findTerritoryLevel,
   findUsersWithMembershipIn,
   findVisiblePartnershipPage,
+  deletePartnershipCoordinatorsExcept,
+  insertPartnership,
+  insertPartnershipCoordinators,
+  insertPartnershipMember,
   unsafeFindPartnershipAccessRecord,
   unsafeFindPartnershipDetail,
+  unsafeFindPartnershipRow,
+  updatePartnershipMemberRow,
+  updatePartnershipRow,
   type PartnershipAccessRecord,
+  type PartnershipValues,
+  type PartnershipMemberValues,
 } from './partnerships.queries.js';
 import { presentPartnership, presentPartnershipSummary } from './partnerships.presenter.js';
 import { reservePublicationSlug } from '../basket/public-page/publication.store.js';
@@ -47,80 +57,9 @@ type UpdateMemberFields = z.output<typeof UpdateMemberInput>;
 
 const SUBJECT = 'partnership';
 
-/** Thrown inside a transaction to roll it back; the caller records the refusal and answers 404/403. */
-class PartnershipRefusal extends Error {
-  constructor(
-    readonly reason: 'notFound' | 'notVisible' | 'notManager' | 'foreignLeader',
-    readonly partnershipId: string | null,
-  ) {
-    super(reason);
-  }
-}
-
-/** A manager tried to change a field only an administrator changes; rolled back, audited, 403 naming it. */
-class PartnershipFieldRefusal extends Error {
-  constructor(
-    readonly fields: readonly string[],
-    readonly partnershipId: string,
-  ) {
-    super('accessDecidingField');
-  }
-}
-
-function requireActor(ctx: RequestContext): Actor {
-  if (!ctx.actor) throw new AppError('unauthenticated');
-  return ctx.actor;
-}
-
 /** Today in Poland, as the users' calendar sees it (a declaration signed at 00:30 is today's). */
 function todayInPoland(): string {
   return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Warsaw' }).format(new Date());
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
-    if ((current as { code?: string }).code === '23505') return true;
-  }
-  return false;
-}
-
-/**
- * Runs `work` in a transaction. A PartnershipRefusal rolls it back, is audited as `denied` on its
- * own and becomes the answer the caller sees: 404 when the record is unknown or not visible (the same
- * answer for both, so ids cannot be probed), 403 when visible but not the actor's to change.
- */
-async function runAudited<T>(
-  db: Database,
-  ctx: RequestContext,
-  action: string,
-  work: (tx: Transaction) => Promise<T>,
-): Promise<T> {
-  try {
-    return await db.transaction(work);
-  } catch (error) {
-    if (error instanceof PartnershipFieldRefusal) {
-      await recordStandaloneAuditEvent(db, ctx, {
-        action,
-        subjectType: SUBJECT,
-        subjectId: error.partnershipId,
-        outcome: 'denied',
-        details: { reason: 'accessDecidingField', fields: error.fields },
-      });
-      throw new AppError(
-        'forbidden',
-        error.fields.map((field) => fieldError(field, 'adminOnlyField')),
-      );
-    }
-    if (!(error instanceof PartnershipRefusal)) throw error;
-    await recordStandaloneAuditEvent(db, ctx, {
-      action,
-      subjectType: SUBJECT,
-      subjectId: error.partnershipId,
-      outcome: 'denied',
-      details: { reason: error.reason },
-    });
-    throw new AppError(error.reason === 'notFound' || error.reason === 'notVisible' ? 'notFound' : 'forbidden');
-  }
 }
 
 /** Loads the record and applies the rules: not visible -> 404, visible but not manager -> 403. */
@@ -128,12 +67,15 @@ async function loadForAccess(
   tx: Executor,
   actor: Actor,
   id: string,
+  action: string,
   access: 'read' | 'manage',
 ): Promise<PartnershipAccessRecord> {
   const record = await unsafeFindPartnershipAccessRecord(tx, id, { forUpdate: access === 'manage' });
-  if (!record) throw new PartnershipRefusal('notFound', id);
-  if (!canReadPartnership(actor, record)) throw new PartnershipRefusal('notVisible', id);
-  if (access === 'manage' && !canManagePartnership(actor, record)) throw new PartnershipRefusal('notManager', id);
+  const subject = { action, subjectType: SUBJECT, subjectId: id };
+  if (!record) throw new AppError('notFound');
+  if (!canReadPartnership(actor, record)) throw RecordRefusal.notVisible(subject);
+  if (access === 'manage' && !canManagePartnership(actor, record))
+    throw RecordRefusal.notAllowed(subject, 'notManager');
   return record;
 }
 
@@ -193,8 +135,8 @@ export async function listPartnerships(
 /** Reads one partnership; the read is audited in the same transaction (fail closed). */
 export async function getPartnership(db: Database, ctx: RequestContext, id: string): Promise<Partnership> {
   const actor = requireActor(ctx);
-  return runAudited(db, ctx, 'partnership.read', async (tx) => {
-    const record = await loadForAccess(tx, actor, id, 'read');
+  return withRecordRule(db, ctx, async (tx) => {
+    const record = await loadForAccess(tx, actor, id, 'partnership.read', 'read');
     const partnership = await loadPresented(tx, actor, id, record);
     await recordAuditEvent(tx, ctx, {
       action: 'partnership.read',
@@ -210,8 +152,13 @@ export async function getPartnership(db: Database, ctx: RequestContext, id: stri
 /** Founds a partnership; the leader institution joins it as a declared member. */
 export async function createPartnership(db: Database, ctx: RequestContext, input: CreateInput): Promise<Partnership> {
   const actor = requireActor(ctx);
-  return runAudited(db, ctx, 'partnership.create', async (tx) => {
-    if (!isLeaderAllowed(actor, input.leaderInstitutionId)) throw new PartnershipRefusal('foreignLeader', null);
+  return withRecordRule(db, ctx, async (tx) => {
+    if (!isLeaderAllowed(actor, input.leaderInstitutionId)) {
+      throw RecordRefusal.notAllowed(
+        { action: 'partnership.create', subjectType: SUBJECT, subjectId: null },
+        'foreignLeader',
+      );
+    }
     const errors: FieldError[] = [];
     await checkTerritory(tx, input.territoryCode, errors);
     await checkLeader(tx, input.leaderInstitutionId, errors);
@@ -221,22 +168,16 @@ export async function createPartnership(db: Database, ctx: RequestContext, input
     if (errors.length > 0) throw new AppError('validation', errors);
 
     const today = todayInPoland();
-    const [created] = await tx
-      .insert(partnerships)
-      .values({
-        name: input.name,
-        territoryCode: input.territoryCode,
-        areaDescription: input.areaDescription ?? null,
-        modelVariant: input.modelVariant,
-        leaderInstitutionId: input.leaderInstitutionId,
-        establishedOn: input.establishedOn ?? null,
-      })
-      .returning({ id: partnerships.id });
-    const id = created!.id;
-    await tx
-      .insert(partnershipCoordinators)
-      .values(input.coordinatorUserIds.map((userId) => ({ partnershipId: id, userId, since: today })));
-    await tx.insert(partnershipMembers).values({
+    const id = await insertPartnership(tx, {
+      name: input.name,
+      territoryCode: input.territoryCode,
+      areaDescription: input.areaDescription ?? null,
+      modelVariant: input.modelVariant,
+      leaderInstitutionId: input.leaderInstitutionId,
+      establishedOn: input.establishedOn ?? null,
+    });
+    await insertPartnershipCoordinators(tx, id, input.coordinatorUserIds, today);
+    await insertPartnershipMember(tx, {
       partnershipId: id,
       institutionId: input.leaderInstitutionId,
       status: 'declared',
@@ -262,10 +203,10 @@ export async function updatePartnership(
   input: UpdateInput,
 ): Promise<Partnership> {
   const actor = requireActor(ctx);
-  return runAudited(db, ctx, 'partnership.update', async (tx) => {
-    const record = await loadForAccess(tx, actor, id, 'manage');
+  return withRecordRule(db, ctx, async (tx) => {
+    const record = await loadForAccess(tx, actor, id, 'partnership.update', 'manage');
     if (record.version !== input.version) throw new AppError('conflict');
-    const [current] = await tx.select().from(partnerships).where(eq(partnerships.id, id));
+    const current = await unsafeFindPartnershipRow(tx, id);
     if (!current) throw new AppError('notFound');
 
     const leaderInstitutionId = input.leaderInstitutionId ?? current.leaderInstitutionId;
@@ -276,7 +217,12 @@ export async function updatePartnership(
       field === 'territoryCode' ? isTerritoryChanged : isLeaderChanged,
     );
     const refusedFields = accessChanges.filter((field) => !canChangePartnershipField(actor, record, field));
-    if (refusedFields.length > 0) throw new PartnershipFieldRefusal(refusedFields, id);
+    if (refusedFields.length > 0) {
+      throw RecordRefusal.accessDecidingFields(
+        { action: 'partnership.update', subjectType: SUBJECT, subjectId: id },
+        refusedFields,
+      );
+    }
 
     const errors: FieldError[] = [];
     if (isTerritoryChanged) await checkTerritory(tx, input.territoryCode!, errors);
@@ -288,7 +234,7 @@ export async function updatePartnership(
     }
     if (errors.length > 0) throw new AppError('validation', errors);
 
-    const changes: Partial<typeof partnerships.$inferInsert> = {};
+    const changes: Partial<PartnershipValues> = {};
     const changedFields: string[] = [];
     const compare = <
       K extends 'name' | 'territoryCode' | 'areaDescription' | 'modelVariant' | 'establishedOn' | 'stage',
@@ -311,12 +257,7 @@ export async function updatePartnership(
       changedFields.push('leaderInstitutionId');
     }
 
-    const updated = await tx
-      .update(partnerships)
-      .set({ ...changes, version: sql`${partnerships.version} + 1`, updatedAt: new Date() })
-      .where(and(eq(partnerships.id, id), eq(partnerships.version, input.version)))
-      .returning({ id: partnerships.id });
-    if (updated.length === 0) throw new AppError('conflict');
+    if (!(await updatePartnershipRow(tx, id, input.version, changes))) throw new AppError('conflict');
 
     if (input.coordinatorUserIds) {
       const isSameSet =
@@ -324,21 +265,10 @@ export async function updatePartnership(
         input.coordinatorUserIds.every((userId) => record.coordinatorUserIds.includes(userId));
       if (!isSameSet) {
         changedFields.push('coordinatorUserIds');
-        await tx
-          .delete(partnershipCoordinators)
-          .where(
-            and(
-              eq(partnershipCoordinators.partnershipId, id),
-              notInArray(partnershipCoordinators.userId, input.coordinatorUserIds),
-            ),
-          );
+        await deletePartnershipCoordinatorsExcept(tx, id, input.coordinatorUserIds);
         const added = input.coordinatorUserIds.filter((userId) => !record.coordinatorUserIds.includes(userId));
-        if (added.length > 0) {
-          // Coordinators who stay keep their original `since`: it is the history of who ran the PZK.
-          await tx
-            .insert(partnershipCoordinators)
-            .values(added.map((userId) => ({ partnershipId: id, userId, since: todayInPoland() })));
-        }
+        // Coordinators who stay keep their original `since`: it is the history of who ran the PZK.
+        await insertPartnershipCoordinators(tx, id, added, todayInPoland());
       }
     }
     if (isLeaderChanged) await ensureLeaderIsMember(tx, id, leaderInstitutionId);
@@ -375,14 +305,17 @@ export async function updatePartnership(
 async function ensureLeaderIsMember(tx: Executor, partnershipId: string, institutionId: string): Promise<void> {
   const existing = await findMember(tx, partnershipId, { institutionId });
   if (!existing) {
-    await tx
-      .insert(partnershipMembers)
-      .values({ partnershipId, institutionId, status: 'declared', declarationDate: todayInPoland() });
+    await insertPartnershipMember(tx, {
+      partnershipId,
+      institutionId,
+      status: 'declared',
+      declarationDate: todayInPoland(),
+    });
   } else if (existing.status === 'left') {
-    await tx
-      .update(partnershipMembers)
-      .set({ status: 'declared', declarationDate: existing.declarationDate ?? todayInPoland(), updatedAt: new Date() })
-      .where(eq(partnershipMembers.id, existing.id));
+    await updatePartnershipMemberRow(tx, existing.id, {
+      status: 'declared',
+      declarationDate: existing.declarationDate ?? todayInPoland(),
+    });
   }
 }
 
@@ -394,8 +327,8 @@ export async function addPartnershipMember(
   input: AddInput,
 ): Promise<Partnership> {
   const actor = requireActor(ctx);
-  return runAudited(db, ctx, 'partnership.member.add', async (tx) => {
-    await loadForAccess(tx, actor, id, 'manage');
+  return withRecordRule(db, ctx, async (tx) => {
+    await loadForAccess(tx, actor, id, 'partnership.member.add', 'manage');
     const errors: FieldError[] = [];
     const institution = await findInstitutionForPartnership(tx, input.institutionId);
     if (!institution || institution.isArchived) errors.push(fieldError('institutionId', 'unknownInstitution'));
@@ -408,20 +341,16 @@ export async function addPartnershipMember(
 
     let memberId: string;
     try {
-      const [created] = await tx
-        .insert(partnershipMembers)
-        .values({
-          partnershipId: id,
-          institutionId: input.institutionId,
-          status: input.status,
-          declarationDate: input.declarationDate ?? null,
-          representativeName: input.representativeName ?? null,
-          representativePosition: input.representativePosition ?? null,
-          representativeEmail: input.representativeEmail ?? null,
-          representativePhone: input.representativePhone ?? null,
-        })
-        .returning({ id: partnershipMembers.id });
-      memberId = created!.id;
+      memberId = await insertPartnershipMember(tx, {
+        partnershipId: id,
+        institutionId: input.institutionId,
+        status: input.status,
+        declarationDate: input.declarationDate ?? null,
+        representativeName: input.representativeName ?? null,
+        representativePosition: input.representativePosition ?? null,
+        representativeEmail: input.representativeEmail ?? null,
+        representativePhone: input.representativePhone ?? null,
+      });
     } catch (error) {
       // A concurrent request added the same institution between our check and the insert.
       if (isUniqueViolation(error)) throw new AppError('duplicate', [fieldError('institutionId', 'alreadyMember')]);
@@ -451,8 +380,8 @@ export async function updatePartnershipMember(
   input: UpdateMemberFields,
 ): Promise<Partnership> {
   const actor = requireActor(ctx);
-  return runAudited(db, ctx, 'partnership.member.update', async (tx) => {
-    await loadForAccess(tx, actor, id, 'manage');
+  return withRecordRule(db, ctx, async (tx) => {
+    await loadForAccess(tx, actor, id, 'partnership.member.update', 'manage');
     const member = await findMember(tx, id, { memberId });
     if (!member) throw new AppError('notFound');
 
@@ -470,7 +399,7 @@ export async function updatePartnershipMember(
       'representativeEmail',
       'representativePhone',
     ] as const;
-    const changes: Partial<typeof partnershipMembers.$inferInsert> = {};
+    const changes: Partial<PartnershipMemberValues> = {};
     const changedFields: string[] = [];
     for (const key of keys) {
       const value = input[key];
@@ -479,10 +408,7 @@ export async function updatePartnershipMember(
       changedFields.push(key);
     }
     if (changedFields.length > 0) {
-      await tx
-        .update(partnershipMembers)
-        .set({ ...changes, updatedAt: new Date() })
-        .where(eq(partnershipMembers.id, memberId));
+      await updatePartnershipMemberRow(tx, memberId, changes);
     }
     await recordAuditEvent(tx, ctx, {
       action: 'partnership.member.update',

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Actor } from '../../platform/auth/actor.js';
+import { isActingInInstitution } from '../../platform/auth/actor.js';
 import type { AppDependencies } from '../../platform/http/app.js';
 import { IdParams } from '../../../../shared/src/contracts/common.js';
 import {
@@ -28,10 +28,6 @@ import {
 } from './cards.service.js';
 
 /** Gate for routes whose real rule needs the partnership and the card: the service decides (404/403). */
-function isActingInInstitution(actor: Actor): boolean {
-  return actor.membership !== null;
-}
-
 /**
  * The fields a PATCH body really named, captured before validation. The contract's partial card is
  * built from the create form's fields, and zod 4 applies their `.default()`s inside `.partial()`, so

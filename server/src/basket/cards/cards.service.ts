@@ -6,9 +6,12 @@
  */
 import type { z } from 'zod';
 import type { Database, Executor } from '../../platform/db/database.js';
-import type { Actor, RequestContext } from '../../platform/auth/actor.js';
+import { requireActingActor, type Actor, type RequestContext } from '../../platform/auth/actor.js';
+import { RecordRefusal } from '../../platform/auth/record-rule.js';
 import { AppError, fieldError } from '../../platform/http/problem.js';
-import { recordAuditEvent, refuseWithAudit } from '../../audit/audit.service.js';
+import { recordAuditEvent } from '../../audit/audit.service.js';
+import { withRecordRule } from '../../audit/refusals.js';
+import { findVisibleBasketPartnership } from '../basket.access.js';
 import {
   unsafeFindPartnershipAccessRecord,
   type PartnershipAccessRecord,
@@ -27,7 +30,6 @@ import {
   canConfirmService,
   canCreateService,
   canPublishService,
-  canReadBasket,
   canReadService,
   canReturnServiceToDraft,
   canSubmitService,
@@ -52,30 +54,6 @@ type CreateData = z.output<typeof CreateServiceInput>;
 type UpdateData = z.output<typeof UpdateServiceInput>;
 type TransitionData = z.output<typeof ServiceTransitionInput>;
 
-/** Thrown inside a transaction so that it rolls back; becomes an audited 403 outside. */
-class RecordRuleDenied extends Error {
-  constructor(
-    readonly action: string,
-    readonly subjectId: string,
-  ) {
-    super(action);
-  }
-}
-
-function requireActor(context: RequestContext): Actor {
-  if (!context.actor?.membership) throw new AppError('forbidden');
-  return context.actor;
-}
-
-async function withDeniedAudit<T>(db: Database, context: RequestContext, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof RecordRuleDenied)) throw error;
-    return refuseWithAudit(db, context, { action: error.action, subjectType: 'service', subjectId: error.subjectId });
-  }
-}
-
 /**
  * A partner card's provider takes part in the partnership. Checked on create and whenever a change
  * touches the provider or the origin, so an old card of a member that has since left stays editable.
@@ -91,17 +69,6 @@ function requireProviderInPartnership(
   ) {
     throw new AppError('validation', [fieldError('providerInstitutionId', 'providerNotMember')]);
   }
-}
-
-/** The partnership as the policy needs it; 404 when unknown or not visible to the actor. */
-async function findVisiblePartnership(
-  db: Executor,
-  actor: Actor,
-  partnershipId: string,
-): Promise<PartnershipAccessRecord> {
-  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
-  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
-  return partnership;
 }
 
 function abilitiesFor(actor: Actor, partnership: PartnershipAccessRecord, card: ServiceRecord): Service['abilities'] {
@@ -138,7 +105,7 @@ export async function searchServices(
   query: ServiceSearch,
   staleMonths: number,
 ): Promise<ServicePage> {
-  const actor = requireActor(context);
+  const actor = requireActingActor(context);
   const { rows, total } = await findServicePage(db, actor, query, staleMonths);
   return { items: rows.map(presentServiceSummary), total, page: query.page, pageSize: query.pageSize };
 }
@@ -149,36 +116,40 @@ export async function createService(
   input: CreateData,
   staleMonths: number,
 ): Promise<Service> {
-  const actor = requireActor(context);
+  const actor = requireActingActor(context);
   const { partnershipId, ...card } = input;
-  return withDeniedAudit(db, context, () =>
-    db.transaction(async (tx) => {
-      const partnership = await findVisiblePartnership(tx, actor, partnershipId);
-      if (
-        !canCreateService(actor, partnership, {
-          providerInstitutionId: card.providerInstitutionId ?? null,
-          origin: card.origin,
-        })
-      ) {
-        throw new RecordRuleDenied('service.create', partnershipId);
-      }
-      requireProviderInPartnership(partnership, {
+  return withRecordRule(db, context, async (tx) => {
+    const partnership = await findVisibleBasketPartnership(tx, actor, partnershipId, 'service.create');
+    if (
+      !canCreateService(actor, partnership, {
         providerInstitutionId: card.providerInstitutionId ?? null,
         origin: card.origin,
+      })
+    ) {
+      throw RecordRefusal.notAllowed({
+        action: 'service.create',
+        subjectType: 'partnership',
+        subjectId: partnershipId,
       });
-      const row = await insertServiceCard(tx, context, partnershipId, card);
-      return presentById(tx, actor, partnership, row.id, staleMonths);
-    }),
-  );
+    }
+    requireProviderInPartnership(partnership, {
+      providerInstitutionId: card.providerInstitutionId ?? null,
+      origin: card.origin,
+    });
+    const row = await insertServiceCard(tx, context, partnershipId, card);
+    return presentById(tx, actor, partnership, row.id, staleMonths);
+  });
 }
 
-/** Loads a card with its partnership for a rule check; 404 for unknown or invisible cards. */
-async function loadVisibleCard(tx: Executor, actor: Actor, id: string, forUpdate: boolean) {
+/** Loads a card with its partnership for a rule check; 404 for unknown cards, an audited 404 for invisible ones. */
+async function loadVisibleCard(tx: Executor, actor: Actor, id: string, action: string, forUpdate: boolean) {
   const row = await unsafeFindServiceRow(tx, id, { forUpdate });
   if (!row) throw new AppError('notFound');
   const partnership = await unsafeFindPartnershipAccessRecord(tx, row.partnershipId);
   const card = { providerInstitutionId: row.providerInstitutionId, status: row.status } as ServiceRecord;
-  if (!partnership || !canReadService(actor, partnership, card)) throw new AppError('notFound');
+  if (!partnership || !canReadService(actor, partnership, card)) {
+    throw RecordRefusal.notVisible({ action, subjectType: 'service', subjectId: id });
+  }
   return { row, partnership, card };
 }
 
@@ -188,9 +159,9 @@ export async function getService(
   id: string,
   staleMonths: number,
 ): Promise<Service> {
-  const actor = requireActor(context);
-  return db.transaction(async (tx) => {
-    const { partnership } = await loadVisibleCard(tx, actor, id, false);
+  const actor = requireActingActor(context);
+  return withRecordRule(db, context, async (tx) => {
+    const { partnership } = await loadVisibleCard(tx, actor, id, 'service.read', false);
     const service = await presentById(tx, actor, partnership, id, staleMonths);
     await recordAuditEvent(tx, context, { action: 'service.read', subjectType: 'service', subjectId: id });
     return service;
@@ -205,31 +176,31 @@ export async function updateService(
   staleMonths: number,
   sentFields?: ReadonlySet<string>,
 ): Promise<Service> {
-  const actor = requireActor(context);
+  const actor = requireActingActor(context);
   const { version, ...parsed } = input;
   // Only the fields the client sent: the parsed patch also carries the create form's defaults.
   const patch = (
     sentFields ? Object.fromEntries(Object.entries(parsed).filter(([field]) => sentFields.has(field))) : parsed
   ) as typeof parsed;
-  return withDeniedAudit(db, context, () =>
-    db.transaction(async (tx) => {
-      const { row, partnership, card } = await loadVisibleCard(tx, actor, id, true);
-      if (!canUpdateService(actor, partnership, card)) throw new RecordRuleDenied('service.update', id);
-      const next = {
-        providerInstitutionId:
-          patch.providerInstitutionId !== undefined ? patch.providerInstitutionId : row.providerInstitutionId,
-        origin: patch.origin ?? row.origin,
-      };
-      if (next.providerInstitutionId !== row.providerInstitutionId || next.origin !== row.origin) {
-        // Moving a card to another provider or origin is creating it anew there: a partner's card
-        // keeper may not hand their card to another institution or turn it into a neighbourhood one.
-        if (!canCreateService(actor, partnership, next)) throw new RecordRuleDenied('service.update', id);
-        requireProviderInPartnership(partnership, next);
-      }
-      await updateServiceCard(tx, context, row, patch, { expectedVersion: version, event: 'edited' });
-      return presentById(tx, actor, partnership, id, staleMonths);
-    }),
-  );
+  return withRecordRule(db, context, async (tx) => {
+    const { row, partnership, card } = await loadVisibleCard(tx, actor, id, 'service.update', true);
+    if (!canUpdateService(actor, partnership, card))
+      throw RecordRefusal.notAllowed({ action: 'service.update', subjectType: 'service', subjectId: id });
+    const next = {
+      providerInstitutionId:
+        patch.providerInstitutionId !== undefined ? patch.providerInstitutionId : row.providerInstitutionId,
+      origin: patch.origin ?? row.origin,
+    };
+    if (next.providerInstitutionId !== row.providerInstitutionId || next.origin !== row.origin) {
+      // Moving a card to another provider or origin is creating it anew there: a partner's card
+      // keeper may not hand their card to another institution or turn it into a neighbourhood one.
+      if (!canCreateService(actor, partnership, next))
+        throw RecordRefusal.notAllowed({ action: 'service.update', subjectType: 'service', subjectId: id });
+      requireProviderInPartnership(partnership, next);
+    }
+    await updateServiceCard(tx, context, row, patch, { expectedVersion: version, event: 'edited' });
+    return presentById(tx, actor, partnership, id, staleMonths);
+  });
 }
 
 const transitions: Record<
@@ -251,38 +222,37 @@ export async function transitionService(
   input: TransitionData,
   staleMonths: number,
 ): Promise<Service> {
-  const actor = requireActor(context);
+  const actor = requireActingActor(context);
   const transition = transitions[input.action];
   if (transition.needsReason && !input.reason)
     throw new AppError('validation', [fieldError('reason', 'reasonRequired')]);
-  return withDeniedAudit(db, context, () =>
-    db.transaction(async (tx) => {
-      const { row, partnership, card } = await loadVisibleCard(tx, actor, id, true);
-      if (!transition.allow(actor, partnership, card)) throw new RecordRuleDenied(`service.${input.action}`, id);
-      if (input.version !== row.version) throw new AppError('conflict');
-      await updateServiceCard(
-        tx,
-        context,
-        row,
-        {},
-        {
-          status: transition.status,
-          event: transition.event,
-          isConfirmed: transition.confirms,
-          // Kept as text in the audit details: by design the reason is about the service ("funding
-          // ended"), not personal data; the form asks for no names.
-          reason: input.reason ?? undefined,
-        },
-      );
-      return presentById(tx, actor, partnership, id, staleMonths);
-    }),
-  );
+  return withRecordRule(db, context, async (tx) => {
+    const { row, partnership, card } = await loadVisibleCard(tx, actor, id, `service.${input.action}`, true);
+    if (!transition.allow(actor, partnership, card))
+      throw RecordRefusal.notAllowed({ action: `service.${input.action}`, subjectType: 'service', subjectId: id });
+    if (input.version !== row.version) throw new AppError('conflict');
+    await updateServiceCard(
+      tx,
+      context,
+      row,
+      {},
+      {
+        status: transition.status,
+        event: transition.event,
+        isConfirmed: transition.confirms,
+        // Kept as text in the audit details: by design the reason is about the service ("funding
+        // ended"), not personal data; the form asks for no names.
+        reason: input.reason ?? undefined,
+      },
+    );
+    return presentById(tx, actor, partnership, id, staleMonths);
+  });
 }
 
 export async function getServiceHistory(db: Database, context: RequestContext, id: string) {
-  const actor = requireActor(context);
-  return db.transaction(async (tx) => {
-    await loadVisibleCard(tx, actor, id, false);
+  const actor = requireActingActor(context);
+  return withRecordRule(db, context, async (tx) => {
+    await loadVisibleCard(tx, actor, id, 'service.history', false);
     const rows = await findServiceHistory(tx, id);
     await recordAuditEvent(tx, context, { action: 'service.history', subjectType: 'service', subjectId: id });
     return {
@@ -298,9 +268,11 @@ export async function getServiceHistory(db: Database, context: RequestContext, i
 }
 
 export async function getBasketGaps(db: Database, context: RequestContext, partnershipId: string): Promise<BasketGaps> {
-  const actor = requireActor(context);
-  await findVisiblePartnership(db, actor, partnershipId);
-  const counts = await countBasketCells(db, partnershipId);
+  const actor = requireActingActor(context);
+  const counts = await withRecordRule(db, context, async (tx) => {
+    await findVisibleBasketPartnership(tx, actor, partnershipId, 'basket.gaps');
+    return countBasketCells(tx, partnershipId);
+  });
   return {
     partnershipId,
     total: counts.total,

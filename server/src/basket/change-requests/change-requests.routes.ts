@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Actor } from '../../platform/auth/actor.js';
+import { isActingInInstitution } from '../../platform/auth/actor.js';
 import type { AppDependencies } from '../../platform/http/app.js';
 import { IdParams } from '../../../../shared/src/contracts/common.js';
 import {
@@ -29,10 +29,6 @@ import {
 import { sendPartnershipReminders } from '../reminders/reminders.js';
 
 /** Gate for routes whose real rule needs the partnership: the service decides (404/403). */
-function isActingInInstitution(actor: Actor): boolean {
-  return actor.membership !== null;
-}
-
 /**
  * The proposal fields a request body really named, captured before validation: the contract's
  * partial card applies the create form's defaults (zod 4), which must not become proposed changes.

@@ -11,9 +11,12 @@
  */
 import { z } from 'zod';
 import type { Database, Executor } from '../../platform/db/database.js';
-import type { Actor, RequestContext } from '../../platform/auth/actor.js';
+import { requireActingActor, type Actor, type RequestContext } from '../../platform/auth/actor.js';
+import { RecordRefusal } from '../../platform/auth/record-rule.js';
 import { AppError, fieldError, zodIssuesToFieldErrors, type FieldError } from '../../platform/http/problem.js';
-import { recordAuditEvent, refuseWithAudit } from '../../audit/audit.service.js';
+import { recordAuditEvent } from '../../audit/audit.service.js';
+import { withRecordRule } from '../../audit/refusals.js';
+import { findVisibleBasketPartnership } from '../basket.access.js';
 import {
   unsafeFindPartnershipAccessRecord,
   type PartnershipAccessRecord,
@@ -79,51 +82,14 @@ const ChangeProposal = CreateChangeRequestInput.shape.proposal;
 /** Where a notification about a request takes its reader: the partnership's basket. */
 const basketLink = (partnershipId: string) => `/partnerstwa/${partnershipId}/koszyk`;
 
-/** Thrown inside a transaction so that it rolls back; becomes an audited 403 outside. */
-class RecordRuleDenied extends Error {
-  constructor(
-    readonly action: string,
-    readonly subjectType: string,
-    readonly subjectId: string,
-  ) {
-    super(action);
-  }
-}
-
-function requireActor(context: RequestContext): Actor {
-  if (!context.actor?.membership) throw new AppError('forbidden');
-  return context.actor;
-}
-
-async function withDeniedAudit<T>(db: Database, context: RequestContext, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof RecordRuleDenied)) throw error;
-    return refuseWithAudit(db, context, {
-      action: error.action,
-      subjectType: error.subjectType,
-      subjectId: error.subjectId,
-    });
-  }
-}
-
-/** The partnership as the policy needs it; 404 when unknown or not visible to the actor. */
-async function findVisiblePartnership(
-  db: Executor,
-  actor: Actor,
-  partnershipId: string,
-): Promise<PartnershipAccessRecord> {
-  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
-  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
-  return partnership;
-}
-
 /** A request with its partnership; 404 for unknown requests and for baskets the actor may not read. */
-async function loadVisibleRequest(tx: Executor, actor: Actor, id: string, forUpdate: boolean) {
+async function loadVisibleRequest(tx: Executor, actor: Actor, id: string, action: string, forUpdate: boolean) {
   const request = await unsafeFindChangeRequestRow(tx, id, { forUpdate });
   if (!request) throw new AppError('notFound');
-  const partnership = await findVisiblePartnership(tx, actor, request.partnershipId);
+  const partnership = await unsafeFindPartnershipAccessRecord(tx, request.partnershipId);
+  if (!partnership || !canReadBasket(actor, partnership)) {
+    throw RecordRefusal.notVisible({ action, subjectType: SUBJECT_TYPE, subjectId: id });
+  }
   return { request, partnership };
 }
 
@@ -264,9 +230,9 @@ async function notify(
 
 /** A partnership's requests, pending and decided, newest first; one audited read for the page. */
 export async function listChangeRequests(db: Database, context: RequestContext, query: ListQuery) {
-  const actor = requireActor(context);
-  return db.transaction(async (tx) => {
-    const partnership = await findVisiblePartnership(tx, actor, query.partnershipId);
+  const actor = requireActingActor(context);
+  return withRecordRule(db, context, async (tx) => {
+    const partnership = await findVisibleBasketPartnership(tx, actor, query.partnershipId, 'basketRequest.list');
     const { rows, total } = await findChangeRequestPage(tx, query);
     await recordAuditEvent(tx, context, {
       action: 'basketRequest.list',
@@ -284,9 +250,9 @@ export async function listChangeRequests(db: Database, context: RequestContext, 
 }
 
 export async function getChangeRequest(db: Database, context: RequestContext, id: string): Promise<ChangeRequest> {
-  const actor = requireActor(context);
-  return db.transaction(async (tx) => {
-    const { partnership } = await loadVisibleRequest(tx, actor, id, false);
+  const actor = requireActingActor(context);
+  return withRecordRule(db, context, async (tx) => {
+    const { partnership } = await loadVisibleRequest(tx, actor, id, 'basketRequest.read', false);
     await recordAuditEvent(tx, context, { action: 'basketRequest.read', subjectType: SUBJECT_TYPE, subjectId: id });
     return presentById(tx, actor, partnership, id);
   });
@@ -304,61 +270,63 @@ export async function createChangeRequest(
   sentProposalFields: ReadonlySet<string>,
   mailer: Mailer | null,
 ): Promise<ChangeRequest> {
-  const actor = requireActor(context);
-  const { result, notificationIds } = await withDeniedAudit(db, context, () =>
-    db.transaction(async (tx) => {
-      const partnership = await findVisiblePartnership(tx, actor, input.partnershipId);
-      if (!canProposeChange(actor, partnership)) {
-        throw new RecordRuleDenied('basketRequest.create', 'partnership', partnership.id);
-      }
-      let serviceId: string | null = null;
-      let serviceName: string;
-      let proposal: Record<string, unknown> = {};
-      let proposalBase: Record<string, unknown> | null = null;
-      if (input.kind === 'newService') {
-        const { card, errors } = await parseNewServiceProposal(tx, partnership, input.proposal);
-        if (errors.length > 0) throw new AppError('validation', errors);
-        proposal = card!;
-        serviceName = card!.name;
-      } else {
-        const target = await findTargetService(tx, actor, partnership, input.serviceId);
-        if (target.errors.length > 0) throw new AppError('validation', target.errors);
-        serviceId = target.row!.id;
-        serviceName = target.row!.name;
-        if (input.kind === 'change') {
-          const patch = changePatchOf(input.proposal, sentProposalFields);
-          if (Object.keys(patch).length === 0)
-            throw new AppError('validation', [fieldError('proposal', 'proposalEmpty')]);
-          const errors = await changeErrors(tx, partnership, target.row!, patch);
-          if (errors.length > 0) throw new AppError('validation', errors);
-          proposal = patch;
-          proposalBase = Object.fromEntries(
-            Object.keys(patch).map((field) => [field, target.row![field as keyof ServiceRow] ?? null]),
-          );
-        }
-      }
-      const request = await insertChangeRequest(tx, {
-        partnershipId: partnership.id,
-        serviceId,
-        kind: input.kind,
-        proposal,
-        proposalBase,
-        justification: input.justification,
-        requestedByUserId: actor.userId,
-        requestedByInstitutionId: actor.membership!.institutionId,
-      });
-      // Field names only: proposed values may name a contact person.
-      await recordAuditEvent(tx, context, {
+  const actor = requireActingActor(context);
+  const { result, notificationIds } = await withRecordRule(db, context, async (tx) => {
+    const partnership = await findVisibleBasketPartnership(tx, actor, input.partnershipId, 'basketRequest.create');
+    if (!canProposeChange(actor, partnership)) {
+      throw RecordRefusal.notAllowed({
         action: 'basketRequest.create',
-        subjectType: SUBJECT_TYPE,
-        subjectId: request.id,
-        details: { partnershipId: partnership.id, kind: input.kind, serviceId, fields: Object.keys(proposal).sort() },
+        subjectType: 'partnership',
+        subjectId: partnership.id,
       });
-      const coordinators = await findPartnershipCoordinatorUserIds(tx, partnership.id);
-      const ids = await notify(tx, actor, coordinators, 'basketRequest.created', request, serviceName);
-      return { result: await presentById(tx, actor, partnership, request.id), notificationIds: ids };
-    }),
-  );
+    }
+    let serviceId: string | null = null;
+    let serviceName: string;
+    let proposal: Record<string, unknown> = {};
+    let proposalBase: Record<string, unknown> | null = null;
+    if (input.kind === 'newService') {
+      const { card, errors } = await parseNewServiceProposal(tx, partnership, input.proposal);
+      if (errors.length > 0) throw new AppError('validation', errors);
+      proposal = card!;
+      serviceName = card!.name;
+    } else {
+      const target = await findTargetService(tx, actor, partnership, input.serviceId);
+      if (target.errors.length > 0) throw new AppError('validation', target.errors);
+      serviceId = target.row!.id;
+      serviceName = target.row!.name;
+      if (input.kind === 'change') {
+        const patch = changePatchOf(input.proposal, sentProposalFields);
+        if (Object.keys(patch).length === 0)
+          throw new AppError('validation', [fieldError('proposal', 'proposalEmpty')]);
+        const errors = await changeErrors(tx, partnership, target.row!, patch);
+        if (errors.length > 0) throw new AppError('validation', errors);
+        proposal = patch;
+        proposalBase = Object.fromEntries(
+          Object.keys(patch).map((field) => [field, target.row![field as keyof ServiceRow] ?? null]),
+        );
+      }
+    }
+    const request = await insertChangeRequest(tx, {
+      partnershipId: partnership.id,
+      serviceId,
+      kind: input.kind,
+      proposal,
+      proposalBase,
+      justification: input.justification,
+      requestedByUserId: actor.userId,
+      requestedByInstitutionId: actor.membership!.institutionId,
+    });
+    // Field names only: proposed values may name a contact person.
+    await recordAuditEvent(tx, context, {
+      action: 'basketRequest.create',
+      subjectType: SUBJECT_TYPE,
+      subjectId: request.id,
+      details: { partnershipId: partnership.id, kind: input.kind, serviceId, fields: Object.keys(proposal).sort() },
+    });
+    const coordinators = await findPartnershipCoordinatorUserIds(tx, partnership.id);
+    const ids = await notify(tx, actor, coordinators, 'basketRequest.created', request, serviceName);
+    return { result: await presentById(tx, actor, partnership, request.id), notificationIds: ids };
+  });
   await deliverNotificationEmails(db, mailer, notificationIds);
   return result;
 }
@@ -371,31 +339,29 @@ export async function reviewChangeRequest(
   input: ReviewData,
   mailer: Mailer | null,
 ): Promise<ChangeRequest> {
-  const actor = requireActor(context);
-  const { result, notificationIds } = await withDeniedAudit(db, context, () =>
-    db.transaction(async (tx) => {
-      const { request, partnership } = await loadVisibleRequest(tx, actor, id, true);
-      if (!canReviewChangeRequest(actor, partnership))
-        throw new RecordRuleDenied('basketRequest.review', SUBJECT_TYPE, id);
-      if (request.status !== 'pending') throw new AppError('changeRequestNotPending');
-      await updateChangeRequest(tx, id, {
-        status: 'reviewed',
-        reviewedByUserId: actor.userId,
-        reviewedAt: new Date(),
-        reviewNote: input.note ?? null,
-      });
-      await recordAuditEvent(tx, context, {
-        action: 'basketRequest.review',
-        subjectType: SUBJECT_TYPE,
-        subjectId: id,
-        details: { partnershipId: partnership.id, kind: request.kind, hasNote: Boolean(input.note) },
-      });
-      const detail = await presentById(tx, actor, partnership, id);
-      const directors = await findInstitutionUserIds(tx, partnership.leaderInstitutionId, ['director']);
-      const ids = await notify(tx, actor, directors, 'basketRequest.reviewed', request, detail.serviceName);
-      return { result: detail, notificationIds: ids };
-    }),
-  );
+  const actor = requireActingActor(context);
+  const { result, notificationIds } = await withRecordRule(db, context, async (tx) => {
+    const { request, partnership } = await loadVisibleRequest(tx, actor, id, 'basketRequest.review', true);
+    if (!canReviewChangeRequest(actor, partnership))
+      throw RecordRefusal.notAllowed({ action: 'basketRequest.review', subjectType: SUBJECT_TYPE, subjectId: id });
+    if (request.status !== 'pending') throw new AppError('changeRequestNotPending');
+    await updateChangeRequest(tx, id, {
+      status: 'reviewed',
+      reviewedByUserId: actor.userId,
+      reviewedAt: new Date(),
+      reviewNote: input.note ?? null,
+    });
+    await recordAuditEvent(tx, context, {
+      action: 'basketRequest.review',
+      subjectType: SUBJECT_TYPE,
+      subjectId: id,
+      details: { partnershipId: partnership.id, kind: request.kind, hasNote: Boolean(input.note) },
+    });
+    const detail = await presentById(tx, actor, partnership, id);
+    const directors = await findInstitutionUserIds(tx, partnership.leaderInstitutionId, ['director']);
+    const ids = await notify(tx, actor, directors, 'basketRequest.reviewed', request, detail.serviceName);
+    return { result: detail, notificationIds: ids };
+  });
   await deliverNotificationEmails(db, mailer, notificationIds);
   return result;
 }
@@ -460,45 +426,43 @@ export async function decideChangeRequest(
   input: DecideData,
   mailer: Mailer | null,
 ): Promise<ChangeRequest> {
-  const actor = requireActor(context);
-  const { result, notificationIds } = await withDeniedAudit(db, context, () =>
-    db.transaction(async (tx) => {
-      const { request, partnership } = await loadVisibleRequest(tx, actor, id, true);
-      if (!canDecideChangeRequest(actor, partnership))
-        throw new RecordRuleDenied('basketRequest.decide', SUBJECT_TYPE, id);
-      if (request.status !== 'reviewed') throw new AppError('changeRequestNotReviewed');
-      const isApplied = input.decision === 'apply';
-      if (!isApplied && !input.reason) throw new AppError('validation', [fieldError('reason', 'reasonRequired')]);
-      const card = isApplied ? await applyToBasket(tx, context, actor, partnership, request) : null;
-      await updateChangeRequest(tx, id, {
-        status: isApplied ? 'applied' : 'refused',
-        decidedByUserId: actor.userId,
-        decidedAt: new Date(),
-        decisionReason: input.reason ?? null,
-        resultServiceId: card?.id ?? null,
-      });
-      await recordAuditEvent(tx, context, {
-        action: isApplied ? 'basketRequest.apply' : 'basketRequest.refuse',
-        subjectType: SUBJECT_TYPE,
-        subjectId: id,
-        details: {
-          partnershipId: partnership.id,
-          kind: request.kind,
-          ...(card ? { resultServiceId: card.id, serviceVersion: card.version } : {}),
-        },
-      });
-      const detail = await presentById(tx, actor, partnership, id);
-      const ids = await notify(
-        tx,
-        actor,
-        [request.requestedByUserId],
-        isApplied ? 'basketRequest.applied' : 'basketRequest.refused',
-        request,
-        detail.serviceName,
-      );
-      return { result: detail, notificationIds: ids };
-    }),
-  );
+  const actor = requireActingActor(context);
+  const { result, notificationIds } = await withRecordRule(db, context, async (tx) => {
+    const { request, partnership } = await loadVisibleRequest(tx, actor, id, 'basketRequest.decide', true);
+    if (!canDecideChangeRequest(actor, partnership))
+      throw RecordRefusal.notAllowed({ action: 'basketRequest.decide', subjectType: SUBJECT_TYPE, subjectId: id });
+    if (request.status !== 'reviewed') throw new AppError('changeRequestNotReviewed');
+    const isApplied = input.decision === 'apply';
+    if (!isApplied && !input.reason) throw new AppError('validation', [fieldError('reason', 'reasonRequired')]);
+    const card = isApplied ? await applyToBasket(tx, context, actor, partnership, request) : null;
+    await updateChangeRequest(tx, id, {
+      status: isApplied ? 'applied' : 'refused',
+      decidedByUserId: actor.userId,
+      decidedAt: new Date(),
+      decisionReason: input.reason ?? null,
+      resultServiceId: card?.id ?? null,
+    });
+    await recordAuditEvent(tx, context, {
+      action: isApplied ? 'basketRequest.apply' : 'basketRequest.refuse',
+      subjectType: SUBJECT_TYPE,
+      subjectId: id,
+      details: {
+        partnershipId: partnership.id,
+        kind: request.kind,
+        ...(card ? { resultServiceId: card.id, serviceVersion: card.version } : {}),
+      },
+    });
+    const detail = await presentById(tx, actor, partnership, id);
+    const ids = await notify(
+      tx,
+      actor,
+      [request.requestedByUserId],
+      isApplied ? 'basketRequest.applied' : 'basketRequest.refused',
+      request,
+      detail.serviceName,
+    );
+    return { result: detail, notificationIds: ids };
+  });
   await deliverNotificationEmails(db, mailer, notificationIds);
   return result;
 }

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Actor } from '../../platform/auth/actor.js';
+import { isActingInInstitution } from '../../platform/auth/actor.js';
 import type { AppDependencies } from '../../platform/http/app.js';
 import { AppError } from '../../platform/http/problem.js';
 import { IdParams } from '../../../../shared/src/contracts/common.js';
@@ -18,11 +18,6 @@ import { importJobs } from './import-jobs.js';
 
 /** An HSDS document may be large (a whole directory); larger ones are split by the sender. */
 export const HSDS_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
-
-/** Gate for routes whose real rule needs the partnership: the service answers 404 or 403. */
-function isActingInInstitution(actor: Actor): boolean {
-  return actor.membership !== null;
-}
 
 export async function hsdsRoutes(app: FastifyInstance, deps: AppDependencies): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -6,14 +6,16 @@
  */
 import { and, eq, lt } from 'drizzle-orm';
 import type { Database, Executor } from '../../platform/db/database.js';
-import type { RequestContext } from '../../platform/auth/actor.js';
+import { requireActingActor, type RequestContext } from '../../platform/auth/actor.js';
 import { basketImports } from '../../platform/db/tables.js';
 import { AppError, fieldError, type FieldError, type Messages } from '../../platform/http/problem.js';
-import { recordAuditEvent, refuseWithAudit } from '../../audit/audit.service.js';
-import { unsafeFindPartnershipAccessRecord } from '../../partnerships/partnerships.queries.js';
+import { recordAuditEvent } from '../../audit/audit.service.js';
+import { withRecordRule } from '../../audit/refusals.js';
+import { RecordRefusal } from '../../platform/auth/record-rule.js';
+import { findVisibleBasketPartnership } from '../basket.access.js';
 import type { ImportPreview } from '../../../../shared/src/contracts/basket.js';
 import type { PartnershipRecord } from '../../partnerships/partnerships.policy.js';
-import { canImportBasket, canReadBasket, isProviderInPartnership } from '../basket.policy.js';
+import { canImportBasket, isProviderInPartnership } from '../basket.policy.js';
 import {
   insertServiceCard,
   unsafeFindServiceRow,
@@ -77,14 +79,14 @@ export async function authorizeImport(
   partnershipId: string,
   action: 'basket.import.preview' | 'basket.import',
 ): Promise<PartnershipRecord> {
-  const actor = context.actor;
-  if (!actor?.membership) throw new AppError('forbidden');
-  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
-  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
-  if (!canImportBasket(actor, partnership)) {
-    return refuseWithAudit(db, context, { action, subjectType: 'partnership', subjectId: partnershipId });
-  }
-  return partnership;
+  const actor = requireActingActor(context);
+  return withRecordRule(db, context, async (tx) => {
+    const partnership = await findVisibleBasketPartnership(tx, actor, partnershipId, action);
+    if (!canImportBasket(actor, partnership)) {
+      throw RecordRefusal.notAllowed({ action, subjectType: 'partnership', subjectId: partnershipId });
+    }
+    return partnership;
+  });
 }
 
 /**
@@ -157,13 +159,14 @@ export async function confirmImport(
   partnershipId: string,
   importId: string,
 ): Promise<{ created: number; updated: number }> {
-  await authorizeImport(db, context, partnershipId, 'basket.import');
-  const actor = context.actor!;
-  return db.transaction(async (tx) => {
-    // Again inside the transaction: a membership may have changed since the check above.
-    const partnership = await unsafeFindPartnershipAccessRecord(tx, partnershipId);
-    if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
-    if (!canImportBasket(actor, partnership)) throw new AppError('forbidden');
+  const actor = requireActingActor(context);
+  const action = 'basket.import';
+  return withRecordRule(db, context, async (tx) => {
+    // Checked inside the transaction that writes, so a membership changed since the preview counts.
+    const partnership = await findVisibleBasketPartnership(tx, actor, partnershipId, action);
+    if (!canImportBasket(actor, partnership)) {
+      throw RecordRefusal.notAllowed({ action, subjectType: 'partnership', subjectId: partnershipId });
+    }
     const [pending] = await tx
       .select()
       .from(basketImports)

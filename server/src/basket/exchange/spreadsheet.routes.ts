@@ -1,7 +1,7 @@
 /** The basket as a spreadsheet over HTTP: template, .xlsx and .csv export (attachments). */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Actor } from '../../platform/auth/actor.js';
+import { isActingInInstitution } from '../../platform/auth/actor.js';
 import type { AppDependencies } from '../../platform/http/app.js';
 import { AppError } from '../../platform/http/problem.js';
 import { IdParams } from '../../../../shared/src/contracts/common.js';
@@ -17,10 +17,6 @@ import { buildTemplate, exportBasketCsv, exportBasketXlsx } from './spreadsheet.
 import { importJobs } from './import-jobs.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function isActingInInstitution(actor: Actor): boolean {
-  return actor.membership !== null;
-}
 
 /** ASCII-only, fixed file names: nothing from the request or the data reaches the header. */
 const attachment = (stem: string, extension: string) =>

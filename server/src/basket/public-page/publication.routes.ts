@@ -4,16 +4,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Actor } from '../../platform/auth/actor.js';
+import { isActingInInstitution } from '../../platform/auth/actor.js';
 import type { AppDependencies } from '../../platform/http/app.js';
 import { IdParams } from '../../../../shared/src/contracts/common.js';
 import { BasketPublication, BasketPublicationInput } from '../../../../shared/src/contracts/basket.js';
 import { getBasketPublication, putBasketPublication } from './publication.service.js';
-
-/** Gate for routes whose real rule needs the partnership: the service answers 404 or an audited 403. */
-function isActingInInstitution(actor: Actor): boolean {
-  return actor.membership !== null;
-}
 
 export async function publicationRoutes(app: FastifyInstance, { database, config }: AppDependencies): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -6,17 +6,20 @@
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../platform/db/database.js';
-import type { RequestContext } from '../../platform/auth/actor.js';
+import { requireActingActor, type RequestContext } from '../../platform/auth/actor.js';
+import { RecordRefusal } from '../../platform/auth/record-rule.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
 import { AppError, type FieldError } from '../../platform/http/problem.js';
-import { recordAuditEvent, refuseWithAudit } from '../../audit/audit.service.js';
-import { unsafeFindPartnershipAccessRecord } from '../../partnerships/partnerships.queries.js';
+import { recordAuditEvent } from '../../audit/audit.service.js';
+import { withRecordRule } from '../../audit/refusals.js';
+import { findVisibleBasketPartnership } from '../basket.access.js';
 import { basketPublications, partnerships } from '../../platform/db/tables.js';
 import type {
   BasketPublication as PublicationSchema,
   BasketPublicationInput,
 } from '../../../../shared/src/contracts/basket.js';
 import { suggestSlug } from './publication.store.js';
-import { canPublishBasketPage, canReadBasket } from '../basket.policy.js';
+import { canPublishBasketPage } from '../basket.policy.js';
 
 type PublicationData = z.output<typeof BasketPublicationInput>;
 type BasketPublication = z.infer<typeof PublicationSchema>;
@@ -30,18 +33,9 @@ const slugTaken: FieldError = {
   },
 };
 
-class PublicationRefusal extends Error {}
-
 /** The public address of a page; relative when the deployment does not know its origin. */
 export function publicBasketUrl(publicOrigin: string | undefined, slug: string): string {
   return `${publicOrigin ? publicOrigin.replace(/\/$/, '') : ''}/koszyk/${slug}`;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
-    if ((current as { code?: string }).code === '23505') return true;
-  }
-  return false;
 }
 
 /**
@@ -54,10 +48,10 @@ export async function getBasketPublication(
   partnershipId: string,
   publicOrigin: string | undefined,
 ): Promise<BasketPublication> {
-  const actor = context.actor;
-  if (!actor?.membership) throw new AppError('forbidden');
-  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
-  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
+  const actor = requireActingActor(context);
+  await withRecordRule(db, context, (tx) =>
+    findVisibleBasketPartnership(tx, actor, partnershipId, 'basket.publication.read'),
+  );
   const [row] = await db.select().from(basketPublications).where(eq(basketPublications.partnershipId, partnershipId));
   if (row) {
     return {
@@ -87,13 +81,14 @@ export async function putBasketPublication(
   input: PublicationData,
   publicOrigin: string | undefined,
 ): Promise<BasketPublication> {
-  const actor = context.actor;
-  if (!actor?.membership) throw new AppError('forbidden');
+  const actor = requireActingActor(context);
+  const action = 'basket.publication.update';
   try {
-    return await db.transaction(async (tx) => {
-      const partnership = await unsafeFindPartnershipAccessRecord(tx, partnershipId, { forUpdate: true });
-      if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
-      if (!canPublishBasketPage(actor, partnership)) throw new PublicationRefusal();
+    return await withRecordRule(db, context, async (tx) => {
+      const partnership = await findVisibleBasketPartnership(tx, actor, partnershipId, action, { forUpdate: true });
+      if (!canPublishBasketPage(actor, partnership)) {
+        throw RecordRefusal.notAllowed({ action, subjectType: 'partnership', subjectId: partnershipId });
+      }
       const [owner] = await tx
         .select({ partnershipId: basketPublications.partnershipId })
         .from(basketPublications)
@@ -124,13 +119,6 @@ export async function putBasketPublication(
       };
     });
   } catch (error) {
-    if (error instanceof PublicationRefusal) {
-      return refuseWithAudit(db, context, {
-        action: 'basket.publication.update',
-        subjectType: 'partnership',
-        subjectId: partnershipId,
-      });
-    }
     // Two partnerships claiming one slug at the same moment: the loser gets the same 409.
     if (isUniqueViolation(error)) throw new AppError('duplicate', [slugTaken]);
     throw error;

@@ -8,17 +8,17 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../platform/db/database.js';
-import type { RequestContext } from '../../platform/auth/actor.js';
+import { requireActingActor, type RequestContext } from '../../platform/auth/actor.js';
 import type { Config } from '../../platform/config.js';
 import { partnerships, services } from '../../platform/db/tables.js';
-import { recordAuditEvent, refuseWithAudit } from '../../audit/audit.service.js';
-import { AppError } from '../../platform/http/problem.js';
+import { recordAuditEvent } from '../../audit/audit.service.js';
+import { withRecordRule } from '../../audit/refusals.js';
+import { RecordRefusal } from '../../platform/auth/record-rule.js';
+import { findVisibleBasketPartnership } from '../basket.access.js';
 import { canManagePartnership } from '../../partnerships/partnerships.policy.js';
-import { unsafeFindPartnershipAccessRecord } from '../../partnerships/partnerships.queries.js';
 import type { BasketReminderResult } from '../../../../shared/src/contracts/basket.js';
-import type { Role } from '../../../../shared/src/contracts/common.js';
 import { isStaleSql } from '../cards/cards.queries.js';
-import { canReadBasket } from '../basket.policy.js';
+import { cardKeeperRoles } from '../basket.policy.js';
 import {
   findInstitutionUserIds,
   findPartnershipCoordinatorUserIds,
@@ -28,9 +28,6 @@ import { mailerFor, type MailConfig, type Mailer } from '../../notifications/mai
 
 /** A service is reminded again only after this many days, however often the reminders run. */
 export const REMIND_AGAIN_DAYS = 30;
-
-/** The roles that keep a provider's service cards (as in basket.policy.ts). */
-const cardKeeperRoles: readonly Role[] = ['partnerRepresentative', 'director', 'networkCoordinator'];
 
 export type ReminderConfig = Pick<Config, 'STALE_SERVICE_MONTHS'> &
   MailConfig & {
@@ -172,17 +169,14 @@ export async function sendPartnershipReminders(
   partnershipId: string,
   config: ReminderConfig,
 ): Promise<BasketReminderResult> {
-  const actor = context.actor;
-  if (!actor?.membership) throw new AppError('forbidden');
-  const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId);
-  if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
-  if (!canManagePartnership(actor, partnership)) {
-    return refuseWithAudit(db, context, {
-      action: 'basket.staleReminders',
-      subjectType: 'partnership',
-      subjectId: partnershipId,
-    });
-  }
+  const actor = requireActingActor(context);
+  const action = 'basket.staleReminders';
+  await withRecordRule(db, context, async (tx) => {
+    const partnership = await findVisibleBasketPartnership(tx, actor, partnershipId, action);
+    if (!canManagePartnership(actor, partnership)) {
+      throw RecordRefusal.notAllowed({ action, subjectType: 'partnership', subjectId: partnershipId });
+    }
+  });
   return sendStaleServiceReminders(db, config, { partnershipId, context });
 }
 

@@ -1,4 +1,5 @@
 import type { InstitutionKind, Role } from '../../../../shared/src/contracts/common.js';
+import { AppError } from '../http/problem.js';
 
 export type ActingMembership = {
   id: string;
@@ -31,3 +32,30 @@ export type RequestContext = {
   requestId: string;
   ip: string | null;
 };
+
+/** A signed-in actor who acts through a membership (an institution and a role). */
+export type ActingActor = Actor & { membership: ActingMembership };
+
+/**
+ * The one guard for "a signed-in person": no session answers 401 `unauthenticated`. Route policies
+ * refuse anonymous callers first; this guards a service against a route that forgot.
+ */
+export function requireActor(context: RequestContext): Actor {
+  if (!context.actor) throw new AppError('unauthenticated');
+  return context.actor;
+}
+
+/**
+ * The one guard for "acting in an institution": no session answers 401, a session without an acting
+ * membership 403 `forbidden`.
+ */
+export function requireActingActor(context: RequestContext): ActingActor {
+  const actor = requireActor(context);
+  if (!isActingInInstitution(actor)) throw new AppError('forbidden');
+  return actor;
+}
+
+/** Route gate: the actor acts through a membership; what they may do with a record is the service's rule. */
+export function isActingInInstitution(actor: Actor): actor is ActingActor {
+  return actor.membership !== null;
+}
