@@ -15,7 +15,6 @@ import { sql } from 'drizzle-orm';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -30,6 +29,7 @@ import { registerApiModules } from './modules.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { safeErrorForLog } from '../logging/safe-error.js';
 import { withProblemResponses } from './openapi.js';
+import { responseSerializerCompiler } from './serializer.js';
 import { publicBasketRoutes } from '../../basket/public-page/public-page.routes.js';
 
 declare module 'fastify' {
@@ -144,7 +144,8 @@ export async function buildApp(
 
   registerJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas compiled to fast-json-stringify: a whitelist of the contract's fields (serializer.ts).
+  app.setSerializerCompiler(responseSerializerCompiler);
 
   app.decorateRequest('actor', null);
   app.decorateRequest('ctx', null as unknown as RequestContext);
