@@ -4,20 +4,26 @@
  * 1. Creates a fresh database `kooperacja_bench` on the local PostgreSQL (dropped first if it
  *    exists), migrates it and loads TERYT with the server's own modules, then inserts 10,000
  *    synthetic institutions spread over all gminas and one admin account.
- * 2. Starts the server as a child process (`node --import tsx server/src/main.ts`) on a free port.
+ * 2. Builds the server (scripts/build-server.mjs) and starts the production build as a child process
+ *    (`node dist/server/src/main.js`; BENCH_SERVER=source runs the sources through tsx) on a free port.
  * 3. With autocannon (10 connections, 10 s each): (a) sign-in, (b) institution search with a kind
  *    filter, (c) territory search "lodz". Latency percentiles come from every response's own time.
- * 4. Times the same SQL with `pg` (page + count query, sequentially) and the same requests one at a
- *    time over HTTP, and prints the ratios.
+ * 4. Times the same SQL with `pg` (the statements the server sends, sequentially), the same SQL's
+ *    throughput under the same number of connections (a `pg` Pool, for the same duration), and the
+ *    same requests one at a time over HTTP, and prints the ratios.
  * 5. Prints a markdown table, writes .tmp/bench/results.json, stops the server, drops the database.
  *
  * Only 127.0.0.1 is contacted. Settings (environment): BENCH_POSTGRES_URL (an admin connection to
  * the local server, default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (s, 10),
  * BENCH_CONNECTIONS (10), BENCH_INSTITUTIONS (10000), BENCH_SQL_ITERATIONS (200), BENCH_KEEP_DB=true
- * to keep the database for inspection.
+ * to keep the database for inspection, BENCH_REUSE_DB=true to measure a kept database again without
+ * loading it (the imports of earlier runs stay in it), BENCH_DATABASE (kooperacja_bench),
+ * BENCH_ONLY=a,b,c (the scenarios to run, by letter; all by default), BENCH_SERVER_DIR (run the
+ * server of another checkout, e.g. an export of main, for before-and-after figures in the same
+ * conditions; with BENCH_SERVER=source for a checkout without the build).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +47,7 @@ import { institutionSearchSql, territorySearchSql, type PageResult } from './sql
 import { formatMs, summarize, timeIterations, type LatencySummary } from './stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BENCH_DATABASE = 'kooperacja_bench';
+const BENCH_DATABASE = process.env.BENCH_DATABASE ?? 'kooperacja_bench';
 const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const durationSeconds = positiveInt('BENCH_DURATION', 10);
 const connections = positiveInt('BENCH_CONNECTIONS', 10);
@@ -51,7 +57,11 @@ const serviceCount = positiveInt('BENCH_SERVICES', 300_000);
 let basketData: BasketBenchData | null = null;
 const importRows = positiveInt('BENCH_IMPORT_ROWS', 2_000);
 const sqlIterations = positiveInt('BENCH_SQL_ITERATIONS', 200);
-const keepDatabase = process.env.BENCH_KEEP_DB === 'true';
+const reuseDatabase = process.env.BENCH_REUSE_DB === 'true';
+const keepDatabase = process.env.BENCH_KEEP_DB === 'true' || reuseDatabase;
+const serverFromSource = process.env.BENCH_SERVER === 'source';
+const onlyScenarios = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+const runs = (letter: string) => !onlyScenarios || onlyScenarios.has(letter);
 const TERRITORY_QUERY = 'lodz';
 const startLoad = os.loadavg();
 
@@ -85,6 +95,10 @@ type ScenarioResult = {
   latency?: LatencySummary;
   sequential?: LatencySummary;
   sql?: LatencySummary;
+  /** CPU time of the server process (user + system) per response under load: contention does not inflate it. */
+  serverCpuMsPerRequest?: number;
+  /** The same SQL under `connections` concurrent `pg` connections for the same duration. */
+  sqlRequestsPerSecond?: number;
   equivalence?: string;
 };
 
@@ -128,14 +142,46 @@ async function prepareDatabase(benchUrl: string): Promise<void> {
   }
 }
 
+/** The basket data of a database loaded by an earlier run (BENCH_REUSE_DB), read back from it. */
+async function readBasketBenchData(benchUrl: string): Promise<BasketBenchData> {
+  const client = new pg.Client({ connectionString: benchUrl });
+  await client.connect();
+  try {
+    const [basket] = (
+      await client.query<{ id: string; gmina: string; services: string }>(
+        `select p.id, p.territory_code as gmina, (select count(*) from services) as services
+           from partnership_coordinators pc
+           join users u on u.id = pc.user_id
+           join partnerships p on p.id = pc.partnership_id
+          where u.email = $1`,
+        [BENCH_COORDINATOR_EMAIL],
+      )
+    ).rows;
+    if (!basket) throw new Error('BENCH_REUSE_DB: the database holds no bench data; run once with BENCH_KEEP_DB=true');
+    return {
+      services: Number(basket.services),
+      gmina: basket.gmina,
+      partnershipId: basket.id,
+      rops: { institutionId: '', userId: '', voivodeship: basket.gmina.slice(0, 2) },
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Server
 
 type RunningServer = { url: string; child: ChildProcess; output: string[] };
 
 async function startServer(benchUrl: string): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: root,
+  const serverDir = process.env.BENCH_SERVER_DIR ? path.resolve(process.env.BENCH_SERVER_DIR) : root;
+  if (!serverFromSource) {
+    execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: serverDir, stdio: 'inherit' });
+  }
+  const args = serverFromSource ? ['--import', 'tsx', 'server/src/main.ts'] : ['dist/server/src/main.js'];
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ') ?? []), ...args], {
+    cwd: serverDir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
@@ -226,6 +272,44 @@ async function runLoad(
   };
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; null elsewhere). */
+function processCpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The SQL alone under `connections` concurrent connections of a `pg` Pool for the load's duration. */
+async function sqlThroughput(
+  pool: pg.Pool,
+  sqlFor: (client: pg.ClientBase, index: number) => Promise<PageResult>,
+  variants: number,
+): Promise<number> {
+  const deadline = performance.now() + durationSeconds * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      const client = await pool.connect();
+      try {
+        for (let i = worker; performance.now() < deadline; i += connections) {
+          await sqlFor(client, i % variants);
+          done += 1;
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
 async function sequentialApi(url: string, paths: string[], headers: Record<string, string>): Promise<number[]> {
   let index = 0;
   return timeIterations(async () => {
@@ -269,6 +353,7 @@ async function scenarioSignIn(url: string): Promise<{ result: ScenarioResult; co
     result.note = `probe sign-in answered ${probe.status} ${JSON.stringify(probe.body).slice(0, 200)}`;
     return { result, cookie: null };
   }
+  if (!runs('a')) return { result: { ...result, note: 'not run (BENCH_ONLY)' }, cookie: probe.cookie };
   log(`(a) sign-in: ${connections} connections for ${durationSeconds} s`);
   const load = await runLoad(url, {
     requests: [
@@ -288,13 +373,14 @@ async function scenarioSignIn(url: string): Promise<{ result: ScenarioResult; co
 async function scenarioSearch(
   server: RunningServer,
   sqlClient: pg.Client,
+  sqlPool: pg.Pool,
   cookie: string | null,
   spec: {
     name: string;
     request: string;
     paths: string[];
     keyOf: (item: { id?: string; code?: string }) => string;
-    sqlFor: (index: number) => Promise<PageResult>;
+    sqlFor: (client: pg.ClientBase, index: number) => Promise<PageResult>;
   },
 ): Promise<ScenarioResult> {
   const result: ScenarioResult = { name: spec.name, request: spec.request, status: 'unavailable' };
@@ -322,7 +408,7 @@ async function scenarioSearch(
     const problem = compareWithSql(
       spec.paths[i]!,
       { keys: page.items.map(spec.keyOf), total: page.total },
-      await spec.sqlFor(i),
+      await spec.sqlFor(sqlClient, i),
     );
     if (problem) mismatches.push(problem);
   }
@@ -331,12 +417,21 @@ async function scenarioSearch(
 
   log(`${spec.name}: SQL alone, ${sqlIterations} runs`);
   let sqlIndex = 0;
-  result.sql = summarize(await timeIterations(() => spec.sqlFor(sqlIndex++ % spec.paths.length), sqlIterations));
+  result.sql = summarize(
+    await timeIterations(() => spec.sqlFor(sqlClient, sqlIndex++ % spec.paths.length), sqlIterations),
+  );
+  log(`${spec.name}: SQL alone, ${connections} pg connections for ${durationSeconds} s`);
+  result.sqlRequestsPerSecond = await sqlThroughput(sqlPool, spec.sqlFor, spec.paths.length);
   log(`${spec.name}: API one request at a time, ${sqlIterations} runs`);
   result.sequential = summarize(await sequentialApi(server.url, spec.paths, headers));
   log(`${spec.name}: ${connections} connections for ${durationSeconds} s`);
+  const cpuBefore = processCpuMs(server.child.pid);
   const load = await runLoad(server.url, { requests: spec.paths.map((p) => ({ method: 'GET', path: p, headers })) });
+  const cpuAfter = processCpuMs(server.child.pid);
   Object.assign(result, load, { status: 'measured' });
+  if (cpuBefore !== null && cpuAfter !== null && load.responses) {
+    result.serverCpuMsPerRequest = (cpuAfter - cpuBefore) / load.responses;
+  }
   if (load.non2xx) result.note = `status codes ${load.statusCodes}`;
   return result;
 }
@@ -356,28 +451,34 @@ function printReport(results: ScenarioResult[]): void {
       .join(' / ')} ` +
       '(1 / 5 / 15 min): anything well above 0 means other work shared the CPUs and the figures are pessimistic.',
     '',
-    '| scenario | req/s | p50 ms | p95 ms | p99 ms | non-2xx | SQL p50 ms | SQL p95 ms | API p50 / SQL p50 | API p50 ms, 1 conn | 1 conn / SQL |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| scenario | req/s | SQL req/s | API / SQL req/s | server CPU ms/req | p50 ms | p95 ms | p99 ms | non-2xx | SQL p50 ms | SQL p95 ms | API p50 / SQL p50 | API p50 ms, 1 conn | 1 conn / SQL |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of results) {
     if (r.status !== 'measured') {
-      lines.push(`| ${r.name} \`${r.request}\` | ${r.status}: ${r.note ?? ''} | | | | | | | | | |`);
+      lines.push(`| ${r.name} \`${r.request}\` | ${r.status}: ${r.note ?? ''} | | | | | | | | | | | | |`);
       continue;
     }
     const ratio = r.sql && r.latency ? `${(r.latency.p50 / r.sql.p50).toFixed(1)}x` : '-';
     const sequentialRatio = r.sql && r.sequential ? `${(r.sequential.p50 / r.sql.p50).toFixed(1)}x` : '-';
+    const sqlRate = r.sqlRequestsPerSecond;
+    const rateRatio = sqlRate ? `${((r.requestsPerSecond! / sqlRate) * 100).toFixed(0)}%` : '-';
     lines.push(
-      `| ${r.name} \`${r.request}\` | ${r.requestsPerSecond!.toFixed(0)} | ${formatMs(r.latency!.p50)} | ${formatMs(r.latency!.p95)} | ` +
+      `| ${r.name} \`${r.request}\` | ${r.requestsPerSecond!.toFixed(0)} | ${sqlRate ? sqlRate.toFixed(0) : '-'} | ${rateRatio} | ` +
+        `${r.serverCpuMsPerRequest !== undefined ? formatMs(r.serverCpuMsPerRequest) : '-'} | ` +
+        `${formatMs(r.latency!.p50)} | ${formatMs(r.latency!.p95)} | ` +
         `${formatMs(r.latency!.p99)} | ${r.non2xx ?? 0} | ${r.sql ? formatMs(r.sql.p50) : '-'} | ${r.sql ? formatMs(r.sql.p95) : '-'} | ` +
         `${ratio} | ${r.sequential ? formatMs(r.sequential.p50) : '-'} | ${sequentialRatio} |`,
     );
   }
   lines.push('');
   lines.push(
-    'SQL = the statements the service runs (page and count; for the basket, the statements findServicePage sent, recorded) on one `pg` connection.',
+    'SQL = the statements the service runs (the page with its total; for the basket, the statements findServicePage sent, recorded) on one `pg` connection.',
   );
   lines.push(
-    '"API p50 / SQL p50" compares the loaded API (10 connections) with unloaded SQL; "1 conn" is the API one request at a time.',
+    `"SQL req/s" is the same SQL on ${connections} \`pg\` connections for the same ${durationSeconds} s (a ceiling for the API's req/s); ` +
+      '"server CPU ms/req" is the server process\'s user + system CPU time under the load divided by its responses; ' +
+      `"API p50 / SQL p50" compares the loaded API (${connections} connections) with unloaded SQL; "1 conn" is the API one request at a time.`,
   );
   for (const r of results) {
     if (r.equivalence) lines.push(`- ${r.name}: SQL equivalence: ${r.equivalence}`);
@@ -414,11 +515,13 @@ async function main(): Promise<number> {
   const started = Date.now();
   let server: RunningServer | null = null;
   let sqlClient: pg.Client | null = null;
+  let sqlPool: pg.Pool | null = null;
   let stopping = false;
   const cleanup = async () => {
     if (stopping) return;
     stopping = true;
     await sqlClient?.end().catch(() => {});
+    await sqlPool?.end().catch(() => {});
     await stopServer(server);
     if (!keepDatabase) {
       await adminQuery(`drop database if exists ${BENCH_DATABASE} with (force)`).catch((error: unknown) =>
@@ -434,13 +537,18 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   try {
-    await prepareDatabase(benchUrl);
-    log('starting the server (node --import tsx server/src/main.ts)');
+    if (reuseDatabase) {
+      basketData = await readBasketBenchData(benchUrl);
+      log(`reusing database ${BENCH_DATABASE} (${basketData.services} services)`);
+    } else await prepareDatabase(benchUrl);
+    log(serverFromSource ? 'starting the server from the sources (tsx)' : 'building the server and starting dist/');
     server = await startServer(benchUrl);
     log(`server ready at ${server.url}`);
     sqlClient = new pg.Client({ connectionString: benchUrl });
     await sqlClient.connect();
+    sqlPool = new pg.Pool({ connectionString: benchUrl, max: connections });
     const client = sqlClient;
+    const pool = sqlPool;
 
     const results: ScenarioResult[] = [];
     const signIn = await scenarioSignIn(server.url);
@@ -449,24 +557,26 @@ async function main(): Promise<number> {
     const institutionPaths = institutionSearches.map(
       (s) => `/api/v1/institutions?${new URLSearchParams({ q: s.q, kind: s.kind }).toString()}`,
     );
-    results.push(
-      await scenarioSearch(server, client, signIn.cookie, {
-        name: '(b) institution search',
-        request: 'GET /api/v1/institutions?q=…&kind=…',
-        paths: institutionPaths,
-        keyOf: (item) => item.id ?? '',
-        sqlFor: (i) => institutionSearchSql(client, institutionSearches[i]!),
-      }),
-    );
-    results.push(
-      await scenarioSearch(server, client, signIn.cookie, {
-        name: '(c) territory search',
-        request: `GET /api/v1/territories?q=${TERRITORY_QUERY}`,
-        paths: [`/api/v1/territories?q=${TERRITORY_QUERY}`],
-        keyOf: (item) => item.code ?? '',
-        sqlFor: () => territorySearchSql(client, TERRITORY_QUERY),
-      }),
-    );
+    if (runs('b'))
+      results.push(
+        await scenarioSearch(server, client, pool, signIn.cookie, {
+          name: '(b) institution search',
+          request: 'GET /api/v1/institutions?q=…&kind=…',
+          paths: institutionPaths,
+          keyOf: (item) => item.id ?? '',
+          sqlFor: (c, i) => institutionSearchSql(c, institutionSearches[i]!),
+        }),
+      );
+    if (runs('c'))
+      results.push(
+        await scenarioSearch(server, client, pool, signIn.cookie, {
+          name: '(c) territory search',
+          request: `GET /api/v1/territories?q=${TERRITORY_QUERY}`,
+          paths: [`/api/v1/territories?q=${TERRITORY_QUERY}`],
+          keyOf: (item) => item.code ?? '',
+          sqlFor: (c) => territorySearchSql(c, TERRITORY_QUERY),
+        }),
+      );
 
     const basket = basketData!;
     const basketQuery = { q: basketSearch.q, area: basketSearch.area };
@@ -484,50 +594,54 @@ async function main(): Promise<number> {
       }
     })();
     const basketPath = `/api/v1/services?${new URLSearchParams(gminaQuery).toString()}`;
-    results.push(
-      await scenarioSearch(server, client, signIn.cookie, {
-        name: `(d) basket search as admin (${serviceCount} services)`,
-        request: 'GET /api/v1/services?q=…&area=…&coversGmina=…',
-        paths: [basketPath],
-        keyOf: (item) => item.id ?? '',
-        sqlFor: () => basketSearchSql(client, adminSql),
-      }),
-    );
+    if (runs('d'))
+      results.push(
+        await scenarioSearch(server, client, pool, signIn.cookie, {
+          name: `(d) basket search as admin (${serviceCount} services)`,
+          request: 'GET /api/v1/services?q=…&area=…&coversGmina=…',
+          paths: [basketPath],
+          keyOf: (item) => item.id ?? '',
+          sqlFor: (c) => basketSearchSql(c, adminSql),
+        }),
+      );
     const rops = await signInWithCsrf(server.url, BENCH_ROPS_EMAIL, BENCH_USER_PASSWORD);
-    results.push(
-      await scenarioSearch(server, client, rops.cookie, {
-        name: `(e) basket search as ROPS coordinator (one voivodeship)`,
-        request: 'GET /api/v1/services?q=…&area=…&coversGmina=…',
-        paths: [basketPath],
-        keyOf: (item) => item.id ?? '',
-        sqlFor: () => basketSearchSql(client, ropsGminaSql),
-      }),
-    );
-    results.push(
-      await scenarioSearch(server, client, rops.cookie, {
-        name: `(f) basket search as ROPS coordinator, whole voivodeship`,
-        request: 'GET /api/v1/services?q=…&area=…',
-        paths: [`/api/v1/services?${new URLSearchParams(basketQuery).toString()}`],
-        keyOf: (item) => item.id ?? '',
-        sqlFor: () => basketSearchSql(client, ropsVoivodeshipSql),
-      }),
-    );
+    if (runs('e'))
+      results.push(
+        await scenarioSearch(server, client, pool, rops.cookie, {
+          name: `(e) basket search as ROPS coordinator (one voivodeship)`,
+          request: 'GET /api/v1/services?q=…&area=…&coversGmina=…',
+          paths: [basketPath],
+          keyOf: (item) => item.id ?? '',
+          sqlFor: (c) => basketSearchSql(c, ropsGminaSql),
+        }),
+      );
+    if (runs('f'))
+      results.push(
+        await scenarioSearch(server, client, pool, rops.cookie, {
+          name: `(f) basket search as ROPS coordinator, whole voivodeship`,
+          request: 'GET /api/v1/services?q=…&area=…',
+          paths: [`/api/v1/services?${new URLSearchParams(basketQuery).toString()}`],
+          keyOf: (item) => item.id ?? '',
+          sqlFor: (c) => basketSearchSql(c, ropsVoivodeshipSql),
+        }),
+      );
 
-    let importTimings: ImportTimings | { error: string };
-    try {
-      log(`(g) import of a ${importRows}-row .xlsx (preview + confirm), then export and import back`);
-      const session = await signInWithCsrf(server.url, BENCH_COORDINATOR_EMAIL, BENCH_USER_PASSWORD);
-      const [leader] = (
-        await client.query<{ name: string }>(
-          'select i.name from partnerships p join institutions i on i.id = p.leader_institution_id where p.id = $1',
-          [basket.partnershipId],
-        )
-      ).rows;
-      const sheet = await buildImportSheet(importRows, basket.gmina, leader!.name);
-      importTimings = await measureBasketImport(server.url, session, basket.partnershipId, sheet, importRows);
-    } catch (error) {
-      importTimings = { error: (error as Error).message };
-    }
+    let importTimings: ImportTimings | { error: string } | null = null;
+    if (runs('g'))
+      try {
+        log(`(g) import of a ${importRows}-row .xlsx (preview + confirm), then export and import back`);
+        const session = await signInWithCsrf(server.url, BENCH_COORDINATOR_EMAIL, BENCH_USER_PASSWORD);
+        const [leader] = (
+          await client.query<{ name: string }>(
+            'select i.name from partnerships p join institutions i on i.id = p.leader_institution_id where p.id = $1',
+            [basket.partnershipId],
+          )
+        ).rows;
+        const sheet = await buildImportSheet(importRows, basket.gmina, leader!.name);
+        importTimings = await measureBasketImport(server.url, session, basket.partnershipId, sheet, importRows);
+      } catch (error) {
+        importTimings = { error: (error as Error).message };
+      }
 
     const serverWarnings = server.output
       .join('')
@@ -537,7 +651,7 @@ async function main(): Promise<number> {
       console.log(`server logged ${serverWarnings.length} errors, e.g.:\n${serverWarnings.slice(0, 3).join('\n')}`);
 
     printReport(results);
-    console.log(formatImport(importTimings));
+    if (importTimings) console.log(formatImport(importTimings));
     const outDir = path.join(root, '.tmp', 'bench');
     mkdirSync(outDir, { recursive: true });
     writeFileSync(
@@ -558,7 +672,7 @@ async function main(): Promise<number> {
       ),
     );
     log(`results in .tmp/bench/results.json; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
-    return results.some((r) => r.status === 'failed') || 'error' in importTimings ? 1 : 0;
+    return results.some((r) => r.status === 'failed') || (importTimings && 'error' in importTimings) ? 1 : 0;
   } finally {
     await cleanup();
   }

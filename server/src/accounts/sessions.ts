@@ -65,14 +65,18 @@ export type LoadedSession = {
   isSecondFactorPending: boolean;
 };
 
-/** Resolves a cookie token to a live session and its actor, or null. Touches last_seen_at at most once a minute. */
+/**
+ * Resolves a cookie token to a live session and its actor, or null, in one statement (the session,
+ * its user and the user's memberships, one row per membership). Writes last_seen_at at most once a
+ * minute, so a read costs one round trip.
+ */
 export async function loadSession(
   db: Executor,
   token: string,
   settings: SessionSettings,
 ): Promise<LoadedSession | null> {
   const id = hashToken(token);
-  const [row] = await db
+  const rows = await db
     .select({
       publicId: sessions.publicId,
       userId: sessions.userId,
@@ -87,11 +91,20 @@ export async function loadSession(
       displayName: users.displayName,
       mustChangePassword: users.mustChangePassword,
       totpEnabledAt: users.totpEnabledAt,
+      membershipId: memberships.id,
+      institutionId: memberships.institutionId,
+      institutionName: institutions.name,
+      institutionKind: institutions.kind,
+      institutionTerritoryCode: institutions.territoryCode,
+      role: memberships.role,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(memberships, eq(memberships.userId, sessions.userId))
+    .leftJoin(institutions, eq(institutions.id, memberships.institutionId))
     .where(eq(sessions.id, id))
-    .limit(1);
+    .orderBy(memberships.createdAt, memberships.id);
+  const row = rows[0];
   if (!row || row.revokedAt || !row.isActive) return null;
   const now = Date.now();
   if (row.expiresAt.getTime() <= now) return null;
@@ -102,7 +115,18 @@ export async function loadSession(
       .set({ lastSeenAt: new Date(now) })
       .where(eq(sessions.id, id));
   }
-  const userMemberships = await loadMemberships(db, row.userId);
+  const userMemberships: ActingMembership[] = [];
+  for (const r of rows) {
+    if (r.membershipId === null || r.institutionId === null || r.role === null) continue;
+    userMemberships.push({
+      id: r.membershipId,
+      institutionId: r.institutionId,
+      institutionName: r.institutionName!,
+      institutionKind: r.institutionKind as InstitutionKind,
+      institutionTerritoryCode: r.institutionTerritoryCode!,
+      role: r.role as Role,
+    });
+  }
   const membership = userMemberships.find((m) => m.id === row.activeMembershipId) ?? userMemberships[0] ?? null;
   return {
     csrfToken: row.csrfToken,

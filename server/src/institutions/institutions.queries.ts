@@ -102,16 +102,22 @@ export async function findInstitutions(
     asc(institutions.name),
     asc(institutions.id),
   ];
+  // The total comes with the page (a window count): one statement, one snapshot, no transaction; only
+  // a page past the end, which has no row, counts on its own.
   const rows = await db
-    .select(summaryColumns)
+    .select({ ...summaryColumns, windowTotal: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(institutions)
     .innerJoin(territories, eq(territories.code, institutions.territoryCode))
     .where(where)
     .orderBy(...order)
     .limit(search.pageSize)
     .offset((search.page - 1) * search.pageSize);
-  const [total] = await db.select({ value: count() }).from(institutions).where(where);
-  return { rows, total: Number(total?.value ?? 0) };
+  let total = rows[0]?.windowTotal ?? 0;
+  if (rows.length === 0 && search.page > 1) {
+    const [counted] = await db.select({ value: count() }).from(institutions).where(where);
+    total = Number(counted?.value ?? 0);
+  }
+  return { rows: rows.map(({ windowTotal: _total, ...row }) => row), total };
 }
 
 /** Whether an active account holds a role in the institution: then its own director keeps it. */

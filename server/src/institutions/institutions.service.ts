@@ -77,7 +77,8 @@ async function assertGmina(tx: Executor, territoryCode: string): Promise<void> {
 
 /** A page of the registry. Summaries carry no personal data, so the list is not audited per row. */
 export async function listInstitutions(db: Database, search: InstitutionSearch): Promise<InstitutionPage> {
-  const { rows, total } = await db.transaction((tx) => findInstitutions(tx, search));
+  // One statement gives the page and its total (findInstitutions), so no transaction is needed.
+  const { rows, total } = await findInstitutions(db, search);
   return { items: rows.map(presentInstitutionSummary), total, page: search.page, pageSize: search.pageSize };
 }
 

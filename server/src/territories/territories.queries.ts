@@ -73,7 +73,11 @@ function selectTerritories(db: Executor) {
     .leftJoin(powiats, eq(powiats.code, territories.powiatCode));
 }
 
-/** One page of territories matching the query, ranked for a type-ahead: exact, prefix, level, name. */
+/**
+ * One page of territories matching the query, ranked for a type-ahead: exact, prefix, level, name.
+ * The total comes with the page (a window count): one statement, so the page and its total share a
+ * snapshot without a transaction; only a page past the end, which has no row, counts on its own.
+ */
 export async function findTerritories(
   db: Executor,
   query: TerritoryListQuery,
@@ -81,13 +85,21 @@ export async function findTerritories(
   const where = listConditions(query);
   const relevance = nameRelevance(territories.nameSearch, query.q);
   const order = [...(relevance ? [relevance] : []), levelOrder, asc(territories.name), asc(territories.code)];
-  const rows = await selectTerritories(db)
+  const rows = await db
+    .select({ ...territoryColumns, windowTotal: sql<number>`count(*) over ()`.mapWith(Number) })
+    .from(territories)
+    .leftJoin(voivodeships, eq(voivodeships.code, territories.voivodeshipCode))
+    .leftJoin(powiats, eq(powiats.code, territories.powiatCode))
     .where(where)
     .orderBy(...order)
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize);
-  const [total] = await db.select({ value: count() }).from(territories).where(where);
-  return { rows, total: Number(total?.value ?? 0) };
+  let total = rows[0]?.windowTotal ?? 0;
+  if (rows.length === 0 && query.page > 1) {
+    const [counted] = await db.select({ value: count() }).from(territories).where(where);
+    total = Number(counted?.value ?? 0);
+  }
+  return { rows: rows.map(({ windowTotal: _total, ...row }) => row), total };
 }
 
 export async function findTerritoryByCode(db: Executor, code: string): Promise<TerritoryRow | null> {

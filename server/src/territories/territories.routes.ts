@@ -31,8 +31,8 @@ export async function territoryRoutes(app: FastifyInstance, { database }: AppDep
     },
     async (request) => {
       const query = request.query;
-      // One snapshot for the page and its total.
-      const { rows, total } = await database.db.transaction((tx) => findTerritories(tx, query));
+      // One statement gives the page and its total (one snapshot, no transaction needed).
+      const { rows, total } = await findTerritories(database.db, query);
       return { items: rows.map(presentTerritory), total, page: query.page, pageSize: query.pageSize };
     },
   );

@@ -15,7 +15,6 @@ import { sql } from 'drizzle-orm';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -28,6 +27,7 @@ import type { AppComposition, AppDependencies } from './app-composition.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { safeErrorForLog } from '../logging/safe-error.js';
 import { withProblemResponses } from './openapi.js';
+import { responseSerializerCompiler } from './serializer.js';
 
 declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
@@ -147,7 +147,8 @@ export async function buildApp(
 
   registerJsonBodyParser(app, config.BODY_LIMIT_BYTES);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas compiled to fast-json-stringify: a whitelist of the contract's fields (serializer.ts).
+  app.setSerializerCompiler(responseSerializerCompiler);
 
   app.decorateRequest('actor', null);
   app.decorateRequest('ctx', null as unknown as RequestContext);

@@ -11,7 +11,8 @@
  * arrives as the same AppError; an abort signal (the app closing) terminates the thread at once.
  *
  * A job is an exported function of its own module (`defineWorkerJob`); the module is loaded in the
- * thread through tsx (worker-entry.mjs), so the same code runs under `node --import tsx` and vitest.
+ * thread through tsx (worker-entry.mjs), so the same code runs under `node --import tsx` and vitest,
+ * or, in the production build (dist/), as the compiled `.js` beside it without a TypeScript loader.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -30,11 +31,16 @@ export type WorkerJob<Input, Output> = {
   readonly signature?: (input: Input) => Output;
 };
 
+/** True when this file runs compiled (dist/, scripts/build-server.mjs) rather than from the TypeScript sources. */
+const isBuilt = import.meta.url.endsWith('.js');
+
+/** A job's module is named by its source (`./x.ts`); the production build runs the compiled `./x.js`. */
 export function defineWorkerJob<F extends (input: never) => unknown>(
   module: URL,
   exportName: string,
 ): WorkerJob<Parameters<F>[0], Awaited<ReturnType<F>>> {
-  return { name: exportName, module, exportName };
+  const runnable = isBuilt && module.pathname.endsWith('.ts') ? new URL(module.href.replace(/\.ts$/, '.js')) : module;
+  return { name: exportName, module: runnable, exportName };
 }
 
 /** Time from the thread's start (loading its modules included) and the thread's V8 old generation. */
