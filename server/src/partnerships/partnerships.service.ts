@@ -11,7 +11,7 @@ import { partnershipCoordinators, partnershipMembers, partnerships } from '../pl
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
 import { AppError, fieldError, type FieldError } from '../platform/http/problem.js';
 import { recordAuditEvent, recordStandaloneAuditEvent } from '../audit/audit.service.js';
-import { leaderInstitutionKinds, type InstitutionKind } from '../../../shared/src/contracts/common.js';
+import { leaderInstitutionKinds } from '../../../shared/src/contracts/common.js';
 import type {
   AddMemberInput,
   CreatePartnershipInput,
@@ -159,7 +159,7 @@ async function checkTerritory(tx: Executor, code: string, errors: FieldError[]):
 async function checkLeader(tx: Executor, institutionId: string, errors: FieldError[]): Promise<void> {
   const institution = await findInstitutionForPartnership(tx, institutionId);
   if (!institution || institution.isArchived) errors.push(fieldError('leaderInstitutionId', 'unknownInstitution'));
-  else if (!leaderInstitutionKinds.includes(institution.kind as InstitutionKind)) {
+  else if (!leaderInstitutionKinds.includes(institution.kind)) {
     errors.push(fieldError('leaderInstitutionId', 'leaderKind'));
   }
 }
