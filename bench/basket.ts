@@ -105,8 +105,8 @@ export async function loadBasketBenchData(db: Database, total: number): Promise<
       gminas.map((g) => ({
         name: `Ośrodek Pomocy Społecznej – ${g.name}`,
         nameSearch: normalizeForSearch(`Ośrodek Pomocy Społecznej ${g.name}`),
-        kind: 'ops',
-        sector: 'public',
+        kind: 'ops' as const,
+        sector: 'public' as const,
         territoryCode: g.code,
       })),
     )
@@ -117,9 +117,9 @@ export async function loadBasketBenchData(db: Database, total: number): Promise<
       leaders.map((l) => ({
         name: `PZK ${gminas.find((g) => g.code === l.territoryCode)!.name}`,
         territoryCode: l.territoryCode,
-        modelVariant: 'urbanRural',
+        modelVariant: 'urbanRural' as const,
         leaderInstitutionId: l.id,
-        stage: 'acting',
+        stage: 'acting' as const,
       })),
     )
     .returning({
@@ -129,7 +129,7 @@ export async function loadBasketBenchData(db: Database, total: number): Promise<
     });
   const batchSize = 1_000;
   for (let start = 0; start < total; start += batchSize) {
-    const rows = [];
+    const rows: (typeof services.$inferInsert)[] = [];
     for (let i = start; i < Math.min(total, start + batchSize); i += 1) {
       const basket = baskets[i % baskets.length]!;
       const [name, shortDescription] = pick(kinds);

@@ -10,7 +10,6 @@ import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db/database.js';
 import { institutions, memberships, sessions, users } from '../platform/db/tables.js';
 import type { ActingMembership, Actor } from '../platform/auth/actor.js';
-import type { InstitutionKind, Role } from '../../../shared/src/contracts/common.js';
 
 export type SessionSettings = { idleMinutes: number; absoluteHours: number };
 
@@ -56,7 +55,7 @@ export async function loadMemberships(db: Executor, userId: string): Promise<Act
     .innerJoin(institutions, eq(institutions.id, memberships.institutionId))
     .where(eq(memberships.userId, userId))
     .orderBy(memberships.createdAt, memberships.id);
-  return rows.map((r) => ({ ...r, institutionKind: r.institutionKind as InstitutionKind, role: r.role as Role }));
+  return rows;
 }
 
 export type LoadedSession = {

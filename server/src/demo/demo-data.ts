@@ -18,7 +18,8 @@ import { hashPassword } from '../accounts/passwords.js';
 import { seedDemoBasket } from './demo-basket.js';
 import { reservePublicationSlug } from '../basket/public-page/publication.store.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
-import type { Role } from '../../../shared/src/contracts/common.js';
+import type { CooperationArea, InstitutionKind, Role, Sector } from '../../../shared/src/contracts/common.js';
+import type { MemberStatus } from '../../../shared/src/contracts/partnerships.js';
 
 export const DEMO_PASSWORD = 'Wieliczka-demo-2026';
 
@@ -28,9 +29,9 @@ type DemoInstitution = {
   key: string;
   name: string;
   shortName?: string;
-  kind: string;
-  sector: string;
-  cooperationAreas: string[];
+  kind: InstitutionKind;
+  sector: Sector;
+  cooperationAreas: CooperationArea[];
   territoryCode: string;
   street: string;
   postalCode: string;
@@ -217,7 +218,7 @@ export async function seedDemoData(db: Database): Promise<DemoLogin[]> {
       userId: userIds.get('koordynator@kooperacja.demo')!,
       since: '2026-03-02',
     });
-    const members: Array<[string, string, string | null, string | null]> = [
+    const members: Array<[string, MemberStatus, string | null, string | null]> = [
       ['ops', 'declared', '2026-03-02', 'Barbara Dąbrowska'],
       ['school', 'declared', '2026-03-02', 'Grzegorz Nowak'],
       ['police', 'participating', null, 'asp. sztab. Marek Kamiński'],

@@ -24,9 +24,9 @@ export type InstitutionRow = {
   id: string;
   name: string;
   shortName: string | null;
-  kind: string;
-  sector: string;
-  cooperationAreas: string[];
+  kind: (typeof institutions.$inferSelect)['kind'];
+  sector: (typeof institutions.$inferSelect)['sector'];
+  cooperationAreas: (typeof institutions.$inferSelect)['cooperationAreas'];
   territoryCode: string;
   territoryName: string;
   powiatName: string | null;

@@ -3,10 +3,7 @@
  * data): a new column reaches the client only when it is named here.
  */
 import type { Partnership, PartnershipMember, PartnershipSummary } from '../../../shared/src/contracts/partnerships.js';
-import type { InstitutionKind, ModelVariant } from '../../../shared/src/contracts/common.js';
 import type { PartnershipDetailRow, PartnershipMemberRow, PartnershipSummaryRow } from './partnerships.queries.js';
-
-type Stage = PartnershipSummary['stage'];
 
 export function presentPartnershipSummary(row: PartnershipSummaryRow): PartnershipSummary {
   return {
@@ -14,8 +11,8 @@ export function presentPartnershipSummary(row: PartnershipSummaryRow): Partnersh
     name: row.name,
     territoryCode: row.territoryCode,
     territoryName: row.territoryName,
-    modelVariant: row.modelVariant as ModelVariant,
-    stage: row.stage as Stage,
+    modelVariant: row.modelVariant,
+    stage: row.stage,
     leaderInstitutionId: row.leaderInstitutionId,
     leaderInstitutionName: row.leaderInstitutionName,
     memberCount: row.memberCount,
@@ -27,8 +24,8 @@ export function presentPartnershipMember(row: PartnershipMemberRow): Partnership
     id: row.id,
     institutionId: row.institutionId,
     institutionName: row.institutionName,
-    institutionKind: row.institutionKind as InstitutionKind,
-    status: row.status as PartnershipMember['status'],
+    institutionKind: row.institutionKind,
+    status: row.status,
     declarationDate: row.declarationDate,
     representativeName: row.representativeName,
     representativePosition: row.representativePosition,

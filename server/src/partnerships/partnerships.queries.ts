@@ -60,8 +60,8 @@ export type PartnershipSummaryRow = {
   name: string;
   territoryCode: string;
   territoryName: string;
-  modelVariant: string;
-  stage: string;
+  modelVariant: (typeof partnerships.$inferSelect)['modelVariant'];
+  stage: (typeof partnerships.$inferSelect)['stage'];
   leaderInstitutionId: string;
   leaderInstitutionName: string;
   memberCount: number;
@@ -145,8 +145,8 @@ export type PartnershipMemberRow = {
   id: string;
   institutionId: string;
   institutionName: string;
-  institutionKind: string;
-  status: string;
+  institutionKind: (typeof institutions.$inferSelect)['kind'];
+  status: (typeof partnershipMembers.$inferSelect)['status'];
   declarationDate: string | null;
   representativeName: string | null;
   representativePosition: string | null;
@@ -225,7 +225,7 @@ export async function findTerritoryLevel(db: Executor, code: string): Promise<st
 export async function findInstitutionForPartnership(
   db: Executor,
   id: string,
-): Promise<{ id: string; kind: string; isArchived: boolean } | null> {
+): Promise<{ id: string; kind: (typeof institutions.$inferSelect)['kind']; isArchived: boolean } | null> {
   const [row] = await db
     .select({ id: institutions.id, kind: institutions.kind, archivedAt: institutions.archivedAt })
     .from(institutions)

@@ -12,7 +12,7 @@ import { RecordRefusal } from '../platform/auth/record-rule.js';
 import { AppError, fieldError, type FieldError } from '../platform/http/problem.js';
 import { recordAuditEvent } from '../audit/audit.service.js';
 import { withRecordRule } from '../audit/refusals.js';
-import { leaderInstitutionKinds, type InstitutionKind } from '../../../shared/src/contracts/common.js';
+import { leaderInstitutionKinds } from '../../../shared/src/contracts/common.js';
 import type {
   AddMemberInput,
   CreatePartnershipInput,
@@ -101,7 +101,7 @@ async function checkTerritory(tx: Executor, code: string, errors: FieldError[]):
 async function checkLeader(tx: Executor, institutionId: string, errors: FieldError[]): Promise<void> {
   const institution = await findInstitutionForPartnership(tx, institutionId);
   if (!institution || institution.isArchived) errors.push(fieldError('leaderInstitutionId', 'unknownInstitution'));
-  else if (!leaderInstitutionKinds.includes(institution.kind as InstitutionKind)) {
+  else if (!leaderInstitutionKinds.includes(institution.kind)) {
     errors.push(fieldError('leaderInstitutionId', 'leaderKind'));
   }
 }

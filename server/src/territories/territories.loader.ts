@@ -35,7 +35,7 @@ function parseCsvLine(line: string): string[] {
   return values;
 }
 
-const gminaKinds: Record<string, { level: 'gmina' | 'gminaPart'; kind: string }> = {
+const gminaKinds: Record<string, { level: 'gmina' | 'gminaPart'; kind: TerritoryRow['kind'] }> = {
   '1': { level: 'gmina', kind: 'urban' },
   '2': { level: 'gmina', kind: 'rural' },
   '3': { level: 'gmina', kind: 'urbanRural' },

@@ -5,8 +5,8 @@ import type { TerritoryRow } from './territories.queries.js';
 export function presentTerritory(row: TerritoryRow): Territory {
   return {
     code: row.code,
-    level: row.level as Territory['level'],
-    kind: row.kind as Territory['kind'],
+    level: row.level,
+    kind: row.kind,
     tercKind: row.tercKind,
     name: row.name,
     voivodeshipCode: row.voivodeshipCode,

@@ -27,8 +27,8 @@ const territoryColumns = {
 
 export type TerritoryRow = {
   code: string;
-  level: string;
-  kind: string;
+  level: (typeof territories.$inferSelect)['level'];
+  kind: (typeof territories.$inferSelect)['kind'];
   tercKind: string;
   name: string;
   voivodeshipCode: string;

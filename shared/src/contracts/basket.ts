@@ -245,6 +245,7 @@ export const changeRequestKinds = ['newService', 'change', 'withdrawal'] as cons
 export const ChangeRequestKind = z.enum(changeRequestKinds);
 export const changeRequestStatuses = ['pending', 'reviewed', 'applied', 'refused'] as const;
 export const ChangeRequestStatus = z.enum(changeRequestStatuses);
+export type ChangeRequestStatus = z.infer<typeof ChangeRequestStatus>;
 
 export const CreateChangeRequestInput = z
   .object({

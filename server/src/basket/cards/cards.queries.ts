@@ -150,6 +150,8 @@ const summaryColumns = (staleMonths: number) => ({
   excerpt: sql<string>`left(${services.description}, 240)`,
 });
 
+type ServiceColumns = typeof services.$inferSelect;
+
 export type ServiceSummaryRow = {
   id: string;
   partnershipId: string;
@@ -158,13 +160,13 @@ export type ServiceSummaryRow = {
   providerInstitutionId: string | null;
   registryProviderName: string | null;
   providerNameOverride: string | null;
-  providerKind: string | null;
-  origin: string;
-  status: string;
-  cooperationAreas: string[];
-  targetGroups: string[];
-  cost: string;
-  locationKind: string;
+  providerKind: (typeof institutions.$inferSelect)['kind'] | null;
+  origin: ServiceColumns['origin'];
+  status: ServiceColumns['status'];
+  cooperationAreas: ServiceColumns['cooperationAreas'];
+  targetGroups: ServiceColumns['targetGroups'];
+  cost: ServiceColumns['cost'];
+  locationKind: ServiceColumns['locationKind'];
   city: string | null;
   isStale: boolean;
   lastConfirmedAt: Date | null;

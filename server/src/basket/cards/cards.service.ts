@@ -23,6 +23,7 @@ import {
   type CreateServiceInput,
   type Service,
   type ServicePage,
+  type ServiceStatus,
   type ServiceTransitionInput,
   type UpdateServiceInput,
 } from '../../../../shared/src/contracts/basket.js';
@@ -205,7 +206,13 @@ export async function updateService(
 
 const transitions: Record<
   TransitionData['action'],
-  { allow: typeof canSubmitService; status?: string; event: ServiceEvent; needsReason?: boolean; confirms?: boolean }
+  {
+    allow: typeof canSubmitService;
+    status?: ServiceStatus;
+    event: ServiceEvent;
+    needsReason?: boolean;
+    confirms?: boolean;
+  }
 > = {
   submit: { allow: canSubmitService, status: 'submitted', event: 'submitted' },
   publish: { allow: canPublishService, status: 'published', event: 'published' },

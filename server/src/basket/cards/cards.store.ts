@@ -12,7 +12,7 @@ import type { RequestContext } from '../../platform/auth/actor.js';
 import { recordAuditEvent } from '../../audit/audit.service.js';
 import { AppError, fieldError, type FieldError } from '../../platform/http/problem.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
-import type { CreateServiceInput, UpdateServiceInput } from '../../../../shared/src/contracts/basket.js';
+import type { CreateServiceInput, ServiceStatus, UpdateServiceInput } from '../../../../shared/src/contracts/basket.js';
 
 export type ServiceCardData = Omit<z.output<typeof CreateServiceInput>, 'partnershipId'>;
 export type ServiceCardPatch = Omit<z.output<typeof UpdateServiceInput>, 'version'>;
@@ -191,7 +191,7 @@ export async function insertServiceCard(
   ctx: RequestContext,
   partnershipId: string,
   card: ServiceCardData,
-  options: { status?: string; event?: ServiceEvent; isConfirmed?: boolean } = {},
+  options: { status?: ServiceStatus; event?: ServiceEvent; isConfirmed?: boolean } = {},
 ): Promise<ServiceRow> {
   const errors = await validateServiceCard(tx, card);
   if (errors.length > 0) throw new AppError('validation', errors);
@@ -236,7 +236,7 @@ export async function updateServiceCard(
   patch: ServiceCardPatch,
   options: {
     expectedVersion?: number;
-    status?: string;
+    status?: ServiceStatus;
     event?: ServiceEvent;
     isConfirmed?: boolean;
     reason?: string;

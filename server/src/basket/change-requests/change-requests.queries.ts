@@ -16,6 +16,7 @@ import {
   users,
 } from '../../platform/db/tables.js';
 import type { Role } from '../../../../shared/src/contracts/common.js';
+import type { ChangeRequestStatus } from '../../../../shared/src/contracts/basket.js';
 
 export type ChangeRequestRow = typeof basketChangeRequests.$inferSelect;
 
@@ -88,7 +89,7 @@ export async function unsafeFindChangeRequestRow(
 /** One page of a partnership's requests, newest first, optionally of some statuses. */
 export async function findChangeRequestPage(
   db: Executor,
-  query: { partnershipId: string; status?: string[] | undefined; page: number; pageSize: number },
+  query: { partnershipId: string; status?: ChangeRequestStatus[] | undefined; page: number; pageSize: number },
 ): Promise<{ rows: ChangeRequestDetailRow[]; total: number }> {
   const conditions: SQL[] = [eq(basketChangeRequests.partnershipId, query.partnershipId)];
   if (query.status && query.status.length > 0) conditions.push(inArray(basketChangeRequests.status, query.status));

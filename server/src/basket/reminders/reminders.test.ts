@@ -9,6 +9,7 @@ import { createTestContext, TestClient, type TestContext } from '../../testing/t
 import { insertServiceCard, type ServiceCardData } from '../cards/cards.store.js';
 import { sendStaleServiceReminders } from './reminders.js';
 import { createMailer, mailerFor } from '../../notifications/mailer.js';
+import type { ServiceStatus } from '../../../../shared/src/contracts/basket.js';
 
 let context: TestContext;
 let partnershipId: string;
@@ -45,7 +46,7 @@ const card = (overrides: Partial<ServiceCardData> = {}): ServiceCardData => ({
 /** A card in the given status, last confirmed `monthsAgo` months ago (null: never). */
 async function cardConfirmed(
   monthsAgo: number | null,
-  overrides: Partial<ServiceCardData> & { status?: string; inPartnership?: string } = {},
+  overrides: Partial<ServiceCardData> & { status?: ServiceStatus; inPartnership?: string } = {},
 ) {
   const db = context.database.db;
   const { status = 'published', inPartnership = partnershipId, ...fields } = overrides;

@@ -17,6 +17,31 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type {
+  changeRequestKinds,
+  changeRequestStatuses,
+  locationKinds,
+  reachKinds,
+  serviceCosts,
+  serviceOrigins,
+  serviceStatuses,
+  targetGroups,
+} from '../../../../shared/src/contracts/basket.js';
+import type {
+  cooperationAreas,
+  institutionKinds,
+  modelVariants,
+  roles,
+  sectors,
+} from '../../../../shared/src/contracts/common.js';
+import type { memberStatuses, partnershipStages } from '../../../../shared/src/contracts/partnerships.js';
+import type { territoryKinds, territoryLevels } from '../../../../shared/src/contracts/territories.js';
+
+/**
+ * Enum-like text columns carry the shared contract's union (`.$type`, types only: the column stays
+ * `text`, no migration). The contract's `as const` lists are the one definition of each value set.
+ */
+type OneOf<T extends readonly string[]> = T[number];
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -28,8 +53,8 @@ export const territories = pgTable(
   'territories',
   {
     code: text('code').primaryKey(),
-    level: text('level').notNull(),
-    kind: text('kind').notNull(),
+    level: text('level').$type<OneOf<typeof territoryLevels>>().notNull(),
+    kind: text('kind').$type<OneOf<typeof territoryKinds>>().notNull(),
     tercKind: text('terc_kind').notNull(),
     name: text('name').notNull(),
     nameSearch: text('name_search').notNull(),
@@ -52,10 +77,11 @@ export const institutions = pgTable(
     name: text('name').notNull(),
     shortName: text('short_name'),
     nameSearch: text('name_search').notNull(),
-    kind: text('kind').notNull(),
-    sector: text('sector').notNull(),
+    kind: text('kind').$type<OneOf<typeof institutionKinds>>().notNull(),
+    sector: text('sector').$type<OneOf<typeof sectors>>().notNull(),
     cooperationAreas: text('cooperation_areas')
       .array()
+      .$type<OneOf<typeof cooperationAreas>[]>()
       .notNull()
       .default(sql`'{}'::text[]`),
     territoryCode: text('territory_code')
@@ -115,7 +141,7 @@ export const memberships = pgTable(
     institutionId: uuid('institution_id')
       .notNull()
       .references(() => institutions.id),
-    role: text('role').notNull(),
+    role: text('role').$type<OneOf<typeof roles>>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -187,11 +213,11 @@ export const partnerships = pgTable(
       .notNull()
       .references(() => territories.code),
     areaDescription: text('area_description'),
-    modelVariant: text('model_variant').notNull(),
+    modelVariant: text('model_variant').$type<OneOf<typeof modelVariants>>().notNull(),
     leaderInstitutionId: uuid('leader_institution_id')
       .notNull()
       .references(() => institutions.id),
-    stage: text('stage').notNull().default('initiation'),
+    stage: text('stage').$type<OneOf<typeof partnershipStages>>().notNull().default('initiation'),
     establishedOn: date('established_on'),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),
@@ -232,7 +258,7 @@ export const partnershipMembers = pgTable(
     institutionId: uuid('institution_id')
       .notNull()
       .references(() => institutions.id),
-    status: text('status').notNull(),
+    status: text('status').$type<OneOf<typeof memberStatuses>>().notNull(),
     declarationDate: date('declaration_date'),
     representativeName: text('representative_name'),
     representativePosition: text('representative_position'),
@@ -291,16 +317,18 @@ export const services = pgTable(
     /** Provider in the registry; null for a self-help group or a provider outside it (then providerName). */
     providerInstitutionId: uuid('provider_institution_id').references(() => institutions.id),
     providerName: text('provider_name'),
-    origin: text('origin').notNull(),
-    status: text('status').notNull().default('draft'),
+    origin: text('origin').$type<OneOf<typeof serviceOrigins>>().notNull(),
+    status: text('status').$type<OneOf<typeof serviceStatuses>>().notNull().default('draft'),
     name: text('name').notNull(),
     description: text('description').notNull(),
     cooperationAreas: text('cooperation_areas')
       .array()
+      .$type<OneOf<typeof cooperationAreas>[]>()
       .notNull()
       .default(sql`'{}'::text[]`),
     targetGroups: text('target_groups')
       .array()
+      .$type<OneOf<typeof targetGroups>[]>()
       .notNull()
       .default(sql`'{}'::text[]`),
     isCompound: boolean('is_compound').notNull().default(false),
@@ -308,14 +336,14 @@ export const services = pgTable(
     referralBy: text('referral_by'),
     accessDescription: text('access_description'),
     eligibility: text('eligibility'),
-    cost: text('cost').notNull(),
+    cost: text('cost').$type<OneOf<typeof serviceCosts>>().notNull(),
     costDescription: text('cost_description'),
-    locationKind: text('location_kind').notNull(),
+    locationKind: text('location_kind').$type<OneOf<typeof locationKinds>>().notNull(),
     street: text('street'),
     postalCode: text('postal_code'),
     city: text('city'),
     territoryCode: text('territory_code').references(() => territories.code),
-    reachKind: text('reach_kind').notNull(),
+    reachKind: text('reach_kind').$type<OneOf<typeof reachKinds>>().notNull(),
     /** TERYT codes the service reaches: gminas (7 digits), one powiat (4) or one voivodeship (2). */
     reachCodes: text('reach_codes')
       .array()
@@ -392,8 +420,8 @@ export const basketChangeRequests = pgTable(
       .notNull()
       .references(() => partnerships.id),
     serviceId: uuid('service_id').references(() => services.id),
-    kind: text('kind').notNull(),
-    status: text('status').notNull().default('pending'),
+    kind: text('kind').$type<OneOf<typeof changeRequestKinds>>().notNull(),
+    status: text('status').$type<OneOf<typeof changeRequestStatuses>>().notNull().default('pending'),
     proposal: jsonb('proposal')
       .notNull()
       .default(sql`'{}'::jsonb`),
