@@ -19,6 +19,7 @@ import {
   type PartnershipAccessRecord,
 } from '../../partnerships/partnerships.queries.js';
 import {
+  ChangeRequestKind,
   CreateChangeRequestInput,
   CreateServiceInput,
   type ChangeRequest,
@@ -57,12 +58,14 @@ import {
   type ChangeRequestRow,
 } from './change-requests.queries.js';
 import { presentChangeRequest } from './change-requests.presenter.js';
-import {
-  deliverNotificationEmails,
-  notifyUsers,
-  type NotificationKind,
-} from '../../notifications/notifications.service.js';
+import { deliverNotificationEmails, notifyUsers } from '../../notifications/notifications.service.js';
 import type { Mailer } from '../../notifications/mailer.js';
+import {
+  changeRequestAppliedNotification,
+  changeRequestCreatedNotification,
+  changeRequestRefusedNotification,
+  changeRequestReviewedNotification,
+} from '../notification-kinds.js';
 
 type CreateData = z.output<typeof CreateChangeRequestInput>;
 type ReviewData = z.output<typeof ReviewChangeRequestInput>;
@@ -75,9 +78,6 @@ const SUBJECT_TYPE = 'basketChangeRequest';
 const NewServiceProposal = CreateServiceInput.omit({ partnershipId: true });
 /** Some fields of a card: the contract's partial card. */
 const ChangeProposal = CreateChangeRequestInput.shape.proposal;
-
-/** Where a notification about a request takes its reader: the partnership's basket. */
-const basketLink = (partnershipId: string) => `/partnerstwa/${partnershipId}/koszyk`;
 
 /** Thrown inside a transaction so that it rolls back; becomes an audited 403 outside. */
 class RecordRuleDenied extends Error {
@@ -242,7 +242,7 @@ async function notify(
   tx: Executor,
   actor: Actor,
   userIds: readonly string[],
-  kind: NotificationKind,
+  kind: typeof changeRequestCreatedNotification,
   request: ChangeRequestRow,
   serviceName: string | null,
 ): Promise<string[]> {
@@ -253,12 +253,11 @@ async function notify(
     kind,
     {
       requestId: request.id,
-      requestKind: request.kind,
+      requestKind: ChangeRequestKind.parse(request.kind),
       partnershipId: request.partnershipId,
       partnershipName,
       serviceName,
     },
-    basketLink(request.partnershipId),
   );
 }
 
@@ -355,7 +354,7 @@ export async function createChangeRequest(
         details: { partnershipId: partnership.id, kind: input.kind, serviceId, fields: Object.keys(proposal).sort() },
       });
       const coordinators = await findPartnershipCoordinatorUserIds(tx, partnership.id);
-      const ids = await notify(tx, actor, coordinators, 'basketRequest.created', request, serviceName);
+      const ids = await notify(tx, actor, coordinators, changeRequestCreatedNotification, request, serviceName);
       return { result: await presentById(tx, actor, partnership, request.id), notificationIds: ids };
     }),
   );
@@ -392,7 +391,7 @@ export async function reviewChangeRequest(
       });
       const detail = await presentById(tx, actor, partnership, id);
       const directors = await findInstitutionUserIds(tx, partnership.leaderInstitutionId, ['director']);
-      const ids = await notify(tx, actor, directors, 'basketRequest.reviewed', request, detail.serviceName);
+      const ids = await notify(tx, actor, directors, changeRequestReviewedNotification, request, detail.serviceName);
       return { result: detail, notificationIds: ids };
     }),
   );
@@ -492,7 +491,7 @@ export async function decideChangeRequest(
         tx,
         actor,
         [request.requestedByUserId],
-        isApplied ? 'basketRequest.applied' : 'basketRequest.refused',
+        isApplied ? changeRequestAppliedNotification : changeRequestRefusedNotification,
         request,
         detail.serviceName,
       );
