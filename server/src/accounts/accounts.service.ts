@@ -70,6 +70,7 @@ import { registerInstitutionInTransaction, type CreateInstitutionData } from '..
 import { findTrustedDevice, rememberTrustedDevice } from './trusted-devices.js';
 import { deliverNotificationEmails, notifyUsers } from '../notifications/notifications.service.js';
 import { mailerFor } from '../notifications/mailer.js';
+import { lockedOutForAdminNotification, lockedOutNotification } from './notification-kinds.js';
 import {
   createSession,
   loadSession,
@@ -182,15 +183,12 @@ async function countLoginFailure(
   // would let anyone flood the administrators by guessing made-up addresses.
   if (!user) return [];
   const params = { failures: config.LOGIN_MAX_FAILURES, lockoutMinutes: config.LOGIN_LOCKOUT_MINUTES };
-  const ownIds = await notifyUsers(tx, [user.id], 'account.lockedOut', params, '/konto');
+  const ownIds = await notifyUsers(tx, [user.id], lockedOutNotification, params);
   const administratorIds = (await findActiveAdministratorIds(tx)).filter((id) => id !== user.id);
-  const adminIds = await notifyUsers(
-    tx,
-    administratorIds,
-    'account.lockedOutForAdmin',
-    { ...params, accountName: user.displayName, accountEmail: user.email },
-    '/uzytkownicy',
-  );
+  const adminIds = await notifyUsers(tx, administratorIds, lockedOutForAdminNotification, {
+    ...params,
+    accountId: user.id,
+  });
   return [...ownIds, ...adminIds];
 }
 

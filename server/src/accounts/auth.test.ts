@@ -314,7 +314,7 @@ describe('device cookies: failures from elsewhere do not lock the owner out', ()
     expect((await signInWithDevice(newClient(), otherDevice, owner.email)).statusCode).toBe(200);
     await signedInClient(owner.email);
     // Failures with a device cookie do not announce an account lockout.
-    expect(await notificationsOf(owner.id, 'account.lockedOut')).toHaveLength(0);
+    expect(await notificationsOf(owner.id, 'accounts.lockedOut')).toHaveLength(0);
   });
 
   it('gives no bypass for a forged, expired or another user’s device cookie', async () => {
@@ -346,17 +346,18 @@ describe('device cookies: failures from elsewhere do not lock the owner out', ()
       ).toBe(429);
     }
     const forAdmin = async () =>
-      (await notificationsOf(admin.id, 'account.lockedOutForAdmin')).filter(
-        (n) => (n.params as { accountEmail?: string }).accountEmail === owner.email,
+      (await notificationsOf(admin.id, 'accounts.lockedOutForAdmin')).filter(
+        (n) => (n.params as { accountId?: string }).accountId === owner.id,
       );
-    expect(await notificationsOf(owner.id, 'account.lockedOut')).toHaveLength(1);
+    expect(await notificationsOf(owner.id, 'accounts.lockedOut')).toHaveLength(1);
     expect(await forAdmin()).toHaveLength(1);
+    // The account by id only, and a link to the user's page (opened with the usual checks and audit).
     expect((await forAdmin())[0]!.params).toEqual({
-      accountName: 'Łucja Żabińska',
-      accountEmail: owner.email,
+      accountId: owner.id,
       failures: MAX_FAILURES,
       lockoutMinutes: context.config.LOGIN_LOCKOUT_MINUTES,
     });
+    expect((await forAdmin())[0]!.link).toBe(`/uzytkownicy/${owner.id}`);
     const lockouts = await auditEventsOf('auth.loginLockout', owner.id);
     expect(lockouts).toHaveLength(1);
     expect(lockouts[0]).toMatchObject({ outcome: 'failure', subjectType: 'user' });
@@ -367,7 +368,7 @@ describe('device cookies: failures from elsewhere do not lock the owner out', ()
     ownerClient.csrfToken = signedIn.json().me.csrfToken;
     const list = await ownerClient.get('/api/v1/notifications');
     expect(list.json().items).toEqual([
-      expect.objectContaining({ kind: 'account.lockedOut', link: '/konto', isRead: false }),
+      expect.objectContaining({ kind: 'accounts.lockedOut', link: '/konto', isRead: false }),
     ]);
 
     // A new lockout after the window is announced again, once.
@@ -375,7 +376,7 @@ describe('device cookies: failures from elsewhere do not lock the owner out', ()
       sql`update login_throttles set locked_until = now() - interval '1 second' where key = ${`account:${owner.email}`}`,
     );
     await lockOutFromElsewhere(owner.email);
-    expect(await notificationsOf(owner.id, 'account.lockedOut')).toHaveLength(2);
+    expect(await notificationsOf(owner.id, 'accounts.lockedOut')).toHaveLength(2);
     expect(await forAdmin()).toHaveLength(2);
   });
 
@@ -400,8 +401,8 @@ describe('device cookies: failures from elsewhere do not lock the owner out', ()
     expect(lockedUnknown.statusCode).toBe(429);
     const unknownLockouts = (await auditEventsOf('auth.loginLockout')).filter((e) => e.subjectId === null);
     expect(unknownLockouts.length).toBeGreaterThanOrEqual(1);
-    const adminNotices = await notificationsOf(admin.id, 'account.lockedOutForAdmin');
-    expect(adminNotices.map((n) => (n.params as { accountEmail: string }).accountEmail)).not.toContain(unknownEmail);
+    const adminNotices = await notificationsOf(admin.id, 'accounts.lockedOutForAdmin');
+    expect(adminNotices.map((n) => JSON.stringify(n.params)).join()).not.toContain(unknownEmail);
   });
 });
 

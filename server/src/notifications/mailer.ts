@@ -1,9 +1,8 @@
 /**
  * E-mail for notifications. E-mail is the one thing that leaves the machine, so it is optional:
- * without SMTP_URL nothing is ever attempted and notifications stay in the app. Messages carry the
- * kind of event, the names of services and partnerships (public basket data, never a family's), for
- * a sign-in lockout the staff account concerned, and a link into the app, where the reader signs in
- * to see the rest.
+ * without SMTP_URL nothing is ever attempted and notifications stay in the app. A message carries
+ * only its kind's fixed text and a link into the app, where the reader signs in to see the rest
+ * (composeNotificationEmail in notification-kinds.ts).
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 
@@ -57,77 +56,4 @@ export function mailerFor(config: MailConfig): Mailer | null {
     cachedMailers.set(key, mailer);
   }
   return mailer;
-}
-
-const requestKindLabels: Record<string, string> = {
-  newService: 'dodanie nowej usługi',
-  change: 'zmianę usługi',
-  withdrawal: 'wycofanie usługi',
-};
-
-function count(value: unknown, fallback: string): string {
-  return typeof value === 'number' && Number.isInteger(value) ? String(value) : fallback;
-}
-
-function quoted(value: unknown): string {
-  return typeof value === 'string' && value ? `„${value}”` : '';
-}
-
-/**
- * Polish subject and body for a notification kind. Only the parameters named here are used, so a
- * parameter added later cannot slip into an e-mail unnoticed.
- */
-export function composeNotificationEmail(
-  kind: string,
-  params: Record<string, unknown>,
-  link: string,
-): { subject: string; text: string } {
-  const service = quoted(params.serviceName);
-  const partnership = quoted(params.partnershipName);
-  const requestKind = requestKindLabels[String(params.requestKind)] ?? 'zmianę w koszyku usług';
-  let subject: string;
-  let lead: string;
-  switch (kind) {
-    case 'basketRequest.created':
-      subject = 'Nowy wniosek o zmianę w koszyku usług';
-      lead = `W partnerstwie ${partnership} złożono wniosek o ${requestKind}${service ? ` ${service}` : ''}. Wniosek czeka na przegląd koordynatora sieci.`;
-      break;
-    case 'basketRequest.reviewed':
-      subject = 'Wniosek o zmianę w koszyku usług czeka na decyzję';
-      lead = `Koordynator sieci przejrzał wniosek o ${requestKind}${service ? ` ${service}` : ''} w partnerstwie ${partnership}. Wniosek czeka na decyzję lidera.`;
-      break;
-    case 'basketRequest.applied':
-      subject = 'Twój wniosek o zmianę w koszyku usług został uwzględniony';
-      lead = `Lider partnerstwa ${partnership} uwzględnił Twój wniosek o ${requestKind}${service ? ` ${service}` : ''}. Koszyk usług został zaktualizowany.`;
-      break;
-    case 'basketRequest.refused':
-      subject = 'Twój wniosek o zmianę w koszyku usług nie został uwzględniony';
-      lead = `Lider partnerstwa ${partnership} nie uwzględnił Twojego wniosku o ${requestKind}${service ? ` ${service}` : ''}. Uzasadnienie znajdziesz w aplikacji.`;
-      break;
-    case 'service.staleReminder':
-      subject = 'Potwierdź aktualność karty usługi';
-      lead = `Karta usługi ${service} w koszyku usług partnerstwa ${partnership} nie była potwierdzana od ${String(params.staleMonths ?? 12)} miesięcy. Sprawdź, czy dane są aktualne, i potwierdź je albo popraw.`;
-      break;
-    case 'account.lockedOut':
-      subject = 'Nieudane próby logowania na Twoje konto';
-      lead = `Po ${count(params.failures, 'kilku')} nieudanych próbach logowania na Twoje konto logowanie na nie z nowych urządzeń jest wstrzymane na ${count(params.lockoutMinutes, 'kilkanaście')} min. W przeglądarce, w której logujesz się zwykle, zalogujesz się jak dotąd. Jeśli to nie były Twoje próby, zgłoś to administratorowi.`;
-      break;
-    case 'account.lockedOutForAdmin':
-      subject = 'Wstrzymane logowanie na konto użytkownika';
-      lead = `Po ${count(params.failures, 'kilku')} nieudanych próbach logowania na konto ${quoted(params.accountName)} (${typeof params.accountEmail === 'string' ? params.accountEmail : ''}) logowanie na nie z nowych urządzeń jest wstrzymane na ${count(params.lockoutMinutes, 'kilkanaście')} min. Może to być próba odgadnięcia hasła.`;
-      break;
-    default:
-      subject = 'Nowe powiadomienie w Kooperacji';
-      lead = 'Masz nowe powiadomienie w Kooperacji.';
-  }
-  const text = [
-    'Dzień dobry,',
-    '',
-    lead,
-    '',
-    `Szczegóły (po zalogowaniu): ${link}`,
-    '',
-    'Wiadomość wysłana automatycznie przez Kooperację. Nie odpowiadaj na nią.',
-  ].join('\n');
-  return { subject, text };
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDependencies } from '../platform/http/app.js';
 import { IdParams } from '../../../shared/src/contracts/common.js';
-import { NotificationList } from '../../../shared/src/contracts/basket.js';
+import { NotificationList } from '../../../shared/src/contracts/notifications.js';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from './notifications.service.js';
 
 export async function notificationRoutes(app: FastifyInstance, { database }: AppDependencies): Promise<void> {

@@ -3,60 +3,59 @@
  * own transaction, so a notification exists only if the change it announces committed; e-mail goes
  * out after the commit (deliverNotificationEmails), never for work that was rolled back.
  *
- * A notification's parameters name services and partnerships (the basket, which is public data), not
- * people receiving help, so reading one's own notifications is not an audited disclosure. (A lockout
- * notice to administrators names the staff account concerned, which administrators see anyway.)
+ * A notification carries ids, counts and names of services, partnerships and institutions (public
+ * data), never a family's name or a case detail (notification-kinds.ts states the rule and makes it
+ * hold), so reading one's own notifications is not an audited disclosure: opening the record it links
+ * to is, as usual.
  */
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import { notifications, users } from '../platform/db/tables.js';
 import { AppError } from '../platform/http/problem.js';
-import type { z } from 'zod';
-import type { NotificationList } from '../../../shared/src/contracts/basket.js';
-import { composeNotificationEmail, type Mailer } from './mailer.js';
-
-/** Kinds the web client has messages for; params are the message's parameters. */
-export type NotificationKind =
-  | 'basketRequest.created'
-  | 'basketRequest.reviewed'
-  | 'basketRequest.applied'
-  | 'basketRequest.refused'
-  | 'service.staleReminder'
-  /** To the owner: sign-in from untrusted sources is paused after repeated failures. */
-  | 'account.lockedOut'
-  /** To the administrators: the same, naming the account. */
-  | 'account.lockedOutForAdmin';
+import type { NotificationList } from '../../../shared/src/contracts/notifications.js';
+import type { Mailer } from './mailer.js';
+import {
+  composeNotificationEmail,
+  findNotificationKind,
+  presentNotificationParams,
+  type NotificationKindDefinition,
+} from './notification-kinds.js';
 
 /** Newest notifications shown; older ones stay in the table but out of the list. */
 const LIST_LIMIT = 100;
 
-/** Adds a notification for one user in the caller's transaction; returns its id. */
-export async function createNotification(
+/**
+ * Adds a notification of a declared kind for one user in the caller's transaction; returns its id.
+ * The parameters are checked against the kind's strict schema and the link is the kind's own.
+ */
+export async function createNotification<Params extends z.ZodObject>(
   tx: Executor,
   userId: string,
-  kind: NotificationKind,
-  params: Record<string, unknown>,
-  link: string | null,
+  definition: NotificationKindDefinition<Params>,
+  params: z.input<Params>,
 ): Promise<string> {
-  const [row] = await tx
-    .insert(notifications)
-    .values({ userId, kind, params, link })
-    .returning({ id: notifications.id });
-  return row!.id;
+  const [id] = await notifyUsers(tx, [userId], definition, params);
+  return id!;
 }
 
 /** The same notification for several users (deduplicated); returns the new ids. */
-export async function notifyUsers(
+export async function notifyUsers<Params extends z.ZodObject>(
   tx: Executor,
   userIds: readonly string[],
-  kind: NotificationKind,
-  params: Record<string, unknown>,
-  link: string | null,
+  definition: NotificationKindDefinition<Params>,
+  params: z.input<Params>,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  for (const userId of new Set(userIds)) ids.push(await createNotification(tx, userId, kind, params, link));
-  return ids;
+  const checked = definition.params.parse(params);
+  const link = definition.link(checked);
+  const recipients = [...new Set(userIds)];
+  if (recipients.length === 0) return [];
+  const rows = await tx
+    .insert(notifications)
+    .values(recipients.map((userId) => ({ userId, kind: definition.kind, params: checked, link })))
+    .returning({ id: notifications.id });
+  return rows.map((row) => row.id);
 }
 
 /**
@@ -74,7 +73,6 @@ export async function deliverNotificationEmails(
     .select({
       id: notifications.id,
       kind: notifications.kind,
-      params: notifications.params,
       link: notifications.link,
       email: users.email,
     })
@@ -86,8 +84,7 @@ export async function deliverNotificationEmails(
   let sentCount = 0;
   for (const item of pending) {
     const { subject, text } = composeNotificationEmail(
-      item.kind,
-      (item.params ?? {}) as Record<string, unknown>,
+      findNotificationKind(item.kind),
       mailer.linkTo(item.link ?? '/powiadomienia'),
     );
     try {
@@ -126,7 +123,7 @@ export async function listNotifications(
     items: rows.map((row) => ({
       id: row.id,
       kind: row.kind,
-      params: (row.params ?? {}) as Record<string, unknown>,
+      params: presentNotificationParams(row.kind, row.params),
       link: row.link,
       isRead: row.readAt !== null,
       createdAt: row.createdAt.toISOString(),

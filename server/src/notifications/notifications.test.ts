@@ -5,7 +5,8 @@ import { notifications } from '../platform/db/tables.js';
 import { signInAs } from '../testing/factories.js';
 import { createTestContext, type TestClient, type TestContext } from '../testing/test-app.js';
 import { createNotification, deliverNotificationEmails } from './notifications.service.js';
-import { composeNotificationEmail, createMailer } from './mailer.js';
+import { createMailer } from './mailer.js';
+import { defineNotificationKind, notificationParam } from './notification-kinds.js';
 
 let context: TestContext;
 let anna: { client: TestClient; id: string };
@@ -23,14 +24,19 @@ afterAll(async () => {
   await context?.close();
 });
 
+/** A kind of this test's own: the notifications domain knows no other domain's kinds. */
+const reminderNotification = defineNotificationKind({
+  kind: 'testing.reminder',
+  params: { serviceName: notificationParam.publicName(), partnershipName: notificationParam.publicName() },
+  link: () => '/koszyk-uslug',
+  email: { subject: 'Przypomnienie', lead: 'Masz przypomnienie.' },
+});
+
 async function notifyOf(userId: string, serviceName: string): Promise<string> {
-  return createNotification(
-    context.database.db,
-    userId,
-    'service.staleReminder',
-    { serviceName, partnershipName: 'PZK Łódź' },
-    '/koszyk-uslug',
-  );
+  return createNotification(context.database.db, userId, reminderNotification, {
+    serviceName,
+    partnershipName: 'PZK Łódź',
+  });
 }
 
 describe('notifications', () => {
@@ -43,7 +49,7 @@ describe('notifications', () => {
     expect(list.statusCode).toBe(200);
     expect(list.json()).toMatchObject({ unreadCount: 2 });
     expect(list.json().items.map((n: { id: string }) => n.id)).toEqual([newer, older]);
-    expect(list.json().items[0]).toMatchObject({ kind: 'service.staleReminder', isRead: false, link: '/koszyk-uslug' });
+    expect(list.json().items[0]).toMatchObject({ kind: 'testing.reminder', isRead: false, link: '/koszyk-uslug' });
 
     const afterOne = await anna.client.post(`/api/v1/notifications/${older}/read`);
     expect(afterOne.statusCode).toBe(200);
@@ -65,6 +71,30 @@ describe('notifications', () => {
     expect(unknown.statusCode).toBe(404);
     const [row] = await context.database.db.select().from(notifications).where(eq(notifications.id, piotrs));
     expect(row!.readAt).toBeNull();
+  });
+
+  it('answers only the parameters its kind declares, and none for a kind no module declares', async () => {
+    const db = context.database.db;
+    const declared = await notifyOf(piotr.id, 'Świetlica');
+    await db
+      .update(notifications)
+      .set({ params: { serviceName: 'Świetlica', partnershipName: 'PZK Łódź', familyName: 'Kowalscy' } })
+      .where(eq(notifications.id, declared));
+    const [unknown] = await db
+      .insert(notifications)
+      .values({ userId: piotr.id, kind: 'gone.kind', params: { familyName: 'Kowalscy' }, link: null })
+      .returning({ id: notifications.id });
+    const items = (await piotr.client.get('/api/v1/notifications')).json().items as Array<{ id: string }>;
+    expect(items.find((n) => n.id === declared)).toMatchObject({
+      params: { serviceName: 'Świetlica', partnershipName: 'PZK Łódź' },
+    });
+    expect(JSON.stringify(items)).not.toContain('Kowalscy');
+    expect(items.find((n) => n.id === unknown!.id)).toMatchObject({ kind: 'gone.kind', params: {} });
+  });
+
+  it('refuses parameters its kind does not declare', async () => {
+    const params = { serviceName: 'Świetlica', partnershipName: 'PZK Łódź', familyName: 'Kowalscy' };
+    await expect(createNotification(context.database.db, anna.id, reminderNotification, params)).rejects.toThrow();
   });
 
   it('needs a signed-in user', async () => {
@@ -91,38 +121,11 @@ describe('notification e-mail', () => {
     expect(await deliverNotificationEmails(context.database.db, mailer, [id])).toBe(0);
     expect(texts).toHaveLength(1);
     expect(texts[0]).toContain('https://kooperacja.example.gov.pl/koszyk-uslug');
+    // The kind's fixed text and the link: no parameter, not even a public service name.
+    expect(texts[0]).toContain('Masz przypomnienie.');
+    expect(texts[0]).not.toContain('Mieszkanie chronione');
+    expect(texts[0]).not.toContain('PZK Łódź');
     const [row] = await context.database.db.select().from(notifications).where(eq(notifications.id, id));
     expect(row!.emailedAt).not.toBeNull();
-  });
-
-  it('words every kind in Polish and never includes a refusal reason', () => {
-    for (const kind of [
-      'basketRequest.created',
-      'basketRequest.reviewed',
-      'basketRequest.applied',
-      'basketRequest.refused',
-    ]) {
-      const { subject, text } = composeNotificationEmail(
-        kind,
-        { serviceName: 'Klub seniora', partnershipName: 'PZK Łódź', requestKind: 'newService', reason: 'TAJNE' },
-        'https://kooperacja.example.gov.pl/partnerstwa/1/koszyk',
-      );
-      expect(subject).toMatch(/wniosek/i);
-      expect(text).toContain('„Klub seniora”');
-      expect(text).toContain('dodanie nowej usługi');
-      expect(text).not.toContain('TAJNE');
-    }
-  });
-
-  it('words a sign-in lockout for the owner and, naming the account, for the administrators', () => {
-    const params = { failures: 5, lockoutMinutes: 15, accountName: 'Łucja Żabińska', accountEmail: 'l.z@ops.pl' };
-    const own = composeNotificationEmail('account.lockedOut', params, 'https://kooperacja.example.gov.pl/konto');
-    expect(own.subject).toBe('Nieudane próby logowania na Twoje konto');
-    expect(own.text).toContain('Po 5 nieudanych próbach logowania na Twoje konto');
-    expect(own.text).toContain('na 15 min');
-    expect(own.text).not.toContain('Żabińska');
-    const forAdmin = composeNotificationEmail('account.lockedOutForAdmin', params, 'https://x.example/uzytkownicy');
-    expect(forAdmin.subject).toBe('Wstrzymane logowanie na konto użytkownika');
-    expect(forAdmin.text).toContain('na konto „Łucja Żabińska” (l.z@ops.pl)');
   });
 });

@@ -300,16 +300,6 @@ export const ChangeRequestListQuery = z
   .strict();
 export const ChangeRequestPage = pageOf(ChangeRequest);
 
-export const Notification = z.object({
-  id: Uuid,
-  kind: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  link: z.string().nullable(),
-  isRead: z.boolean(),
-  createdAt: z.string(),
-});
-export const NotificationList = z.object({ items: z.array(Notification), unreadCount: z.number().int() });
-
 /** Per area x target group, how many published services the basket has (the gap view). */
 export const BasketGaps = z.object({
   partnershipId: Uuid,

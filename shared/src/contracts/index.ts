@@ -5,3 +5,4 @@ export * from './institutions.js';
 export * from './partnerships.js';
 export * from './audit.js';
 export * from './basket.js';
+export * from './notifications.js';

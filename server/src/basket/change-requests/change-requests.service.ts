@@ -22,6 +22,7 @@ import {
   type PartnershipAccessRecord,
 } from '../../partnerships/partnerships.queries.js';
 import {
+  ChangeRequestKind,
   CreateChangeRequestInput,
   CreateServiceInput,
   type ChangeRequest,
@@ -60,12 +61,14 @@ import {
   type ChangeRequestRow,
 } from './change-requests.queries.js';
 import { presentChangeRequest } from './change-requests.presenter.js';
-import {
-  deliverNotificationEmails,
-  notifyUsers,
-  type NotificationKind,
-} from '../../notifications/notifications.service.js';
+import { deliverNotificationEmails, notifyUsers } from '../../notifications/notifications.service.js';
 import type { Mailer } from '../../notifications/mailer.js';
+import {
+  changeRequestAppliedNotification,
+  changeRequestCreatedNotification,
+  changeRequestRefusedNotification,
+  changeRequestReviewedNotification,
+} from '../notification-kinds.js';
 
 type CreateData = z.output<typeof CreateChangeRequestInput>;
 type ReviewData = z.output<typeof ReviewChangeRequestInput>;
@@ -79,8 +82,6 @@ const NewServiceProposal = CreateServiceInput.omit({ partnershipId: true });
 /** Some fields of a card: the contract's partial card. */
 const ChangeProposal = CreateChangeRequestInput.shape.proposal;
 
-/** Where a notification about a request takes its reader: the partnership's basket. */
-const basketLink = (partnershipId: string) => `/partnerstwa/${partnershipId}/koszyk`;
 
 /** A request with its partnership; 404 for unknown requests and for baskets the actor may not read. */
 async function loadVisibleRequest(tx: Executor, actor: Actor, id: string, action: string, forUpdate: boolean) {
@@ -208,7 +209,7 @@ async function notify(
   tx: Executor,
   actor: Actor,
   userIds: readonly string[],
-  kind: NotificationKind,
+  kind: typeof changeRequestCreatedNotification,
   request: ChangeRequestRow,
   serviceName: string | null,
 ): Promise<string[]> {
@@ -219,12 +220,11 @@ async function notify(
     kind,
     {
       requestId: request.id,
-      requestKind: request.kind,
+      requestKind: ChangeRequestKind.parse(request.kind),
       partnershipId: request.partnershipId,
       partnershipName,
       serviceName,
     },
-    basketLink(request.partnershipId),
   );
 }
 
@@ -324,7 +324,7 @@ export async function createChangeRequest(
       details: { partnershipId: partnership.id, kind: input.kind, serviceId, fields: Object.keys(proposal).sort() },
     });
     const coordinators = await findPartnershipCoordinatorUserIds(tx, partnership.id);
-    const ids = await notify(tx, actor, coordinators, 'basketRequest.created', request, serviceName);
+    const ids = await notify(tx, actor, coordinators, changeRequestCreatedNotification, request, serviceName);
     return { result: await presentById(tx, actor, partnership, request.id), notificationIds: ids };
   });
   await deliverNotificationEmails(db, mailer, notificationIds);
@@ -359,7 +359,7 @@ export async function reviewChangeRequest(
     });
     const detail = await presentById(tx, actor, partnership, id);
     const directors = await findInstitutionUserIds(tx, partnership.leaderInstitutionId, ['director']);
-    const ids = await notify(tx, actor, directors, 'basketRequest.reviewed', request, detail.serviceName);
+    const ids = await notify(tx, actor, directors, changeRequestReviewedNotification, request, detail.serviceName);
     return { result: detail, notificationIds: ids };
   });
   await deliverNotificationEmails(db, mailer, notificationIds);
@@ -457,7 +457,7 @@ export async function decideChangeRequest(
       tx,
       actor,
       [request.requestedByUserId],
-      isApplied ? 'basketRequest.applied' : 'basketRequest.refused',
+      isApplied ? changeRequestAppliedNotification : changeRequestRefusedNotification,
       request,
       detail.serviceName,
     );

@@ -156,14 +156,14 @@ describe('change requests: the workflow', () => {
       abilities: { canReview: false, canDecide: false },
     });
     expect(created.proposal).toMatchObject({ origin: 'selfHelp', languages: ['pl'] });
-    expect(await notificationKinds(coordinatorUserId)).toContain('basketRequest.created');
+    expect(await notificationKinds(coordinatorUserId)).toContain('basket.changeRequestCreated');
 
     const asCoordinator = (await coordinator.get(`/api/v1/basket-change-requests/${created.id}`)).json();
     expect(asCoordinator.abilities).toEqual({ canReview: true, canDecide: false });
     const reviewed = await review(created.id, 'Sprawdzone z pracownikiem socjalnym.');
     expect(reviewed).toMatchObject({ status: 'reviewed', reviewNote: 'Sprawdzone z pracownikiem socjalnym.' });
     expect(reviewed.reviewedByDisplayName).toBeTruthy();
-    expect(await notificationKinds(directorUserId)).toContain('basketRequest.reviewed');
+    expect(await notificationKinds(directorUserId)).toContain('basket.changeRequestReviewed');
 
     const decided = await decide(director, created.id, 'apply');
     expect(decided.statusCode, decided.body).toBe(200);
@@ -182,7 +182,7 @@ describe('change requests: the workflow', () => {
     const found = await caseManager.get(`/api/v1/services/${service!.id}`);
     expect(found.statusCode).toBe(200);
 
-    expect(await notificationKinds(caseManagerUserId)).toContain('basketRequest.applied');
+    expect(await notificationKinds(caseManagerUserId)).toContain('basket.changeRequestApplied');
     expect(await auditActions(created.id)).toEqual([
       'basketRequest.create',
       'basketRequest.read',
@@ -245,7 +245,7 @@ describe('change requests: the workflow', () => {
     expect(refused.json()).toMatchObject({ status: 'refused', decisionReason: 'Usługa jest nadal realizowana.' });
     const [unchanged] = await context.database.db.select().from(services).where(eq(services.id, other.id));
     expect(unchanged!.status).toBe('published');
-    expect(await notificationKinds(caseManagerUserId)).toContain('basketRequest.refused');
+    expect(await notificationKinds(caseManagerUserId)).toContain('basket.changeRequestRefused');
     expect(await auditActions(refusedRequest.id)).toContain('basketRequest.refuse');
   });
 
@@ -457,6 +457,6 @@ describe('change requests: refusals', () => {
     await review(created.id);
     expect((await decide(director, created.id, 'apply')).statusCode).toBe(200);
     const rows = await db.select().from(notifications).where(eq(notifications.userId, user.id));
-    expect(rows.map((r) => [r.kind, r.emailedAt])).toEqual([['basketRequest.applied', null]]);
+    expect(rows.map((r) => [r.kind, r.emailedAt])).toEqual([['basket.changeRequestApplied', null]]);
   });
 });

@@ -75,7 +75,7 @@ async function remindersOf(serviceId: string) {
     .select()
     .from(notifications)
     .where(
-      and(eq(notifications.kind, 'service.staleReminder'), sql`${notifications.params} ->> 'serviceId' = ${serviceId}`),
+      and(eq(notifications.kind, 'basket.staleCard'), sql`${notifications.params} ->> 'serviceId' = ${serviceId}`),
     );
 }
 
@@ -187,7 +187,7 @@ describe('stale-service reminders', () => {
     expect((await remindersOf(elsewhere.id)).map((r) => r.userId)).toEqual([other.coordinatorUserId]);
   });
 
-  it('sends e-mail through the configured transport only, in Polish, with a link and no contact data', async () => {
+  it('sends e-mail through the configured transport only, in Polish, with a link and no names or contact data', async () => {
     const db = context.database.db;
     expect(mailerFor({})).toBeNull();
     const withoutSmtp = await cardConfirmed(15, { name: 'Poradnictwo psychologiczne' });
@@ -209,7 +209,8 @@ describe('stale-service reminders', () => {
     expect(sent).toHaveLength(2);
     const message = sent[0]!;
     expect(message.subject).toBe('Potwierdź aktualność karty usługi');
-    expect(message.text).toContain('„Terapia rodzinna”');
+    // Fixed text and the link only: not even the (public) service name leaves in an e-mail.
+    expect(message.text).not.toContain('Terapia rodzinna');
     expect(message.text).toContain(`https://kooperacja.example.gov.pl/koszyk-uslug/${service.id}`);
     expect(message.text).not.toContain('Bożena');
     expect(message.text).not.toContain('633');

@@ -25,6 +25,7 @@ import {
 } from '../change-requests/change-requests.queries.js';
 import { deliverNotificationEmails, createNotification } from '../../notifications/notifications.service.js';
 import { mailerFor, type MailConfig, type Mailer } from '../../notifications/mailer.js';
+import { staleCardNotification } from '../notification-kinds.js';
 
 /** A service is reminded again only after this many days, however often the reminders run. */
 export const REMIND_AGAIN_DAYS = 30;
@@ -89,19 +90,13 @@ export async function sendStaleServiceReminders(
       const recipients = await findCardKeepers(tx, service);
       for (const userId of recipients) {
         ids.push(
-          await createNotification(
-            tx,
-            userId,
-            'service.staleReminder',
-            {
-              serviceId: service.id,
-              serviceName: service.name,
-              partnershipId: service.partnershipId,
-              partnershipName: partnershipNames.get(service.partnershipId) ?? null,
-              staleMonths: config.STALE_SERVICE_MONTHS,
-            },
-            `/koszyk-uslug/${service.id}`,
-          ),
+          await createNotification(tx, userId, staleCardNotification, {
+            serviceId: service.id,
+            serviceName: service.name,
+            partnershipId: service.partnershipId,
+            partnershipName: partnershipNames.get(service.partnershipId) ?? null,
+            staleMonths: config.STALE_SERVICE_MONTHS,
+          }),
         );
       }
     }

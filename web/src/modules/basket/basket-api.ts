@@ -11,7 +11,6 @@ import {
   DecideChangeRequestInput,
   ImportPreview,
   ImportResult,
-  NotificationList,
   ReviewChangeRequestInput,
   Service,
   ServiceHistory,
@@ -151,29 +150,6 @@ export function useChangeRequestStep() {
       void queryClient.invalidateQueries({ queryKey: ['services'] });
       void queryClient.invalidateQueries({ queryKey: ['basket-gaps'] });
     },
-  });
-}
-
-/** GET /notifications (own); polled every minute for the bell. */
-export function useNotifications(isEnabled = true) {
-  return useQuery({
-    queryKey: ['notifications'],
-    queryFn: () => apiRequest('/notifications', { schema: NotificationList }),
-    enabled: isEnabled,
-    refetchInterval: 60_000,
-    retry: false,
-  });
-}
-
-export function useMarkNotificationsRead() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string | 'all') =>
-      apiRequest(id === 'all' ? '/notifications/read-all' : `/notifications/${id}/read`, {
-        method: 'POST',
-        schema: z.unknown(),
-      }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['notifications'] }),
   });
 }
 

@@ -7,7 +7,7 @@ import { Me, SwitchMembershipInput } from '../../../../shared/src/contracts/auth
 import { apiRequest } from '../../api/client';
 import { changeLanguage } from '../../i18n/i18n';
 import { storeMe, useMe, useSignOut } from '../auth/session';
-import { NotificationBell } from '../basket/notification-bell';
+import { NotificationBell } from '../notifications/notification-bell';
 import { ProblemAlert } from '../common/problem-alert';
 import { noteNavigation } from './page-title';
 import { paths } from '../../paths';

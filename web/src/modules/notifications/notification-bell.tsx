@@ -2,7 +2,7 @@ import { Indicator, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { paths } from '../../paths';
-import { useNotifications } from './basket-api';
+import { useNotifications } from './notifications-api';
 
 /** The bell in the header: unread count in the name (screen readers) and as a badge (sight). */
 export function NotificationBell() {
