@@ -85,7 +85,17 @@ async function main(): Promise<void> {
   // listen, so a node that cannot serve takes no jobs, and stopped before the database closes.
   const jobs = createJobRunner(database, config, app.log.child({ module: 'jobs' }));
   scheduleStaleServiceReminders(jobs, database.db, config);
-  await jobs.start();
+  try {
+    await jobs.start();
+  } catch (error) {
+    console.error(
+      `Kooperacja: cannot start the scheduled work: ${(error as Error).message}. On PostgreSQL run ` +
+        '`npm run db:grant-app-role` as the owner (README, "Deployment on PostgreSQL"), or set JOBS_ENABLED=false on this node.',
+    );
+    await app.close();
+    await database.close();
+    process.exit(1);
+  }
 
   let isClosing = false;
   const shutdown = async (signal: string) => {

@@ -72,7 +72,6 @@ async function handJobSchemaTo(tx: Executor, role: string): Promise<void> {
                (select nspowner::regrole::text from pg_namespace where nspname = ${JOB_SCHEMA}) as "owner"`,
   );
   const found = rows[0];
-  if (found?.owner === role) return;
   if (!found?.canBecome) {
     const current = (await queryRows<{ user: string }>(tx, sql`select current_user as "user"`))[0]?.user ?? 'owner';
     throw new AppRoleError(

@@ -1,7 +1,8 @@
 /**
  * The job runner of a PostgreSQL deployment, where several app nodes share one database: pg-boss
- * (schema `pgboss`, installed and upgraded by pg-boss itself at start; the app role owns that schema,
- * see app-role.ts). See jobs.ts for the design; in short:
+ * (schema `pgboss`: installed by the owner in `db:grant-app-role` and handed to the app role, which
+ * lets pg-boss upgrade it at start and add queues; see installJobSchema and app-role.ts). See jobs.ts
+ * for the design; in short:
  *
  * - schedule(): each node offers the job of the current window every minute (and at start) with
  *   `singletonKey` = the name and `singletonSeconds` = the window; pg-boss's unique index on
@@ -45,6 +46,24 @@ export type PgBossRunnerOptions = {
 /** A stable 64-bit advisory-lock key per leader task name (namespaced, so it meets no other lock). */
 export function leaderLockKey(name: string): bigint {
   return createHash('sha256').update(`kooperacja.jobs.leader:${name}`).digest().readBigInt64BE(0);
+}
+
+/**
+ * Installs or upgrades pg-boss's tables in the `pgboss` schema, as the connected role. The app role
+ * may not create a schema (that needs CREATE on the database), so `db:grant-app-role` runs this as
+ * the owner and then hands the schema to the app role (app-role.ts); from then on pg-boss upgrades
+ * its tables itself at the app's start. A server that connects as the owner installs them itself.
+ */
+export async function installJobSchema(pool: pg.Pool): Promise<void> {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => pool.query(text, values) },
+    schema: JOB_SCHEMA,
+    supervise: false,
+    schedule: false,
+    migrate: true,
+  });
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true });
 }
 
 export function createPgBossJobRunner(options: PgBossRunnerOptions): JobRunner {
@@ -119,6 +138,30 @@ export function createPgBossJobRunner(options: PgBossRunnerOptions): JobRunner {
     track(tick());
   }
 
+  /**
+   * Creates the missing queues. Each is a partition of pgboss.job, and two nodes attaching
+   * partitions at once deadlock, so the nodes take turns under a session advisory lock.
+   */
+  async function createQueues(started: PgBoss): Promise<void> {
+    const client = await pool.connect();
+    const key = leaderLockKey('create-queues').toString();
+    try {
+      await client.query('select pg_advisory_lock($1)', [key]);
+      for (const [name, queue] of queues) {
+        if (await started.getQueue(name)) continue;
+        await started.createQueue(name, {
+          name,
+          retryLimit: queue.retry.retryLimit,
+          retryDelay: queue.retry.retryDelaySeconds,
+          retryBackoff: true,
+        });
+      }
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [key]).catch(() => undefined);
+      client.release();
+    }
+  }
+
   return {
     kind: 'pg-boss',
     schedule(name, every, handler, retry) {
@@ -168,14 +211,7 @@ export function createPgBossJobRunner(options: PgBossRunnerOptions): JobRunner {
       });
       boss.on('error', (error: Error) => logger.error({ err: error }, 'job queue error'));
       await boss.start();
-      for (const [name, queue] of queues) {
-        await boss.createQueue(name, {
-          name,
-          retryLimit: queue.retry.retryLimit,
-          retryDelay: queue.retry.retryDelaySeconds,
-          retryBackoff: true,
-        });
-      }
+      await createQueues(boss);
       if (!isEnabled) {
         logger.info({}, 'scheduled work is off on this node (JOBS_ENABLED=false)');
         return;
