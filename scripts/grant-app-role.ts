@@ -1,7 +1,8 @@
 /**
  * `npm run db:grant-app-role -- <role>`: run as the owner of the tables (DATABASE_URL of the role
  * that runs `npm run db:migrate`), gives the server's own role the rights it needs: read and write
- * the data, and on the audit log only SELECT and INSERT (server/src/platform/db/app-role.ts). Run it
+ * the data, and on the audit log only SELECT and INSERT (server/src/platform/db/app-role.ts); it
+ * installs the job queue's tables (pg-boss) and hands their schema to that role. Run it
  * once after creating the role and again after each upgrade; it is harmless to repeat.
  * Exit codes: 0 granted, 1 could not (bad configuration, not PostgreSQL, no such role, or a role
  * that is a superuser or owns the tables).
@@ -9,6 +10,7 @@
 import { loadConfigOrReport } from '../server/src/platform/config.js';
 import { openDatabase } from '../server/src/platform/db/database.js';
 import { AppRoleError, grantAppRole } from '../server/src/platform/db/app-role.js';
+import { installJobSchema } from '../server/src/platform/jobs/pg-boss-runner.js';
 
 async function main(): Promise<number> {
   const role = process.argv[2];
@@ -24,9 +26,12 @@ async function main(): Promise<number> {
   }
   const database = await openDatabase(config);
   try {
+    // pg-boss's tables first (as the owner: the app role may not create the schema), then the grants.
+    await installJobSchema(database.pool!);
     await grantAppRole(database.db, role);
     console.log(
-      `Granted ${role}: read and write of the data; on audit_events SELECT and INSERT only. ` +
+      `Granted ${role}: read and write of the data; on audit_events SELECT and INSERT only; ` +
+        `owner of the job queue (schema pgboss). ` +
         `Run the server with DATABASE_URL for ${role}.`,
     );
     return 0;

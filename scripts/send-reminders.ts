@@ -1,11 +1,12 @@
 /**
- * `npm run basket:remind`: sends the stale-service reminders for every partnership's basket now (the
- * server also does this every REMINDER_INTERVAL_HOURS hours). Each stale service is reminded at most
- * once in 30 days, so running it by hand or from cron next to the server's timer is harmless.
+ * `npm run basket:remind`: sends the stale-service reminders for every partnership's basket now, by
+ * running the scheduled job's handler once (the deployment also runs it every REMINDER_INTERVAL_HOURS
+ * hours). Each stale service is reminded at most once in 30 days, so running it by hand next to
+ * the running servers is harmless.
  * Exit codes: 0 done, 1 could not run (bad configuration, no database, database in use).
  *
  * On the embedded database this takes the data-folder lock like the app does, so it refuses while
- * the app runs (PGlite allows one process per folder); the app's own timer covers that case.
+ * the app runs (PGlite allows one process per folder); the app's own scheduled job covers that case.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof DatabaseLockedError) {
       console.error(
-        `Kooperacja is running on ${path.resolve(error.dataDir)} (process ${error.pid}); its own timer sends ` +
+        `Kooperacja is running on ${path.resolve(error.dataDir)} (process ${error.pid}); its scheduled job sends ` +
           'the reminders. Stop it to run them by hand.',
       );
       return EXIT_CANNOT_RUN;

@@ -1,7 +1,7 @@
 /**
  * Entry point: validates configuration, opens and migrates the database, loads TERYT and (on the
- * first start of an embedded database outside production) the demo data, then serves the app until
- * SIGINT/SIGTERM. A database without users and without demo data gets a hint to `npm run admin:create`.
+ * first start of an embedded database outside production) the demo data, then serves the app and
+ * runs the scheduled work (platform/jobs) until SIGINT/SIGTERM. A database without users and without demo data gets a hint to `npm run admin:create`.
  */
 import { loadConfigOrReport } from './platform/config.js';
 import {
@@ -14,7 +14,8 @@ import { auditGuardWeakness } from './platform/db/app-role.js';
 import { buildKooperacjaApp } from './composition.js';
 import { loadTerritories } from './territories/territories.loader.js';
 import { DEMO_PASSWORD, hasAnyUser, seedDemoData, shouldSeedDemoData } from './demo/demo-data.js';
-import { startStaleServiceReminderTimer } from './basket/reminders/reminders.js';
+import { scheduleStaleServiceReminders } from './basket/reminders/reminders.js';
+import { createJobRunner } from './platform/jobs/job-runner.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrReport();
@@ -80,10 +81,21 @@ async function main(): Promise<void> {
   }
   console.log(lines.join('\n'));
 
-  // Stale-service reminders every REMINDER_INTERVAL_HOURS hours (0 = off); unref'd, stopped on shutdown.
-  const stopReminders = startStaleServiceReminderTimer(database.db, config, (error) =>
-    app.log.error({ err: error }, 'stale-service reminders failed'),
-  );
+  // Scheduled work, once per deployment (pg-boss on PostgreSQL, in process on PGlite); started after
+  // listen, so a node that cannot serve takes no jobs, and stopped before the database closes.
+  const jobs = createJobRunner(database, config, app.log.child({ module: 'jobs' }));
+  scheduleStaleServiceReminders(jobs, database.db, config);
+  try {
+    await jobs.start();
+  } catch (error) {
+    console.error(
+      `Kooperacja: cannot start the scheduled work: ${(error as Error).message}. On PostgreSQL run ` +
+        '`npm run db:grant-app-role` as the owner (README, "Deployment on PostgreSQL"), or set JOBS_ENABLED=false on this node.',
+    );
+    await app.close();
+    await database.close();
+    process.exit(1);
+  }
 
   let isClosing = false;
   const shutdown = async (signal: string) => {
@@ -95,9 +107,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 20_000);
     timer.unref();
-    stopReminders();
     try {
       await app.close();
+      await jobs.stop();
       await database.close();
       process.exit(0);
     } catch (error) {

@@ -26,6 +26,13 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ REMINDER_INTERVAL_HOURS: '-1' })).toThrow(/REMINDER_INTERVAL_HOURS/);
   });
 
+  it('runs scheduled work on every node unless JOBS_ENABLED opts the node out', () => {
+    expect(loadConfig({}).JOBS_ENABLED).toBe(true);
+    expect(loadConfig({ JOBS_ENABLED: 'false' }).JOBS_ENABLED).toBe(false);
+    expect(loadConfig({ JOBS_ENABLED: '0' }).JOBS_ENABLED).toBe(false);
+    expect(() => loadConfig({ JOBS_ENABLED: 'maybe' })).toThrow(/JOBS_ENABLED/);
+  });
+
   it('switches to PostgreSQL with DATABASE_URL and to Secure cookies behind an https origin', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://app@db/kooperacja',

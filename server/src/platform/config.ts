@@ -77,13 +77,18 @@ const ConfigSchema = z.object({
   IMPORT_MEMORY_LIMIT_MB: z.coerce.number().int().min(16).max(4096).default(256),
   /** A published service not confirmed for this many months is flagged as stale. */
   STALE_SERVICE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
-  /** Hours between the server's own runs of the stale-service reminders; 0 turns the timer off. */
+  /** Hours between the deployment's runs of the stale-service reminders (a scheduled job); 0 turns them off. */
   REMINDER_INTERVAL_HOURS: z.coerce
     .number()
     .int()
     .min(0)
     .max(24 * 31)
     .default(24),
+  /**
+   * Whether this node runs scheduled and queued work (reminders, the audit sealer). On PostgreSQL
+   * every node may run it (each job still runs once per deployment); `false` lets a node opt out.
+   */
+  JOBS_ENABLED: booleanFlag.default(true),
   /** SMTP server for notification e-mail (smtp:// or smtps://); unset means in-app notifications only. */
   SMTP_URL: z
     .string()

@@ -10,6 +10,7 @@ import { and, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../platform/db/database.js';
 import { requireActingActor, type RequestContext } from '../../platform/auth/actor.js';
 import type { Config } from '../../platform/config.js';
+import type { JobRunner } from '../../platform/jobs/jobs.js';
 import { partnerships, services } from '../../platform/db/tables.js';
 import { recordAuditEvent } from '../../audit/audit.service.js';
 import { withRecordRule } from '../../audit/refusals.js';
@@ -32,14 +33,14 @@ export const REMIND_AGAIN_DAYS = 30;
 
 export type ReminderConfig = Pick<Config, 'STALE_SERVICE_MONTHS'> &
   MailConfig & {
-    /** Hours between automatic runs; 0 turns the timer off. Defaults to daily. */
+    /** Hours between scheduled runs; 0 turns them off. Defaults to daily. */
     REMINDER_INTERVAL_HOURS?: number | undefined;
   };
 
 export type ReminderOptions = {
   /** One partnership's basket; all baskets when absent. */
   partnershipId?: string;
-  /** Who runs it (the route's request); the timer and the script run as the system. */
+  /** Who runs it (the route's request); the scheduled job and the script run as the system. */
   context?: RequestContext;
   /** Overrides the mailer made from the configuration (tests pass a JSON transport). */
   mailer?: Mailer | null;
@@ -51,7 +52,8 @@ const systemContext = (): RequestContext => ({ actor: null, requestId: `reminder
  * Notifies the card keepers of every stale service not reminded in the last REMIND_AGAIN_DAYS days
  * and stamps services.stale_reminded_at. The stamp is a bookkeeping column, not card content, so it
  * is a plain UPDATE without a version row; the run writes one audit event with its counts. Stale
- * rows are locked with SKIP LOCKED, so a timer run and a manual run never remind a service twice.
+ * rows are locked with SKIP LOCKED, so runs at the same time (two nodes, the scheduled job and a
+ * manual run) never remind a service twice.
  */
 export async function sendStaleServiceReminders(
   db: Database,
@@ -175,34 +177,26 @@ export async function sendPartnershipReminders(
   return sendStaleServiceReminders(db, config, { partnershipId, context });
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The scheduled job's name (a pg-boss queue on PostgreSQL). */
+export const STALE_SERVICE_REMINDERS_JOB = 'basket.staleServiceReminders';
 
 /**
- * Runs the reminders every REMINDER_INTERVAL_HOURS hours (0 = never) in the server process. The timer
- * is unref'd, so it never keeps the process alive; the returned function stops it on shutdown. A
- * failed run is reported and the next one tries again (the stamps of a failed run rolled back).
+ * Registers the reminders as a scheduled job: every REMINDER_INTERVAL_HOURS hours (0 = never), once
+ * per deployment however many nodes run (platform/jobs). A failed run is retried by the runner (its
+ * stamps rolled back with it). Two nodes running it at once would still remind each service once:
+ * the stale rows are locked FOR UPDATE SKIP LOCKED and stamped in the same transaction, and a row
+ * another run stamped meanwhile no longer matches the "not reminded lately" condition, which
+ * PostgreSQL checks again on the locked row.
  */
-export function startStaleServiceReminderTimer(
+export function scheduleStaleServiceReminders(
+  runner: JobRunner,
   db: Database,
   config: ReminderConfig,
-  onError: (error: unknown) => void,
-): () => void {
+  options: Pick<ReminderOptions, 'mailer'> = {},
+): void {
   const hours = config.REMINDER_INTERVAL_HOURS ?? 24;
-  if (hours <= 0) return () => {};
-  let isRunning = false;
-  const timer = setInterval(
-    () => {
-      if (isRunning) return;
-      isRunning = true;
-      sendStaleServiceReminders(db, config)
-        .catch(onError)
-        .finally(() => {
-          isRunning = false;
-        });
-    },
-    // Node timers overflow past 2^31-1 ms (~24.8 days) and would fire at once; longer intervals are capped.
-    Math.min(hours * 60 * 60 * 1000, MAX_TIMER_MS),
-  );
-  timer.unref();
-  return () => clearInterval(timer);
+  if (hours <= 0) return;
+  runner.schedule(STALE_SERVICE_REMINDERS_JOB, { everyMs: hours * 60 * 60 * 1000 }, async () => {
+    await sendStaleServiceReminders(db, config, options);
+  });
 }

@@ -6,12 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { count, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RequestContext } from '../auth/actor.js';
 import { recordAuditEvent, verifyAuditChain } from '../../audit/audit.service.js';
 import { buildKooperacjaApp } from '../../composition.js';
 import { buildInstitution, buildUser, GMINA_LODZ } from '../../testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
+import { createPgBossJobRunner, installJobSchema } from '../jobs/pg-boss-runner.js';
 import { AppRoleError, auditGuardWeakness, grantAppRole } from './app-role.js';
 import {
   migrateDatabase,
@@ -35,6 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!context) return;
+  await db().execute(sql`drop schema if exists pgboss cascade`);
   await db().execute(sql`drop owned by ${sql.identifier(role)}`);
   await db().execute(sql`drop role ${sql.identifier(role)}`);
   await context.close();
@@ -99,6 +101,30 @@ describe('the app role on audit_events', () => {
     expect(await auditGuardWeakness(db())).toMatch(/is a superuser|owns audit_events/);
   });
 
+  it('owns the job queue’s schema, also when it existed before the grant', async () => {
+    const ownersOf = async () => {
+      const result = await db().execute(
+        sql`select nspowner::regrole::text as owner from pg_namespace where nspname = 'pgboss'
+            union all select relowner::regrole::text from pg_class where relnamespace = 'pgboss'::regnamespace
+            union all select typowner::regrole::text from pg_type
+                       where typnamespace = 'pgboss'::regnamespace and typtype = 'e'`,
+      );
+      return (result as unknown as { rows: Array<{ owner: string }> }).rows.map((row) => row.owner);
+    };
+    expect(await ownersOf()).toEqual([role]);
+    // As after a server once ran as the owner: the schema and objects in it belong to the owner.
+    await db().execute(sql`alter schema pgboss owner to current_user`);
+    await db().execute(sql`create type pgboss.test_state as enum ('created', 'completed')`);
+    await db().execute(sql`create table pgboss.test_jobs (id int primary key, state pgboss.test_state)`);
+    expect(new Set(await ownersOf())).not.toContain(role);
+    await grantAppRole(db(), role);
+    const owners = await ownersOf();
+    expect(owners.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(owners)).toEqual(new Set([role]));
+    await db().execute(sql`drop table pgboss.test_jobs`);
+    await db().execute(sql`drop type pgboss.test_state`);
+  });
+
   it('is granted only to a role of its own', async () => {
     const result = await db().execute(sql`select current_user as "user"`);
     const current = (result as unknown as { rows: Array<{ user: string }> }).rows[0]!.user;
@@ -142,6 +168,35 @@ if (process.env.DATABASE_URL) {
           await app.close();
         }
       } finally {
+        await handle.close();
+      }
+    });
+
+    it('runs the job queue as the app role after the grant (tables installed by the owner, handed over)', async () => {
+      const url = new URL(context.databaseUrl!);
+      url.username = role;
+      url.password = '';
+      // As db:grant-app-role does: the owner installs pg-boss's tables, the grant hands them over.
+      await installJobSchema(context.database.pool!);
+      await grantAppRole(db(), role);
+      const handle = await openPostgres(url.toString());
+      const silent = { error: () => {}, warn: () => {}, info: () => {} };
+      const runner = createPgBossJobRunner({
+        pool: handle.pool!,
+        connectionString: url.toString(),
+        logger: silent,
+        pollingIntervalSeconds: 0.5,
+      });
+      const handled: string[] = [];
+      runner.handle('test.appRoleJob', async (payload: { label: string }) => {
+        handled.push(payload.label);
+      });
+      try {
+        await runner.start();
+        expect(await runner.enqueue('test.appRoleJob', { label: 'zadanie' })).toBe(true);
+        await vi.waitFor(() => expect(handled).toEqual(['zadanie']), { timeout: 15_000, interval: 100 });
+      } finally {
+        await runner.stop();
         await handle.close();
       }
     });

@@ -4,10 +4,12 @@
  * The trigger of migration 0002 refuses UPDATE, DELETE and TRUNCATE of audit rows for every role,
  * but a table's owner may switch a trigger off; so the app must not own `audit_events`. The app's
  * role gets the rights to read and write the data, and on `audit_events` only SELECT and INSERT:
- * even a compromised server cannot rewrite or switch off its audit trail.
+ * even a compromised server cannot rewrite or switch off its audit trail. The job queue's own schema
+ * (`pgboss`) is the app role's (handJobSchemaTo).
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from './database.js';
+import { JOB_SCHEMA } from '../jobs/jobs.js';
 
 /** A PostgreSQL role name as people type it (no quoting games). */
 export const ROLE_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -51,7 +53,62 @@ export async function grantAppRole(db: Executor, role: string): Promise<void> {
     );
     await tx.execute(sql`grant usage on schema drizzle to ${app}`);
     await tx.execute(sql`grant select on drizzle.__drizzle_migrations to ${app}`);
+    await handJobSchemaTo(tx, role);
   });
+}
+
+/**
+ * The job queue (pg-boss, schema `pgboss`, platform/jobs) belongs to the app role: pg-boss installs
+ * and upgrades its own tables at start, and each new queue is a partition that only the owner of
+ * `pgboss.job` may attach. The schema holds job bookkeeping, no audit data, so owning it gives the
+ * app no hold on the audit log. Created empty here when missing; when it exists already (a server
+ * once ran as the owner) the schema and everything in it change owner. Handing objects to another
+ * role needs membership in it: `GRANT <app role> TO <owner>` once, as in the README.
+ */
+async function handJobSchemaTo(tx: Executor, role: string): Promise<void> {
+  const rows = await queryRows<{ canBecome: boolean; owner: string | null }>(
+    tx,
+    sql`select pg_has_role(current_user, ${role}, 'MEMBER') as "canBecome",
+               (select nspowner::regrole::text from pg_namespace where nspname = ${JOB_SCHEMA}) as "owner"`,
+  );
+  const found = rows[0];
+  if (!found?.canBecome) {
+    const current = (await queryRows<{ user: string }>(tx, sql`select current_user as "user"`))[0]?.user ?? 'owner';
+    throw new AppRoleError(
+      `The job queue's schema ${JOB_SCHEMA} must belong to ${role}, and ${current} may not hand objects to it: ` +
+        `run GRANT ${role} TO ${current}; as a superuser once, then this command again.`,
+    );
+  }
+  const app = sql.identifier(role);
+  if (found.owner === null) {
+    await tx.execute(sql`create schema ${sql.identifier(JOB_SCHEMA)} authorization ${app}`);
+    return;
+  }
+  // One statement per object, named from the catalogue with format('%I'): no SQL built from strings here.
+  await tx.execute(sql`select set_config('kooperacja.job_schema_owner', ${role}, true)`);
+  await tx.execute(sql`do $$
+    declare
+      app text := current_setting('kooperacja.job_schema_owner');
+      item record;
+    begin
+      execute format('alter schema pgboss owner to %I', app);
+      for item in select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                   where n.nspname = 'pgboss' and c.relkind in ('r', 'p', 'v', 'm') and not c.relispartition loop
+        execute format('alter table pgboss.%I owner to %I', item.relname, app);
+      end loop;
+      for item in select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                   where n.nspname = 'pgboss' and c.relispartition loop
+        execute format('alter table pgboss.%I owner to %I', item.relname, app);
+      end loop;
+      for item in select p.oid::regprocedure::text as signature from pg_proc p
+                   join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'pgboss' loop
+        execute format('alter routine %s owner to %I', item.signature, app);
+      end loop;
+      for item in select t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace
+                   where n.nspname = 'pgboss' and t.typtype in ('e', 'd') loop
+        execute format('alter type pgboss.%I owner to %I', item.typname, app);
+      end loop;
+    end $$`);
 }
 
 /**
