@@ -121,9 +121,9 @@ export async function loadSession(
       id: r.membershipId,
       institutionId: r.institutionId,
       institutionName: r.institutionName!,
-      institutionKind: r.institutionKind as InstitutionKind,
+      institutionKind: r.institutionKind!,
       institutionTerritoryCode: r.institutionTerritoryCode!,
-      role: r.role as Role,
+      role: r.role,
     });
   }
   const membership = userMemberships.find((m) => m.id === row.activeMembershipId) ?? userMemberships[0] ?? null;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import { buildKooperacjaApp } from '../../composition.js';
 import { responseJsonSchema } from './serializer.js';
 import { createTestContext, type TestContext } from '../../testing/test-app.js';
 
@@ -29,7 +29,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   context = await createTestContext();
-  app = await buildApp(
+  app = await buildKooperacjaApp(
     { config: context.config, database: context.database },
     {
       extraApiModule: (api) => {
