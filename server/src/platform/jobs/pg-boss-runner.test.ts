@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres, type DatabaseHandle } from '../db/database.js';
 import { openTestDatabase } from '../../testing/test-app.js';
 import type { JobLogger, JobRunner } from './jobs.js';
+import { createJobRunner } from './job-runner.js';
 import { createPgBossJobRunner } from './pg-boss-runner.js';
 
 const logged: Array<{ message: string; details: Record<string, unknown> }> = [];
@@ -58,6 +59,10 @@ describe.skipIf(!databaseUrl)('the pg-boss job runner on two nodes (PostgreSQL o
     return (result as unknown as { rows: Array<{ state: string }> }).rows;
   }
 
+  it('is the runner the deployment gets on PostgreSQL', () => {
+    expect(createJobRunner(first, { JOBS_ENABLED: true, DATABASE_URL: url }, logger).kind).toBe('pg-boss');
+  });
+
   it('runs a schedule once per window for the deployment, retries a failed job, elects one leader', async () => {
     const nodes = [node(first), node(second)];
     const windowRuns: number[] = [];
@@ -99,5 +104,12 @@ describe.skipIf(!databaseUrl)('the pg-boss job runner on two nodes (PostgreSQL o
     await vi.waitFor(() => expect(leaderTicks.slice(-3)).toEqual([follower, follower, follower]), {
       timeout: 10_000,
     });
+
+    // The leader's lock connection dies (a failover, a killed backend): it reconnects, takes the lock again.
+    await first.db.execute(
+      sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'kooperacja-leader-test.leader'`,
+    );
+    const ticksBefore = leaderTicks.length;
+    await vi.waitFor(() => expect(leaderTicks.length).toBeGreaterThanOrEqual(ticksBefore + 3), { timeout: 10_000 });
   });
 });

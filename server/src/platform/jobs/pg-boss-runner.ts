@@ -45,7 +45,8 @@ export type PgBossRunnerOptions = {
 
 /** A stable 64-bit advisory-lock key per leader task name (namespaced, so it meets no other lock). */
 export function leaderLockKey(name: string): bigint {
-  return createHash('sha256').update(`kooperacja.jobs.leader:${name}`).digest().readBigInt64BE(0);
+  // Positive (63 bits), so pg_locks' two 32-bit halves (classid, objid) put it back together unchanged.
+  return createHash('sha256').update(`kooperacja.jobs.leader:${name}`).digest().readBigInt64BE(0) & 0x7fffffffffffffffn;
 }
 
 /**
@@ -103,31 +104,53 @@ export function createPgBossJobRunner(options: PgBossRunnerOptions): JobRunner {
     let client: pg.Client | null = null;
     let isLeader = false;
     let isBusy = false;
+    /** Drops the lock connection (and with it the lock, if held); the next tick starts over. */
+    const standDown = (stale: pg.Client) => {
+      isLeader = false;
+      if (client === stale) client = null;
+      leaderClients.delete(stale);
+      void stale.end().catch(() => undefined);
+    };
+    /** Whether this node holds the task's lock, connecting and trying to take it when not. */
+    const holdsLead = async (): Promise<boolean> => {
+      if (!client) {
+        const fresh = new pg.Client({ connectionString, application_name: `kooperacja-leader-${name}` });
+        // A dropped connection loses the lock with it: stand down, reconnect at the next tick.
+        fresh.on('error', () => standDown(fresh));
+        leaderClients.add(fresh);
+        client = fresh;
+        await fresh.connect();
+      }
+      // Asked every tick, also by the leader: a connection that died unnoticed fails here, and a lock
+      // lost with it (the server ended the session) shows as not held, before the task runs again.
+      const result = await client.query<{ isHeld: boolean }>(
+        isLeader
+          ? `select exists(select from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted
+                             and objsubid = 1 and (classid::bigint << 32 | objid::bigint) = $1::bigint) as "isHeld"`
+          : 'select pg_try_advisory_lock($1) as "isHeld"',
+        [key.toString()],
+      );
+      isLeader = result.rows[0]?.isHeld === true;
+      return isLeader;
+    };
     const tick = async () => {
       if (isBusy || isStopped) return;
       isBusy = true;
       try {
-        if (!client) {
-          const fresh = new pg.Client({ connectionString, application_name: `kooperacja-leader-${name}` });
-          // A dropped connection loses the lock with it: stand down, reconnect at the next tick.
-          fresh.on('error', () => {
-            isLeader = false;
-            if (client === fresh) client = null;
-            leaderClients.delete(fresh);
-          });
-          await fresh.connect();
-          client = fresh;
-          leaderClients.add(fresh);
+        let isLead = false;
+        try {
+          isLead = await holdsLead();
+        } catch (error) {
+          logger.warn({ err: error, job: name }, 'leader election failed, trying again at the next tick');
+          if (client) standDown(client);
         }
-        if (!isLeader) {
-          const result = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [
-            key.toString(),
-          ]);
-          isLeader = result.rows[0]?.locked === true;
+        if (isLead && !isStopped) {
+          try {
+            await task();
+          } catch (error) {
+            logger.error({ err: error, job: name }, 'leader task failed');
+          }
         }
-        if (isLeader && !isStopped) await task();
-      } catch (error) {
-        logger.error({ err: error, job: name }, 'leader task failed');
       } finally {
         isBusy = false;
       }
