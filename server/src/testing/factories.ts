@@ -16,6 +16,7 @@ import { hashPassword } from '../accounts/passwords.js';
 import { reservePublicationSlug } from '../basket/public-page/publication.store.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import type { InstitutionKind, Role } from '../../../shared/src/contracts/common.js';
+import type { ServiceCardData } from '../basket/cards/cards.store.js';
 import { TestClient, type TestContext } from './test-app.js';
 
 export const TEST_PASSWORD = 'Źdźbło trawy na łące 42';
@@ -114,4 +115,45 @@ export async function signInAs(context: TestContext, role: Role, options: Parame
   const user = await buildUser(context.database.db, { ...options, role });
   const client = await new TestClient(context).signIn(user.email, user.password);
   return { client, user };
+}
+
+/**
+ * A complete, valid service card (not saved): a family counselling service in Łódź, every optional
+ * field empty unless given. Tests name only what they are about: `buildServiceCard({ cost: 'paid' })`.
+ * The provider is outside the registry by default; pass `providerInstitutionId` for a partner's card.
+ */
+export function buildServiceCard(overrides: Partial<ServiceCardData> = {}): ServiceCardData {
+  return {
+    name: 'Poradnictwo rodzinne',
+    description: 'Konsultacje pedagoga i psychologa dla rodziców i dzieci.',
+    providerInstitutionId: null,
+    providerName: null,
+    origin: 'partner',
+    cooperationAreas: ['education', 'socialAssistance'],
+    targetGroups: ['children', 'families'],
+    isCompound: false,
+    isReferralRequired: false,
+    referralBy: null,
+    accessDescription: null,
+    eligibility: null,
+    cost: 'free',
+    costDescription: null,
+    locationKind: 'address',
+    street: 'ul. Piotrkowska 1',
+    postalCode: '90-001',
+    city: 'Łódź',
+    territoryCode: GMINA_LODZ,
+    reachKind: 'gminas',
+    reachCodes: [GMINA_LODZ],
+    schedule: null,
+    capacity: null,
+    waitingTimeDays: null,
+    contactName: 'Grażyna Żak',
+    contactPhone: '42 600 00 00',
+    contactEmail: 'grazyna.zak@example.pl',
+    languages: ['pl'],
+    isAccessible: false,
+    accessibilityDescription: null,
+    ...overrides,
+  };
 }

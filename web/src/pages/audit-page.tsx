@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Code, Group, NativeSelect, SimpleGrid, TextInput } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { auditOutcomes, type AuditEventView, type AuditListQuery } from '../../../shared/src/contracts/audit';
 import type { ListParams } from '../api/client';
@@ -13,10 +13,13 @@ import { QueryState } from '../modules/common/loading';
 import { NotAllowed } from '../modules/common/not-allowed';
 import { Pager } from '../modules/common/pager';
 import { ProblemAlert } from '../modules/common/problem-alert';
+import { useUrlFilters, type UrlFilterValues } from '../modules/common/use-url-filters';
 import { PageTitle } from '../modules/layout/page-title';
 
 type Outcome = (typeof auditOutcomes)[number];
-type Filters = { action: string; subjectId: string; outcome: Outcome | ''; from: string; to: string };
+/** Dates stay in the address as typed (dd.mm.yyyy), like the form shows them. */
+const filterSpec = { action: 'text', subjectId: 'text', outcome: auditOutcomes, from: 'text', to: 'text' } as const;
+type Filters = UrlFilterValues<typeof filterSpec>;
 const emptyFilters: Filters = { action: '', subjectId: '', outcome: '', from: '', to: '' };
 
 const outcomeColors: Record<Outcome, string> = { success: 'green', denied: 'orange', failure: 'red' };
@@ -50,9 +53,11 @@ function VerifyChain() {
 
 function AuditLog() {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<Filters>(emptyFilters);
-  const [filters, setFilters] = useState<Filters>(emptyFilters);
-  const [page, setPage] = useState(1);
+  const { values: filters, page, setFilters, setPage, clear } = useUrlFilters(filterSpec);
+  // The form edits a draft; "Filter" puts it in the address. Back or "clear" shows the address's filters.
+  const [draft, setDraft] = useState<Filters>(filters);
+  const applied = JSON.stringify(filters);
+  useEffect(() => setDraft(filters), [applied]);
   const params: ListParams<AuditListQuery> = {
     action: filters.action.trim() || undefined,
     subjectId: filters.subjectId.trim() || undefined,
@@ -72,8 +77,11 @@ function AuditLog() {
         aria-label={t('audit.filters')}
         onSubmit={(event) => {
           event.preventDefault();
-          setFilters(draft);
-          setPage(1);
+          setFilters({
+            ...draft,
+            action: draft.action.trim(),
+            subjectId: draft.subjectId.trim(),
+          });
         }}
       >
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} mb="sm">
@@ -111,8 +119,7 @@ function AuditLog() {
             variant="default"
             onClick={() => {
               setDraft(emptyFilters);
-              setFilters(emptyFilters);
-              setPage(1);
+              clear();
             }}
           >
             {t('common.clearFilters')}

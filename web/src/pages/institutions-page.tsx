@@ -1,50 +1,46 @@
 import { Anchor, Badge, Button, Checkbox, Group, NativeSelect, SimpleGrid, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import {
-  cooperationAreas,
-  institutionKinds,
-  sectors,
-  type CooperationArea,
-  type InstitutionKind,
-  type Sector,
-} from '../../../shared/src/contracts/common';
+import { cooperationAreas, institutionKinds, sectors } from '../../../shared/src/contracts/common';
 import type { InstitutionSummary } from '../../../shared/src/contracts/institutions';
 import { useSignedInMe } from '../modules/auth/session';
 import { DataTable } from '../modules/common/data-table';
 import { enumOptions } from '../modules/common/labels';
 import { QueryState } from '../modules/common/loading';
 import { Pager } from '../modules/common/pager';
+import { useUrlFilters, useUrlSearchText } from '../modules/common/use-url-filters';
 import { useInstitutions } from '../modules/institutions/institutions-api';
 import { PageTitle } from '../modules/layout/page-title';
+import { useTerritory } from '../modules/territories/territories-api';
 import { TerritorySelect } from '../modules/territories/territory-select';
 import { paths } from '../paths';
+
+const filterSpec = {
+  q: 'text',
+  kind: institutionKinds,
+  sector: sectors,
+  area: cooperationAreas,
+  territoryCode: 'text',
+  includeArchived: 'boolean',
+} as const;
 
 /** Institutions: search (diacritics optional), filters, paged table, "Nowa instytucja". */
 export function InstitutionsPage() {
   const { t } = useTranslation();
   const me = useSignedInMe();
-  const [q, setQ] = useState('');
-  const [kind, setKind] = useState<InstitutionKind | ''>('');
-  const [sector, setSector] = useState<Sector | ''>('');
-  const [area, setArea] = useState<CooperationArea | ''>('');
-  const [territoryCode, setTerritoryCode] = useState<string | null>(null);
-  const [includeArchived, setIncludeArchived] = useState(false);
-  const [page, setPage] = useState(1);
-  const [debouncedQ] = useDebouncedValue(q, 300);
+  const { values, page, setFilters, setPage } = useUrlFilters(filterSpec);
+  const [q, setQ] = useUrlSearchText(values.q, (text) => setFilters({ q: text }, { replace: true }));
+  const territory = useTerritory(values.territoryCode || undefined);
   const query = useInstitutions({
-    q: debouncedQ.trim() || undefined,
-    kind: kind || undefined,
-    sector: sector || undefined,
-    area: area || undefined,
-    territoryCode: territoryCode ?? undefined,
-    includeArchived: includeArchived ? 'true' : undefined,
+    q: values.q || undefined,
+    kind: values.kind || undefined,
+    sector: values.sector || undefined,
+    area: values.area || undefined,
+    territoryCode: values.territoryCode || undefined,
+    includeArchived: values.includeArchived ? 'true' : undefined,
     page,
     pageSize: 20,
   });
-  const resetPage = () => setPage(1);
   return (
     <>
       <Group justify="space-between" align="start" wrap="wrap">
@@ -61,57 +57,43 @@ export function InstitutionsPage() {
           description={t('common.diacriticsOptional')}
           type="search"
           value={q}
-          onChange={(event) => {
-            setQ(event.currentTarget.value);
-            resetPage();
-          }}
+          onChange={(event) => setQ(event.currentTarget.value)}
           mb="sm"
         />
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} mb="sm">
           <NativeSelect
             label={t('institutions.kind')}
-            value={kind}
-            onChange={(event) => {
-              setKind(event.currentTarget.value as InstitutionKind | '');
-              resetPage();
-            }}
+            value={values.kind}
+            onChange={(event) => setFilters({ kind: event.currentTarget.value })}
             data={enumOptions(t, 'institutionKinds', institutionKinds, t('common.all'))}
           />
           <NativeSelect
             label={t('institutions.sector')}
-            value={sector}
-            onChange={(event) => {
-              setSector(event.currentTarget.value as Sector | '');
-              resetPage();
-            }}
+            value={values.sector}
+            onChange={(event) => setFilters({ sector: event.currentTarget.value })}
             data={enumOptions(t, 'sectors', sectors, t('common.all'))}
           />
           <NativeSelect
             label={t('institutions.area')}
-            value={area}
-            onChange={(event) => {
-              setArea(event.currentTarget.value as CooperationArea | '');
-              resetPage();
-            }}
+            value={values.area}
+            onChange={(event) => setFilters({ area: event.currentTarget.value })}
             data={enumOptions(t, 'areas', cooperationAreas, t('common.all'))}
           />
-          <TerritorySelect
-            label={t('institutions.territory')}
-            isGminaOnly={false}
-            value={territoryCode}
-            onChange={(value) => {
-              setTerritoryCode(value);
-              resetPage();
-            }}
-          />
+          {(!values.territoryCode || territory.data) && (
+            <TerritorySelect
+              key={territory.data?.code ?? 'none'}
+              label={t('institutions.territory')}
+              isGminaOnly={false}
+              value={values.territoryCode || null}
+              onChange={(value) => setFilters({ territoryCode: value })}
+              initialOption={territory.data ? { value: territory.data.code, label: territory.data.name } : null}
+            />
+          )}
         </SimpleGrid>
         <Checkbox
           label={t('institutions.includeArchived')}
-          checked={includeArchived}
-          onChange={(event) => {
-            setIncludeArchived(event.currentTarget.checked);
-            resetPage();
-          }}
+          checked={values.includeArchived}
+          onChange={(event) => setFilters({ includeArchived: event.currentTarget.checked })}
           mb="md"
         />
       </form>

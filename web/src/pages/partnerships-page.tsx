@@ -1,30 +1,29 @@
 import { Anchor, Button, Group, NativeSelect, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { modelVariants, type ModelVariant } from '../../../shared/src/contracts/common';
+import { modelVariants } from '../../../shared/src/contracts/common';
 import type { PartnershipSummary } from '../../../shared/src/contracts/partnerships';
 import { useSignedInMe } from '../modules/auth/session';
 import { DataTable } from '../modules/common/data-table';
 import { enumOptions } from '../modules/common/labels';
 import { QueryState } from '../modules/common/loading';
 import { Pager } from '../modules/common/pager';
+import { useUrlFilters, useUrlSearchText } from '../modules/common/use-url-filters';
 import { PageTitle } from '../modules/layout/page-title';
 import { usePartnerships } from '../modules/partnerships/partnerships-api';
 import { paths } from '../paths';
+
+const filterSpec = { q: 'text', modelVariant: modelVariants } as const;
 
 /** Partnerships (PZK) visible to the acting user. */
 export function PartnershipsPage() {
   const { t } = useTranslation();
   const me = useSignedInMe();
-  const [q, setQ] = useState('');
-  const [modelVariant, setModelVariant] = useState<ModelVariant | ''>('');
-  const [page, setPage] = useState(1);
-  const [debouncedQ] = useDebouncedValue(q, 300);
+  const { values, page, setFilters, setPage } = useUrlFilters(filterSpec);
+  const [q, setQ] = useUrlSearchText(values.q, (text) => setFilters({ q: text }, { replace: true }));
   const query = usePartnerships({
-    q: debouncedQ.trim() || undefined,
-    modelVariant: modelVariant || undefined,
+    q: values.q || undefined,
+    modelVariant: values.modelVariant || undefined,
     page,
     pageSize: 20,
   });
@@ -44,19 +43,13 @@ export function PartnershipsPage() {
             label={t('partnerships.search')}
             type="search"
             value={q}
-            onChange={(event) => {
-              setQ(event.currentTarget.value);
-              setPage(1);
-            }}
+            onChange={(event) => setQ(event.currentTarget.value)}
             style={{ flex: '1 1 16rem' }}
           />
           <NativeSelect
             label={t('partnerships.modelVariant')}
-            value={modelVariant}
-            onChange={(event) => {
-              setModelVariant(event.currentTarget.value as ModelVariant | '');
-              setPage(1);
-            }}
+            value={values.modelVariant}
+            onChange={(event) => setFilters({ modelVariant: event.currentTarget.value })}
             data={enumOptions(t, 'modelVariants', modelVariants, t('common.all'))}
           />
         </Group>

@@ -1,8 +1,5 @@
 import { Button, Checkbox, Group, NativeSelect, SimpleGrid, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { cooperationAreas, institutionKinds } from '../../../shared/src/contracts/common';
 import { serviceCosts, serviceOrigins, targetGroups } from '../../../shared/src/contracts/basket';
 import { useMe } from '../modules/auth/session';
@@ -12,6 +9,7 @@ import { ServiceResults } from '../modules/basket/service-results';
 import { enumOptions } from '../modules/common/labels';
 import { QueryState } from '../modules/common/loading';
 import { Pager } from '../modules/common/pager';
+import { useUrlFilters, useUrlSearchText } from '../modules/common/use-url-filters';
 import { useInstitution } from '../modules/institutions/institutions-api';
 import { PageTitle } from '../modules/layout/page-title';
 import { usePartnerships } from '../modules/partnerships/partnerships-api';
@@ -20,17 +18,19 @@ import { TerritorySelect } from '../modules/territories/territory-select';
 
 const PAGE_SIZE = 20;
 /** Filters kept in the address (service filters only: nothing about a person). */
-const _filterKeys = [
-  'partnershipId',
-  'voivodeshipCode',
-  'area',
-  'targetGroup',
-  'cost',
-  'origin',
-  'providerKind',
-  'coversGmina',
-] as const;
-type FilterKey = (typeof _filterKeys)[number];
+const filterSpec = {
+  q: 'text',
+  partnershipId: 'text',
+  voivodeshipCode: 'text',
+  area: cooperationAreas,
+  targetGroup: targetGroups,
+  cost: serviceCosts,
+  origin: serviceOrigins,
+  providerKind: institutionKinds,
+  coversGmina: 'text',
+  isStale: 'boolean',
+} as const;
+type SelectKey = Exclude<keyof typeof filterSpec, 'q' | 'coversGmina' | 'isStale'>;
 
 /** The voivodeship of a regional role's institution: the ROPS view starts there. */
 function useRegionalDefault(): { code: string | undefined; isLoading: boolean } {
@@ -45,56 +45,27 @@ function useRegionalDefault(): { code: string | undefined; isLoading: boolean } 
 /** The basket of services: search a social worker can type quickly (no diacritics, a typo), filters, results. */
 export function ServicesPage() {
   const { t } = useTranslation();
-  const [params, setParams] = useSearchParams();
-  const [q, setQ] = useState(params.get('q') ?? '');
-  const [debouncedQ] = useDebouncedValue(q, 300);
+  const { values, page, read, setFilters, setRaw, setPage, hasFilters, clear } = useUrlFilters(filterSpec);
+  const [q, setQ] = useUrlSearchText(values.q, (text) => setFilters({ q: text }, { replace: true }));
   const regional = useRegionalDefault();
   const partnerships = usePartnerships({ pageSize: 100 });
   const voivodeships = useTerritories({ level: 'voivodeship', pageSize: 20 });
-  const coversGmina = params.get('coversGmina') ?? '';
+  const coversGmina = values.coversGmina;
   const gmina = useTerritory(coversGmina || undefined);
 
-  // Router navigations run as transitions: keep what the user just chose until the address catches up.
-  const [pending, setPending] = useState<Record<string, string | null>>({});
-  useEffect(() => setPending({}), [params]);
-  const update = (changes: Record<string, string | null>, replace = false) => {
-    setPending((previous) => ({ ...previous, ...changes }));
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value === null) next.delete(key);
-          else next.set(key, value);
-        }
-        if (!('page' in changes)) next.delete('page');
-        return next;
-      },
-      { replace },
-    );
-  };
-
-  useEffect(() => {
-    const current = params.get('q') ?? '';
-    if (debouncedQ.trim() !== current) update({ q: debouncedQ.trim() || null }, true);
-    // Only the typed text drives this; the address is read fresh inside update.
-  }, [debouncedQ]);
-
-  const read = (key: string) => (key in pending ? pending[key] : params.get(key));
-  const value = (key: FilterKey) => read(key) ?? '';
   // A regional role's voivodeship applies until the user picks another (or "all", kept as an empty value).
-  const voivodeshipCode = read('voivodeshipCode') !== null ? value('voivodeshipCode') : (regional.code ?? '');
-  const page = Number(params.get('page') ?? '1') || 1;
+  const voivodeshipCode = read('voivodeshipCode') !== null ? values.voivodeshipCode : (regional.code ?? '');
   const filters: ServiceFilters = {
-    q: params.get('q') || undefined,
-    partnershipId: value('partnershipId') || undefined,
+    q: values.q || undefined,
+    partnershipId: values.partnershipId || undefined,
     voivodeshipCode: voivodeshipCode || undefined,
-    area: value('area') || undefined,
-    targetGroup: value('targetGroup') || undefined,
-    cost: value('cost') || undefined,
-    origin: value('origin') || undefined,
-    providerKind: value('providerKind') || undefined,
+    area: values.area || undefined,
+    targetGroup: values.targetGroup || undefined,
+    cost: values.cost || undefined,
+    origin: values.origin || undefined,
+    providerKind: values.providerKind || undefined,
     coversGmina: coversGmina || undefined,
-    isStale: params.get('isStale') === 'true' ? 'true' : undefined,
+    isStale: values.isStale ? 'true' : undefined,
     page,
     pageSize: PAGE_SIZE,
   };
@@ -102,15 +73,14 @@ export function ServicesPage() {
   const partnershipItems = partnerships.data?.items ?? [];
   const showsSeveral = partnershipItems.length > 1 || Boolean(regional.code);
 
-  const select = (label: string, key: FilterKey, options: { value: string; label: string }[]) => (
+  const select = (label: string, key: SelectKey, options: { value: string; label: string }[]) => (
     <NativeSelect
       label={label}
-      value={key === 'voivodeshipCode' ? voivodeshipCode : value(key)}
-      onChange={(event) => update({ [key]: event.currentTarget.value || (key === 'voivodeshipCode' ? '' : null) })}
+      value={key === 'voivodeshipCode' ? voivodeshipCode : values[key]}
+      onChange={(event) => setRaw(key, event.currentTarget.value || (key === 'voivodeshipCode' ? '' : null))}
       data={options}
     />
   );
-  const hasFilters = params.toString() !== '' || q !== '';
   return (
     <>
       <PageTitle title={t('basket.title')} />
@@ -153,7 +123,7 @@ export function ServicesPage() {
               key={gmina.data?.code ?? 'none'}
               label={t('basket.coversGmina')}
               value={coversGmina || null}
-              onChange={(code) => update({ coversGmina: code })}
+              onChange={(code) => setFilters({ coversGmina: code })}
               initialOption={gmina.data ? { value: gmina.data.code, label: gmina.data.name } : null}
               name="coversGmina"
             />
@@ -162,15 +132,15 @@ export function ServicesPage() {
         <Group justify="space-between" mb="md" wrap="wrap">
           <Checkbox
             label={t('basket.staleOnly')}
-            checked={read('isStale') === 'true'}
-            onChange={(event) => update({ isStale: event.currentTarget.checked ? 'true' : null })}
+            checked={values.isStale}
+            onChange={(event) => setFilters({ isStale: event.currentTarget.checked })}
           />
-          {hasFilters && (
+          {(hasFilters || q !== '') && (
             <Button
               variant="subtle"
               onClick={() => {
                 setQ('');
-                setParams(new URLSearchParams());
+                clear();
               }}
             >
               {t('common.clearFilters')}
@@ -186,12 +156,7 @@ export function ServicesPage() {
             </Text>
             <ServiceResults items={data.items} showPartnership={showsSeveral} />
             <Group justify="flex-end">
-              <Pager
-                page={data.page}
-                pageSize={data.pageSize}
-                total={data.total}
-                onChange={(next) => update({ page: String(next) })}
-              />
+              <Pager page={data.page} pageSize={data.pageSize} total={data.total} onChange={setPage} />
             </Group>
           </>
         )}

@@ -1,6 +1,4 @@
 import { Anchor, Group, NativeSelect, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { territoryLevels, type Territory } from '../../../shared/src/contracts/territories';
@@ -8,20 +6,19 @@ import { DataTable } from '../modules/common/data-table';
 import { enumOptions } from '../modules/common/labels';
 import { QueryState } from '../modules/common/loading';
 import { Pager } from '../modules/common/pager';
+import { useUrlFilters, useUrlSearchText } from '../modules/common/use-url-filters';
 import { PageTitle } from '../modules/layout/page-title';
 import { useTerritories } from '../modules/territories/territories-api';
 import { paths } from '../paths';
 
-type Level = (typeof territoryLevels)[number];
+const filterSpec = { q: 'text', level: territoryLevels } as const;
 
 /** TERYT units: search (diacritics optional), level filter, table. */
 export function TerritoriesPage() {
   const { t } = useTranslation();
-  const [q, setQ] = useState('');
-  const [level, setLevel] = useState<Level | ''>('');
-  const [page, setPage] = useState(1);
-  const [debouncedQ] = useDebouncedValue(q, 300);
-  const query = useTerritories({ q: debouncedQ.trim() || undefined, level: level || undefined, page, pageSize: 25 });
+  const { values, page, setFilters, setPage } = useUrlFilters(filterSpec);
+  const [q, setQ] = useUrlSearchText(values.q, (text) => setFilters({ q: text }, { replace: true }));
+  const query = useTerritories({ q: values.q || undefined, level: values.level || undefined, page, pageSize: 25 });
   return (
     <>
       <PageTitle title={t('territories.title')} />
@@ -32,19 +29,13 @@ export function TerritoriesPage() {
             description={t('common.diacriticsOptional')}
             type="search"
             value={q}
-            onChange={(event) => {
-              setQ(event.currentTarget.value);
-              setPage(1);
-            }}
+            onChange={(event) => setQ(event.currentTarget.value)}
             style={{ flex: '1 1 16rem' }}
           />
           <NativeSelect
             label={t('territories.level')}
-            value={level}
-            onChange={(event) => {
-              setLevel(event.currentTarget.value as Level | '');
-              setPage(1);
-            }}
+            value={values.level}
+            onChange={(event) => setFilters({ level: event.currentTarget.value })}
             data={enumOptions(t, 'territoryLevels', territoryLevels, t('common.all'))}
           />
         </Group>

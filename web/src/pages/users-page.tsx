@@ -1,6 +1,4 @@
 import { Anchor, Badge, Button, Group, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { UserSummary } from '../../../shared/src/contracts/auth';
@@ -8,17 +6,19 @@ import { useSignedInMe } from '../modules/auth/session';
 import { DataTable } from '../modules/common/data-table';
 import { QueryState } from '../modules/common/loading';
 import { Pager } from '../modules/common/pager';
+import { useUrlFilters, useUrlSearchText } from '../modules/common/use-url-filters';
 import { NotAllowed } from '../modules/common/not-allowed';
 import { PageTitle } from '../modules/layout/page-title';
 import { useUsers } from '../modules/users/users-api';
 import { paths } from '../paths';
 
+const filterSpec = { q: 'text' } as const;
+
 function UsersList() {
   const { t } = useTranslation();
-  const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
-  const [debouncedQ] = useDebouncedValue(q, 300);
-  const query = useUsers({ q: debouncedQ.trim() || undefined, page, pageSize: 20 });
+  const { values, page, setFilters, setPage } = useUrlFilters(filterSpec);
+  const [q, setQ] = useUrlSearchText(values.q, (text) => setFilters({ q: text }, { replace: true }));
+  const query = useUsers({ q: values.q || undefined, page, pageSize: 20 });
   return (
     <>
       <form role="search" aria-label={t('users.searchLabel')} onSubmit={(event) => event.preventDefault()}>
@@ -26,10 +26,7 @@ function UsersList() {
           label={t('users.search')}
           type="search"
           value={q}
-          onChange={(event) => {
-            setQ(event.currentTarget.value);
-            setPage(1);
-          }}
+          onChange={(event) => setQ(event.currentTarget.value)}
           mb="md"
           maw={480}
         />

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, serviceVersions, services, territories } from '../../platform/db/tables.js';
 import type { RequestContext } from '../../platform/auth/actor.js';
 import { AppError } from '../../platform/http/problem.js';
-import { buildInstitution, buildPartnership, buildUser, GMINA_LODZ } from '../../testing/factories.js';
+import {
+  buildInstitution,
+  buildPartnership,
+  buildServiceCard,
+  buildUser,
+  GMINA_LODZ,
+} from '../../testing/factories.js';
 import { createTestContext, type TestContext } from '../../testing/test-app.js';
 import {
   insertServiceCard,
@@ -23,39 +29,20 @@ let ctx: RequestContext;
 let partnershipId: string;
 let providerId: string;
 
-const cardData = (overrides: Partial<ServiceCardData> = {}): ServiceCardData => ({
-  name: 'Poradnictwo rodzinne dla rodzin z dziećmi',
-  description: 'Konsultacje dla rodziców.',
-  providerInstitutionId: providerId,
-  providerName: null,
-  origin: 'partner',
-  cooperationAreas: ['socialAssistance'],
-  targetGroups: ['families'],
-  isCompound: false,
-  isReferralRequired: false,
-  referralBy: null,
-  accessDescription: null,
-  eligibility: null,
-  cost: 'free',
-  costDescription: null,
-  locationKind: 'address',
-  street: null,
-  postalCode: null,
-  city: 'Łódź',
-  territoryCode: GMINA_LODZ,
-  reachKind: 'gminas',
-  reachCodes: [GMINA_LODZ],
-  schedule: null,
-  capacity: null,
-  waitingTimeDays: null,
-  contactName: null,
-  contactPhone: null,
-  contactEmail: null,
-  languages: ['pl'],
-  isAccessible: false,
-  accessibilityDescription: null,
-  ...overrides,
-});
+const cardData = (overrides: Partial<ServiceCardData> = {}): ServiceCardData =>
+  buildServiceCard({
+    name: 'Poradnictwo rodzinne dla rodzin z dziećmi',
+    description: 'Konsultacje dla rodziców.',
+    providerInstitutionId: providerId,
+    cooperationAreas: ['socialAssistance'],
+    targetGroups: ['families'],
+    street: null,
+    postalCode: null,
+    contactName: null,
+    contactPhone: null,
+    contactEmail: null,
+    ...overrides,
+  });
 
 /** Field error codes of an AppError('validation') thrown by `work`. */
 async function fieldCodes(work: () => Promise<unknown>): Promise<string[]> {

@@ -7,12 +7,13 @@ import {
   TEST_PASSWORD,
   buildInstitution,
   buildPartnership,
+  buildServiceCard,
   signInAs,
 } from '../../testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
 import type { ImportPreview } from '../../../../shared/src/contracts/basket.js';
 import type { RequestContext } from '../../platform/auth/actor.js';
-import { insertServiceCard, type ServiceCardData } from '../cards/cards.store.js';
+import { insertServiceCard } from '../cards/cards.store.js';
 import type { HsdsDocument } from './hsds.mapping.js';
 import { validateHsdsDocument, validateHsdsObject } from './hsds.validation.js';
 
@@ -27,41 +28,7 @@ let outsider: TestClient;
 
 const systemContext: RequestContext = { actor: null, requestId: 'hsds-test', ip: null };
 
-function card(overrides: Partial<ServiceCardData> = {}): ServiceCardData {
-  return {
-    name: 'Poradnictwo rodzinne',
-    description: 'Konsultacje pedagoga i psychologa dla rodziców i dzieci.',
-    providerInstitutionId: null,
-    providerName: null,
-    origin: 'partner',
-    cooperationAreas: ['education', 'socialAssistance'],
-    targetGroups: ['children', 'families'],
-    isCompound: false,
-    isReferralRequired: false,
-    referralBy: null,
-    accessDescription: null,
-    eligibility: null,
-    cost: 'free',
-    costDescription: null,
-    locationKind: 'address',
-    street: 'ul. Piotrkowska 1',
-    postalCode: '90-001',
-    city: 'Łódź',
-    territoryCode: GMINA_LODZ,
-    reachKind: 'gminas',
-    reachCodes: [GMINA_LODZ],
-    schedule: null,
-    capacity: null,
-    waitingTimeDays: null,
-    contactName: 'Grażyna Żak',
-    contactPhone: '42 600 00 00',
-    contactEmail: 'grazyna.zak@example.pl',
-    languages: ['pl'],
-    isAccessible: false,
-    accessibilityDescription: null,
-    ...overrides,
-  } as ServiceCardData;
-}
+const card = buildServiceCard;
 
 async function signInCoordinator(coordinatorUserId: string) {
   const [user] = await context.database.db.select().from(users).where(eq(users.id, coordinatorUserId));

@@ -7,6 +7,7 @@ import {
   TEST_PASSWORD,
   buildInstitution,
   buildPartnership,
+  buildServiceCard,
   signInAs,
 } from '../../testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
@@ -28,39 +29,18 @@ const systemContext: RequestContext = { actor: null, requestId: 'public-page-tes
 const SLUG = 'koszyk-lodz-baluty';
 
 function card(overrides: Partial<ServiceCardData> = {}): ServiceCardData {
-  return {
+  return buildServiceCard({
     name: 'Usługa',
     description: 'Opis usługi.',
-    providerInstitutionId: null,
     providerName: 'Klub Seniora',
     origin: 'neighbourhood',
     cooperationAreas: ['socialAssistance'],
     targetGroups: ['seniors'],
-    isCompound: false,
-    isReferralRequired: false,
-    referralBy: null,
-    accessDescription: null,
-    eligibility: null,
-    cost: 'free',
-    costDescription: null,
-    locationKind: 'address',
-    street: 'ul. Piotrkowska 1',
-    postalCode: '90-001',
-    city: 'Łódź',
-    territoryCode: GMINA_LODZ,
-    reachKind: 'gminas',
-    reachCodes: [GMINA_LODZ],
-    schedule: null,
-    capacity: null,
-    waitingTimeDays: null,
     contactName: 'Bożena Wróblewska',
     contactPhone: '601 234 567',
     contactEmail: 'bozena.wroblewska@example.pl',
-    languages: ['pl'],
-    isAccessible: false,
-    accessibilityDescription: null,
     ...overrides,
-  } as ServiceCardData;
+  });
 }
 
 async function signInCoordinator(coordinatorUserId: string) {

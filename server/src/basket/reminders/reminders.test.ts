@@ -4,7 +4,7 @@ import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, notifications, partnershipMembers, services } from '../../platform/db/tables.js';
 import type { RequestContext } from '../../platform/auth/actor.js';
-import { GMINA_LODZ, buildInstitution, buildPartnership, buildUser, signInAs } from '../../testing/factories.js';
+import { buildInstitution, buildPartnership, buildServiceCard, buildUser, signInAs } from '../../testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
 import { insertServiceCard, type ServiceCardData } from '../cards/cards.store.js';
 import { sendStaleServiceReminders } from './reminders.js';
@@ -20,28 +20,20 @@ let schoolCaseManagerId: string;
 
 const systemContext: RequestContext = { actor: null, requestId: 'test-reminders', ip: null };
 
-const card = (overrides: Partial<ServiceCardData> = {}): ServiceCardData => ({
-  name: 'Świetlica socjoterapeutyczna',
-  description: 'Zajęcia dla dzieci po lekcjach, pomoc w nauce, posiłek.',
-  providerInstitutionId: schoolId,
-  providerName: null,
-  origin: 'partner',
-  cooperationAreas: ['education'],
-  targetGroups: ['children'],
-  isCompound: false,
-  isReferralRequired: false,
-  cost: 'free',
-  locationKind: 'address',
-  city: 'Łódź',
-  territoryCode: GMINA_LODZ,
-  reachKind: 'gminas',
-  reachCodes: [GMINA_LODZ],
-  contactName: 'Bożena Kłos',
-  contactPhone: '42 633 44 55',
-  languages: ['pl'],
-  isAccessible: false,
-  ...overrides,
-});
+const card = (overrides: Partial<ServiceCardData> = {}): ServiceCardData =>
+  buildServiceCard({
+    name: 'Świetlica socjoterapeutyczna',
+    description: 'Zajęcia dla dzieci po lekcjach, pomoc w nauce, posiłek.',
+    providerInstitutionId: schoolId,
+    cooperationAreas: ['education'],
+    targetGroups: ['children'],
+    street: null,
+    postalCode: null,
+    contactName: 'Bożena Kłos',
+    contactPhone: '42 633 44 55',
+    contactEmail: null,
+    ...overrides,
+  });
 
 /** A card in the given status, last confirmed `monthsAgo` months ago (null: never). */
 async function cardConfirmed(
