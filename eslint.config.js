@@ -11,7 +11,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-definitions': ['error', 'type'],
-      // Parameterised SQL only (SECURITY.md 19): sql.raw builds SQL from strings.
+      // Parameterised SQL only (docs/security.md §19): sql.raw builds SQL from strings.
       'no-restricted-properties': [
         'error',
         { object: 'sql', property: 'raw', message: 'Use parameterised sql`` templates.' },

@@ -1,5 +1,5 @@
 /**
- * `npm run audit:verify`: walks the audit chain of the configured database (SECURITY.md 10) and
+ * `npm run audit:verify`: walks the audit chain of the configured database (docs/security.md §10) and
  * names the first broken row. Exit codes: 0 valid, 2 broken, 1 could not check (bad configuration,
  * no database, database in use). Operators run it after a restore and on a schedule.
  *

@@ -3,7 +3,7 @@
  * own password, sessions and TOTP, and user administration.
  *
  * Every write and every read of another person's account commits together with its audit event
- * (SECURITY.md 8-9). Password hashing runs before a transaction opens, so no transaction waits on it.
+ * (docs/security.md §8-9). Password hashing runs before a transaction opens, so no transaction waits on it.
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type {

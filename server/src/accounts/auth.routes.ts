@@ -51,7 +51,7 @@ function setSessionCookie(reply: FastifyReply, config: Config, token: string): v
 
 function clearSessionCookie(reply: FastifyReply, config: Config): void {
   reply.clearCookie(sessionCookieName(config), cookieOptions(config));
-  // Browser state goes with the session (SECURITY.md 18, 25). Not "cookies": that would also drop the
+  // Browser state goes with the session (docs/security.md §18, §25). Not "cookies": that would also drop the
   // device cookie, which must outlive sessions (it holds no personal data and opens nothing).
   reply.header('clear-site-data', '"cache", "storage"');
 }

@@ -1,5 +1,5 @@
 /**
- * Passwords and words an attacker tries first (SECURITY.md 13), all folded (lower case, no
+ * Passwords and words an attacker tries first (docs/security.md §13), all folded (lower case, no
  * diacritics): the 49,000 most common passwords of public breaches (zxcvbn-ts's list, MIT), Polish
  * ones of our own, and local words: the system's and social assistance's vocabulary and the name of
  * every Polish voivodeship, powiat and gmina (TERYT), since "Bolesławiec2025" is an early guess

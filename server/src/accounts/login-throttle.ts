@@ -1,5 +1,5 @@
 /**
- * SECURITY-CRITICAL. Throttling and temporary lockout of sign-in (SECURITY.md 15).
+ * SECURITY-CRITICAL. Throttling and temporary lockout of sign-in (docs/security.md §15).
  *
  * Failures are counted per account key (`account:<email>`) and per client key (`ip:<ip>`) in
  * login_throttles. Keys exist for e-mails nobody uses too, so a lockout answers the same whether the

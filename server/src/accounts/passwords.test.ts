@@ -1,5 +1,5 @@
 /**
- * Password strength (SECURITY.md 13): at least 10 characters, no composition rules, refused when it
+ * Password strength (docs/security.md §13): at least 10 characters, no composition rules, refused when it
  * is a common or breached password or an early guess built from a local word or the person's name.
  */
 import { describe, expect, it } from 'vitest';

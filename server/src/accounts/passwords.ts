@@ -1,5 +1,5 @@
 /**
- * SECURITY-CRITICAL. Password hashing (argon2id) and the strength rule of SECURITY.md 13: at least
+ * SECURITY-CRITICAL. Password hashing (argon2id) and the strength rule of docs/security.md §13: at least
  * 10 characters, no composition rules, refused when common, breached-looking or built from local words.
  */
 import { randomBytes } from 'node:crypto';

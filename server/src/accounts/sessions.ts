@@ -1,5 +1,5 @@
 /**
- * SECURITY-CRITICAL. Server-side sessions (SECURITY.md 16-17).
+ * SECURITY-CRITICAL. Server-side sessions (docs/security.md §16-17).
  *
  * The cookie holds a random 256-bit token; the database keeps only its SHA-256, so reading the
  * sessions table does not let anyone sign in. Idle and absolute timeouts are checked on every request;

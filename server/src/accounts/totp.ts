@@ -1,5 +1,5 @@
 /**
- * SECURITY-CRITICAL. TOTP second factor and recovery codes (SECURITY.md 14).
+ * SECURITY-CRITICAL. TOTP second factor and recovery codes (docs/security.md §14).
  *
  * A code is bound to its 30-second step; the last step used is stored so that a code (and any code
  * of an earlier step) works once. Recovery codes are stored only as SHA-256 hashes.

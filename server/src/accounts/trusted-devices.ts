@@ -1,6 +1,6 @@
 /**
  * SECURITY-CRITICAL. Device cookies (OWASP "Slow down online guessing attacks with device cookies";
- * SECURITY.md 15).
+ * docs/security.md §15).
  *
  * After a complete sign-in the browser gets a random 256-bit token that binds it to the account; the
  * database keeps only its SHA-256 (like sessions), so the table does not let anyone forge one. The token

@@ -1,5 +1,5 @@
 /**
- * SECURITY-CRITICAL. The append-only, hash-chained audit log (SECURITY.md 8-10).
+ * SECURITY-CRITICAL. The append-only, hash-chained audit log (docs/security.md §8-10).
  *
  * Every event carries the SHA-256 of the previous event. Writers take a transaction-scoped advisory
  * lock so that concurrent transactions append one after another and the chain stays linear; the

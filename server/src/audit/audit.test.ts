@@ -1,5 +1,5 @@
 /**
- * The audit log end to end (SECURITY.md 8-10): append-only at the database level, one valid chain
+ * The audit log end to end (docs/security.md §8-10): append-only at the database level, one valid chain
  * under 50 concurrent writers, tampering named by the verifier (API and `npm run audit:verify`),
  * and the administrators' API, whose every read is itself audited.
  */

@@ -1,7 +1,7 @@
 /**
  * SECURITY-RELEVANT. Rules and transactions of the institution registry. Contact persons are
  * personal data: every response that carries them is covered by an audit event committed in the
- * same transaction as the read or write (SECURITY.md 8-9). Refusals by the record rule are audited
+ * same transaction as the read or write (docs/security.md §8-9). Refusals by the record rule are audited
  * in a transaction of their own, after the work has been rolled back.
  */
 import type { z } from 'zod';

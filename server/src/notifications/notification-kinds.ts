@@ -119,6 +119,14 @@ export function composeNotificationEmail(
   return { subject, text };
 }
 
+/**
+ * Whether this very definition is the registered one: a hand-built definition (which the tests
+ * never walk) is refused by createNotification.
+ */
+export function isRegisteredNotificationKind(definition: NotificationKindDefinition): boolean {
+  return registry.get(definition.kind) === definition;
+}
+
 /** The registered definition of a stored kind, if any module declares it. */
 export function findNotificationKind(kind: string): NotificationKindDefinition | undefined {
   return registry.get(kind);

@@ -19,6 +19,7 @@ import type { Mailer } from './mailer.js';
 import {
   composeNotificationEmail,
   findNotificationKind,
+  isRegisteredNotificationKind,
   presentNotificationParams,
   type NotificationKindDefinition,
 } from './notification-kinds.js';
@@ -47,6 +48,9 @@ export async function notifyUsers<Params extends z.ZodObject>(
   definition: NotificationKindDefinition<Params>,
   params: z.input<Params>,
 ): Promise<string[]> {
+  if (!isRegisteredNotificationKind(definition as unknown as NotificationKindDefinition)) {
+    throw new Error(`Notification kind ${definition.kind} is not declared with defineNotificationKind`);
+  }
   const checked = definition.params.parse(params);
   const link = definition.link(checked);
   const recipients = [...new Set(userIds)];

@@ -97,6 +97,12 @@ describe('notifications', () => {
     await expect(createNotification(context.database.db, anna.id, reminderNotification, params)).rejects.toThrow();
   });
 
+  it('refuses a kind that was not declared with defineNotificationKind', async () => {
+    const handBuilt = { ...reminderNotification };
+    const params = { serviceName: 'Świetlica', partnershipName: 'PZK Łódź' };
+    await expect(createNotification(context.database.db, anna.id, handBuilt, params)).rejects.toThrow(/not declared/);
+  });
+
   it('needs a signed-in user', async () => {
     const anonymous = await context.app.inject({ method: 'GET', url: '/api/v1/notifications' });
     expect(anonymous.statusCode).toBe(401);

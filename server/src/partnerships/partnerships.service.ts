@@ -142,7 +142,7 @@ export async function getPartnership(db: Database, ctx: RequestContext, id: stri
       action: 'partnership.read',
       subjectType: SUBJECT,
       subjectId: id,
-      // How many members' representatives were disclosed, for the access report (SECURITY.md 12).
+      // How many members' representatives were disclosed, for the access report (docs/security.md §12).
       details: { disclosedMemberCount: partnership.members.length },
     });
     return partnership;

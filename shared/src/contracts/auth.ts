@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Email, Role, SearchWords, Text, Uuid, InstitutionKind, singleLineString } from './common.js';
 
-/** Passwords: at least 10 characters, no composition rules (SECURITY.md 13). */
+/** Passwords: at least 10 characters, no composition rules (docs/security.md §13). */
 export const NewPassword = singleLineString()
   .min(10, 'passwordTooShort')
   .max(200)
@@ -144,7 +144,7 @@ export const UserPage = z.object({
 });
 /**
  * The admin's user search. Sent as a POST body, never in the URL: the words are people's names
- * and e-mail addresses, and URLs end up in proxy logs and browser history (SECURITY.md 25).
+ * and e-mail addresses, and URLs end up in proxy logs and browser history (docs/security.md §25).
  */
 export const UserSearchInput = z
   .object({

@@ -76,7 +76,7 @@ export const IsoDate = z.iso.date().describe('Date, yyyy-MM-dd');
 export const IsoDateTime = z.string().describe('Date and time, ISO 8601 UTC');
 
 /**
- * SECURITY-RELEVANT (SECURITY.md 20). The one text primitive of the contracts: every free-text
+ * SECURITY-RELEVANT (docs/security.md §20). The one text primitive of the contracts: every free-text
  * string a request carries is checked here. NUL and the other C0/C1 control characters (and DEL)
  * are refused, and so are lone UTF-16 surrogates: PostgreSQL cannot store either, so without this
  * they reached the database and came back as a 500. Tab, line feed and carriage return are allowed

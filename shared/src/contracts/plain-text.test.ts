@@ -1,5 +1,5 @@
 /**
- * SECURITY.md 20: every string a request carries refuses NUL, the other control characters and
+ * docs/security.md §20: every string a request carries refuses NUL, the other control characters and
  * lone surrogates at the edge (PostgreSQL cannot store them; before, they reached the database
  * and came back as a 500). The walk below visits every field of every exported request schema
  * (names ending in Input, Query or Params), nested objects and arrays included, so a new field

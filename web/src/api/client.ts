@@ -1,7 +1,7 @@
 /**
  * The one way the web client talks to the API: same-origin cookies, the CSRF token on every
  * state-changing request, and RFC 9457 problem+json turned into an ApiError. The CSRF token lives in
- * memory only (SECURITY.md 25: nothing personal or secret in browser storage).
+ * memory only (docs/security.md §25: nothing personal or secret in browser storage).
  */
 import type { z } from 'zod';
 import { Problem } from '../../../shared/src/contracts/common';

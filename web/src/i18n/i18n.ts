@@ -1,7 +1,7 @@
 /**
  * i18next with Polish first and English second. Polish plural forms (_one/_few/_many/_other) come
  * from Intl.PluralRules('pl'), which i18next uses. Only the language choice is remembered in
- * localStorage (no personal data in browser storage, SECURITY.md 25).
+ * localStorage (no personal data in browser storage, docs/security.md §25).
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';

@@ -1,6 +1,6 @@
 /**
  * SECURITY-RELEVANT. Import of the basket sheet. An uploaded spreadsheet is hostile input
- * (SECURITY.md 22): it is unpacked and read in an import worker within its limits and budget
+ * (docs/security.md §22): it is unpacked and read in an import worker within its limits and budget
  * (spreadsheet.read.ts, import-jobs.ts), never on the event loop. Every row is validated like a card
  * from the form; the preview is stored and nothing reaches the basket until the same user confirms,
  * and then all rows go in one transaction (import-preview.ts).

@@ -1,7 +1,7 @@
 /**
  * SECURITY-RELEVANT. The CPU-bound half of the sheet import, run in an import worker
  * (platform/workers, basket/import-jobs.ts), never on the event loop. An uploaded spreadsheet is
- * hostile input (SECURITY.md 22): the body must be an Office Open XML workbook (ZIP) no larger
+ * hostile input (docs/security.md §22): the body must be an Office Open XML workbook (ZIP) no larger
  * than the route's 10 MiB, whose entries inflate (checked with a bounded inflater, see checkZip) to
  * no more than 50 MiB with at most IMPORT_MAX_CELLS cells per sheet, and with at most
  * IMPORT_ROW_LIMIT filled rows. Formulas are never evaluated (the cached value is read). What comes

@@ -1,7 +1,7 @@
 /**
  * SECURITY-RELEVANT. Server-side HTML of the public basket page (no JavaScript: the CSP forbids
  * inline scripts, and a plain GET form filters). Every value from the database goes through
- * escapeHtml, so a stored "<script>" stays text (SECURITY.md 21). The JSON-LD block is data, not
+ * escapeHtml, so a stored "<script>" stays text (docs/security.md §21). The JSON-LD block is data, not
  * script; its JSON is escaped so that no "</script>" can close it early.
  *
  * Personal data: the page never shows a card's contact person (name, phone, e-mail). Contact is

@@ -1,5 +1,5 @@
 /**
- * SECURITY-CRITICAL. The one way a service refuses a request by a record rule (SECURITY.md 1, 2, 8).
+ * SECURITY-CRITICAL. The one way a service refuses a request by a record rule (docs/security.md §1, §2, §8).
  *
  * The 403/404 rule, the same in every domain:
  * - a record the actor may not see answers 404 `notFound`, with exactly the body of a missing record,

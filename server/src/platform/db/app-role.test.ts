@@ -1,5 +1,5 @@
 /**
- * The app's own database role (SECURITY.md 10): it reads and writes the data and appends to the
+ * The app's own database role (docs/security.md §10): it reads and writes the data and appends to the
  * audit log, but may neither change audit rows nor switch off their guard trigger. The refusals
  * are checked as that role (SET ROLE, on both databases); on PostgreSQL the whole app also runs
  * connected as it.

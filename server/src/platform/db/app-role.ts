@@ -1,5 +1,5 @@
 /**
- * SECURITY-RELEVANT. The two database roles of a PostgreSQL deployment (SECURITY.md 10): the owner,
+ * SECURITY-RELEVANT. The two database roles of a PostgreSQL deployment (docs/security.md §10): the owner,
  * who runs the migrations and owns every table, and the app's role, which the server connects as.
  * The trigger of migration 0002 refuses UPDATE, DELETE and TRUNCATE of audit rows for every role,
  * but a table's owner may switch a trigger off; so the app must not own `audit_events`. The app's

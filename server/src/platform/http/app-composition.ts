@@ -26,6 +26,6 @@ export type AppComposition = {
   publicModules: AppModule[];
   /** SECURITY-CRITICAL. The session cookie's token to its live session, or null. */
   loadSession: (token: string) => Promise<ApiSession | null>;
-  /** Records a denied event in a transaction of its own (SECURITY.md 8). */
+  /** Records a denied event in a transaction of its own (docs/security.md §8). */
   recordRefusal: (context: RequestContext, event: RefusalEvent) => Promise<void>;
 };

@@ -47,7 +47,7 @@ declare module 'fastify' {
 
 export type DeclaredRoute = { method: string; url: string; policy: RoutePolicy };
 
-/** Throws for a route without a policy, so such a route can never be served (SECURITY.md 1). */
+/** Throws for a route without a policy, so such a route can never be served (docs/security.md §1). */
 export function assertRouteDeclaresPolicy(
   method: string | string[],
   url: string,
@@ -108,7 +108,7 @@ export async function buildApp(
         : {
             level: config.LOG_LEVEL,
             ...(options.logStream ? { stream: options.logStream } : {}),
-            // Technical logs carry no personal data, tokens or cookies (SECURITY.md 11).
+            // Technical logs carry no personal data, tokens or cookies (docs/security.md §11).
             redact: {
               paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
               remove: true,
@@ -234,9 +234,9 @@ export async function buildApp(
     request.ctx.actor = session.actor;
   };
 
-  // Declared route policy, CSRF token and Origin check (SECURITY.md 1, 17). Runs before body
+  // Declared route policy, CSRF token and Origin check (docs/security.md §1, §17). Runs before body
   // validation, so a caller who may not use a route learns nothing from its validation errors.
-  // Refusals are audited (SECURITY.md 8): a forged or cross-site write always, and an anonymous
+  // Refusals are audited (docs/security.md §8): a forged or cross-site write always, and an anonymous
   // call only on routes of records (a role policy), not on "who am I" and other signed-in routes
   // the web app calls before anyone has signed in.
   const refuse = async (
@@ -347,7 +347,7 @@ export async function buildApp(
     },
   );
 
-  // A route without a declared policy is a programming error: refuse to start (SECURITY.md 1).
+  // A route without a declared policy is a programming error: refuse to start (docs/security.md §1).
   const routeTable: DeclaredRoute[] = [];
   app.decorate('routeTable', routeTable);
   // Checked once every plugin's onRoute hooks ran (a scope's own hook may give its routes their

@@ -1,5 +1,5 @@
 /**
- * Bad input never gets past validation (SECURITY.md 4, 19, 20). Driven by the app's own OpenAPI
+ * Bad input never gets past validation (docs/security.md §4, §19, §20). Driven by the app's own OpenAPI
  * document, so a route added tomorrow is covered without touching this file: every route that
  * takes a body gets malformed JSON, arrays, wrong types in every field (nested ones included), an
  * oversize body, unknown fields, a wrong content type and injection strings in every string field;

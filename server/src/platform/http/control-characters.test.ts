@@ -1,5 +1,5 @@
 /**
- * SECURITY.md 20 (security issue 6, item 8): NUL and other control characters in a text field are
+ * docs/security.md §20 (security issue 6, item 8): NUL and other control characters in a text field are
  * refused at the edge as a 400 problem naming the field. Before, an institution name with \u0000
  * (or a contact person's) reached PostgreSQL, failed there and came back as a 500, and the search
  * words of the admin's user search did the same.

@@ -1,5 +1,5 @@
 /**
- * No IDOR (SECURITY.md 2): people outside a partnership send the ids of
+ * No IDOR (docs/security.md §2): people outside a partnership send the ids of
  * its records (a draft service card, a change request, the partnership, a coordinator's session and
  * notification, a user) to every route that takes such an id, for reading, changing, exporting and
  * importing. Each attempt gets 403 or 404, the answer carries none of the record's data, and the

@@ -1,5 +1,5 @@
 /**
- * SECURITY-CRITICAL regression test (issue 6, item 1; SECURITY.md 1). The session, CSRF and policy
+ * SECURITY-CRITICAL regression test (issue 6, item 1; docs/security.md §1). The session, CSRF and policy
  * hooks once ran only when the raw URL started with `/api/`, while the router decoded `%61pi` to
  * `api` and ran the handler unchecked: `GET /%61pi/v1/users` listed every account anonymously.
  *

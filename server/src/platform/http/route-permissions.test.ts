@@ -1,5 +1,5 @@
 /**
- * The generated role x endpoint matrix (SECURITY.md 1). The snapshot lists, for every API route, its
+ * The generated role x endpoint matrix (docs/security.md §1). The snapshot lists, for every API route, its
  * declared action and the roles its policy lets through; a diff there is a permission change and is
  * reviewed as one. The HTTP part then signs in a real user of every role and calls every route:
  * refused roles get 403, allowed roles never get 403 from the route policy (404 or 400 come from

@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 
 /**
- * Every API route declares who may call it (SECURITY.md 1). `allow` is checked before the handler
+ * Every API route declares who may call it (docs/security.md §1). `allow` is checked before the handler
  * runs; record-level rules (membership of a partnership, ownership) are checked again by the service
  * against the record, where "not found" and "not yours" look the same.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 6, item 8 (SECURITY.md 11, 20): a failed query wrote its parameters, a contact person's
+ * Issue 6, item 8 (docs/security.md §11, §20): a failed query wrote its parameters, a contact person's
  * name, e-mail and phone included, into the technical log. A marker value is planted, the database
  * refuses the write for a reason that is not the user's (a constraint the test adds), and the
  * marker appears nowhere in the log while the answer is a 500 problem with a request id.

@@ -1,5 +1,5 @@
 /**
- * SECURITY-CRITICAL (SECURITY.md 11). What the technical log keeps of an error: its class, the
+ * SECURITY-CRITICAL (docs/security.md §11). What the technical log keeps of an error: its class, the
  * PostgreSQL SQLSTATE and the names of the constraint, table and column, and the code locations of
  * the stack, never its message text. A database error's message holds the failed SQL with its
  * parameters (a contact person's name, e-mail and phone), and its `detail` can repeat row values.

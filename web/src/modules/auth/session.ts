@@ -1,6 +1,6 @@
 /**
  * The signed-in user (Me) lives in the react-query cache under ['me']; null means signed out.
- * Signing out or losing the session drops every other cached response (SECURITY.md 25).
+ * Signing out or losing the session drops every other cached response (docs/security.md §25).
  */
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
