@@ -64,18 +64,9 @@ export type LoadedSession = {
   isSecondFactorPending: boolean;
 };
 
-/**
- * Resolves a cookie token to a live session and its actor, or null, in one statement (the session,
- * its user and the user's memberships, one row per membership). Writes last_seen_at at most once a
- * minute, so a read costs one round trip.
- */
-export async function loadSession(
-  db: Executor,
-  token: string,
-  settings: SessionSettings,
-): Promise<LoadedSession | null> {
-  const id = hashToken(token);
-  const rows = await db
+/** The session with its user and memberships, one row per membership (ordered as loadMemberships). */
+function sessionQuery(db: Executor) {
+  return db
     .select({
       publicId: sessions.publicId,
       userId: sessions.userId,
@@ -101,8 +92,35 @@ export async function loadSession(
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(memberships, eq(memberships.userId, sessions.userId))
     .leftJoin(institutions, eq(institutions.id, memberships.institutionId))
-    .where(eq(sessions.id, id))
-    .orderBy(memberships.createdAt, memberships.id);
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .orderBy(memberships.createdAt, memberships.id)
+    .prepare('kooperacja_load_session');
+}
+
+/**
+ * The session query is built once per database handle and sent as a named prepared statement, which
+ * PostgreSQL parses and plans once per connection: the lookup every request makes costs neither the
+ * query builder nor a parse.
+ */
+const preparedSessionQueries = new WeakMap<Executor, ReturnType<typeof sessionQuery>>();
+
+/**
+ * Resolves a cookie token to a live session and its actor, or null, in one statement (the session,
+ * its user and the user's memberships, one row per membership). Writes last_seen_at at most once a
+ * minute, so a read costs one round trip.
+ */
+export async function loadSession(
+  db: Executor,
+  token: string,
+  settings: SessionSettings,
+): Promise<LoadedSession | null> {
+  const id = hashToken(token);
+  let prepared = preparedSessionQueries.get(db);
+  if (!prepared) {
+    prepared = sessionQuery(db);
+    preparedSessionQueries.set(db, prepared);
+  }
+  const rows = await prepared.execute({ id });
   const row = rows[0];
   if (!row || row.revokedAt || !row.isActive) return null;
   const now = Date.now();

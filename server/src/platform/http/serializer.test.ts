@@ -12,6 +12,11 @@ import { createTestContext, type TestContext } from '../../testing/test-app.js';
 
 const Item = z.object({ id: z.string(), note: z.string().nullable(), when: z.iso.datetime() });
 const Page = z.object({ items: z.array(Item), total: z.number().int() });
+/** A union: fast-json-stringify picks the branch by validating the value, which carries more than it declares. */
+const Outcome = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('signedIn'), me: z.object({ id: z.string() }) }),
+  z.object({ status: z.literal('secondFactorRequired') }),
+]);
 /** A Date: JSON Schema cannot say it, so the route keeps the zod serializer. */
 const WithDate = z.object({ name: z.string(), at: z.date() });
 
@@ -39,6 +44,11 @@ beforeAll(async () => {
           { config: { policy }, schema: { response: { 200: Page } } },
           async () => leaked as never,
         );
+        api.get('/probe-union', { config: { policy }, schema: { response: { 200: Outcome } } }, async () => ({
+          status: 'signedIn' as const,
+          me: { id: 'u1', passwordHash: 'marker-secret-union-hash' },
+          token: 'marker-secret-union-token',
+        }));
         api.get('/probe-zod', { config: { policy }, schema: { response: { 200: WithDate } } }, async () => ({
           name: 'kept',
           at: new Date('2026-12-02T12:00:00.000Z'),
@@ -70,6 +80,13 @@ describe('response serializer', () => {
       ],
       total: 2,
     });
+  });
+
+  it('drops undeclared fields in a branch of a union', async () => {
+    const answer = await app.inject({ method: 'GET', url: '/api/v1/probe-union' });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body).not.toContain('marker-secret');
+    expect(answer.json()).toEqual({ status: 'signedIn', me: { id: 'u1' } });
   });
 
   it('drops undeclared fields on a route that keeps the zod serializer too', async () => {

@@ -21,15 +21,20 @@ function isObject(value: unknown): value is JsonSchema {
 }
 
 /**
- * Rewrites what zod emits into the forms fast-json-stringify serializes fastest, without changing
- * what is accepted: `anyOf: [X, {type: null}]` (a nullable field) becomes X with `nullable: true`,
- * so no branch has to be chosen by validating the value at run time.
+ * Rewrites what zod emits into the forms fast-json-stringify serializes fastest and as zod does:
+ * `anyOf: [X, {type: null}]` (a nullable field) becomes X with `nullable: true`, so no branch has to
+ * be chosen by validating the value at run time; `additionalProperties: false` goes, because
+ * fast-json-stringify writes only the declared properties anyway, and with it a branch of a union
+ * would not match a value that carries more (zod strips such keys; it does not refuse the value).
  */
 function simplify(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(simplify);
   if (!isObject(schema)) return schema;
   const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(schema)) out[key] = simplify(value);
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'additionalProperties' && value === false) continue;
+    out[key] = simplify(value);
+  }
   const anyOf = out.anyOf;
   if (Array.isArray(anyOf) && anyOf.length === 2) {
     const nullIndex = anyOf.findIndex((branch) => isObject(branch) && branch.type === 'null');
