@@ -15,6 +15,8 @@ import { buildApp } from './platform/http/app.js';
 import { loadTerritories } from './territories/territories.loader.js';
 import { DEMO_PASSWORD, hasAnyUser, seedDemoData, shouldSeedDemoData } from './demo/demo-data.js';
 import { startStaleServiceReminderTimer } from './basket/reminders/reminders.js';
+import { sealAuditEvents, startAuditSealer } from './audit/audit.sealer.js';
+import { loadAuditSealKey } from './audit/audit.seal-key.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrReport();
@@ -85,6 +87,12 @@ async function main(): Promise<void> {
     app.log.error({ err: error }, 'stale-service reminders failed'),
   );
 
+  // The audit sealer: signs the committed events about once a second (issue 7 item 4).
+  const sealKey = loadAuditSealKey(config, (message) => app.log.warn(message));
+  const stopSealer = startAuditSealer(database.db, sealKey, 1_000, (error) =>
+    app.log.error({ err: error }, 'audit sealing failed'),
+  );
+
   let isClosing = false;
   const shutdown = async (signal: string) => {
     if (isClosing) return;
@@ -96,8 +104,13 @@ async function main(): Promise<void> {
     }, 20_000);
     timer.unref();
     stopReminders();
+    stopSealer();
     try {
       await app.close();
+      // Seal what the last requests wrote, so a stopped log verifies with nothing pending.
+      await sealAuditEvents(database.db, sealKey).catch((error: unknown) =>
+        app.log.error({ err: error }, 'final audit sealing failed'),
+      );
       await database.close();
       process.exit(0);
     } catch (error) {

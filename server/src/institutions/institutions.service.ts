@@ -4,6 +4,7 @@
  * same transaction as the read or write (SECURITY.md 8-9). Refusals by the record rule are audited
  * in a transaction of their own, after the work has been rolled back.
  */
+import type { AuditAction } from '../../../shared/src/contracts/audit-actions.js';
 import type { z } from 'zod';
 import type { Database, Executor } from '../platform/db/database.js';
 import type { Actor, RequestContext } from '../platform/auth/actor.js';
@@ -97,7 +98,7 @@ async function assertGmina(tx: Executor, territoryCode: string): Promise<void> {
 async function withRecordRule<T>(
   db: Database,
   context: RequestContext,
-  audit: { action: string; subjectId: string },
+  audit: { action: AuditAction; subjectId: string },
   work: (tx: Executor) => Promise<T>,
 ): Promise<T> {
   try {

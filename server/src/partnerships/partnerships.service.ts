@@ -4,6 +4,7 @@
  * representatives' contact data) commits its audit event in the same transaction; refusals are
  * audited in a transaction of their own because the work they refused is rolled back.
  */
+import type { AuditAction } from '../../../shared/src/contracts/audit-actions.js';
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database, Executor, Transaction } from '../platform/db/database.js';
@@ -92,7 +93,7 @@ function isUniqueViolation(error: unknown): boolean {
 async function runAudited<T>(
   db: Database,
   ctx: RequestContext,
-  action: string,
+  action: AuditAction,
   work: (tx: Transaction) => Promise<T>,
 ): Promise<T> {
   try {

@@ -4,6 +4,7 @@
  * transaction. Unknown cards and cards the actor may not see answer the same 404; refusals of
  * visible cards are 403 and audited in a transaction of their own after the work rolled back.
  */
+import type { AuditAction } from '../../../../shared/src/contracts/audit-actions.js';
 import type { z } from 'zod';
 import type { Database, Executor } from '../../platform/db/database.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
@@ -55,7 +56,7 @@ type TransitionData = z.output<typeof ServiceTransitionInput>;
 /** Thrown inside a transaction so that it rolls back; becomes an audited 403 outside. */
 class RecordRuleDenied extends Error {
   constructor(
-    readonly action: string,
+    readonly action: AuditAction,
     readonly subjectId: string,
   ) {
     super(action);

@@ -9,6 +9,7 @@
  * Unknown requests and requests of partnerships the actor may not read answer the same 404; a refusal
  * by the record rule is a 403, audited in a transaction of its own after the work rolled back.
  */
+import type { AuditAction } from '../../../../shared/src/contracts/audit-actions.js';
 import { z } from 'zod';
 import type { Database, Executor } from '../../platform/db/database.js';
 import type { Actor, RequestContext } from '../../platform/auth/actor.js';
@@ -82,7 +83,7 @@ const basketLink = (partnershipId: string) => `/partnerstwa/${partnershipId}/kos
 /** Thrown inside a transaction so that it rolls back; becomes an audited 403 outside. */
 class RecordRuleDenied extends Error {
   constructor(
-    readonly action: string,
+    readonly action: AuditAction,
     readonly subjectType: string,
     readonly subjectId: string,
   ) {
