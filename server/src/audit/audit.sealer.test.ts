@@ -351,7 +351,7 @@ describe('tampering is named by the verifier', () => {
 });
 
 describe('the legacy chain carried over by migration 0008', () => {
-  it('verifies, is sealed by the first block, and still names a broken legacy row', async () => {
+  it('verifies, is sealed by the first block, and still names a broken legacy row', { timeout: 180_000 }, async () => {
     // A database at migration 0007 with a legacy chain, then the rest of the migrations.
     const folder = mkdtempSync(path.join(os.tmpdir(), 'kooperacja-legacy-audit-'));
     const legacyMigrations = path.join(folder, 'migrations');

@@ -122,7 +122,7 @@ async function gatherCandidates(
  * Seals the committed events not yet sealed into one signed block. Returns at once with nothing
  * sealed when another sealer is at work (try lock) or nothing is waiting.
  */
-export async function sealAuditEvents(db: Database, key: AuditSealKey): Promise<SealResult> {
+export async function sealAuditEvents(db: Executor, key: AuditSealKey): Promise<SealResult> {
   return db.transaction(async (tx) => {
     const [lock] = await queryRows<{ isLocked: boolean }>(
       tx,

@@ -288,7 +288,8 @@ describe('npm run audit:verify', () => {
     } finally {
       await handle.close();
     }
-  }, 60_000);
+    // Migrating a new embedded database from scratch: slow on a busy 2-core machine.
+  }, 180_000);
   afterAll(() => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
