@@ -186,6 +186,7 @@ async function startServer(benchUrl: string): Promise<RunningServer> {
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      AUDIT_SEAL_KEY: process.env.AUDIT_SEAL_KEY ?? Buffer.alloc(32, 7).toString('base64'),
       DATABASE_URL: benchUrl,
       HOST: '127.0.0.1',
       PORT: '0',

@@ -16,6 +16,8 @@ import { loadTerritories } from './territories/territories.loader.js';
 import { DEMO_PASSWORD, hasAnyUser, seedDemoData, shouldSeedDemoData } from './demo/demo-data.js';
 import { scheduleStaleServiceReminders } from './basket/reminders/reminders.js';
 import { createJobRunner } from './platform/jobs/job-runner.js';
+import { sealAuditEvents } from './audit/audit.sealer.js';
+import { loadAuditSealKey } from './audit/audit.seal-key.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrReport();
@@ -85,6 +87,12 @@ async function main(): Promise<void> {
   // listen, so a node that cannot serve takes no jobs, and stopped before the database closes.
   const jobs = createJobRunner(database, config, app.log.child({ module: 'jobs' }));
   scheduleStaleServiceReminders(jobs, database.db, config);
+  // The audit sealer signs the committed events about once a second, on one node at a time
+  // (docs/security.md §10); sealing is idempotent, so a second sealer after a failover is harmless.
+  const sealKey = loadAuditSealKey(config, (message) => app.log.warn(message));
+  jobs.repeatOnLeader('audit.seal', 1_000, async () => {
+    await sealAuditEvents(database.db, sealKey);
+  });
   try {
     await jobs.start();
   } catch (error) {
@@ -110,6 +118,10 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await jobs.stop();
+      // Seal what the last requests wrote, so a stopped log verifies with nothing pending.
+      await sealAuditEvents(database.db, sealKey).catch((error: unknown) =>
+        app.log.error({ err: error }, 'final audit sealing failed'),
+      );
       await database.close();
       process.exit(0);
     } catch (error) {

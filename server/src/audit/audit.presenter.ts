@@ -1,4 +1,4 @@
-/** Audit rows -> AuditEventView, field by field; previous_hash stays on the server. */
+/** Audit rows -> AuditEventView, field by field; previous_hash and xact_id stay on the server. */
 import type { AuditEventView } from '../../../shared/src/contracts/audit.js';
 import type { AuditEventRow } from './audit.queries.js';
 
@@ -15,9 +15,11 @@ export function presentAuditEvent(row: AuditEventRow): AuditEventView {
     action: row.action,
     subjectType: row.subjectType,
     subjectId: row.subjectId,
-    outcome: row.outcome as AuditEventView['outcome'],
+    outcome: row.outcome,
     ip: row.ip,
     details: (row.details ?? {}) as Record<string, unknown>,
-    hash: row.hash,
+    purpose: row.purpose,
+    hash: row.contentHash ?? row.hash ?? '',
+    sealId: row.sealId,
   };
 }

@@ -5,13 +5,14 @@
 import { and, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Executor } from '../platform/db/database.js';
-import { auditEvents, institutions, users } from '../platform/db/tables.js';
+import { auditEvents, auditSealMembers, institutions, users } from '../platform/db/tables.js';
 import type { AuditListQuery } from '../../../shared/src/contracts/audit.js';
 import { escapeLikePattern } from '../../../shared/src/text.js';
 
 export type AuditEventRow = typeof auditEvents.$inferSelect & {
   actorDisplayName: string | null;
   actorInstitutionName: string | null;
+  sealId: number | null;
 };
 
 /** The day after an ISO date, so that `to` includes the whole day it names (UTC). */
@@ -41,12 +42,14 @@ export async function findAuditEventPage(
       event: auditEvents,
       actorDisplayName: users.displayName,
       actorInstitutionName: institutions.name,
+      sealId: auditSealMembers.sealId,
     })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorUserId))
     .leftJoin(institutions, eq(institutions.id, auditEvents.actorInstitutionId))
+    .leftJoin(auditSealMembers, eq(auditSealMembers.eventId, auditEvents.id))
     .where(where)
-    // Ids follow the chain, which is appended under a lock: id order is commit order.
+    // Id order is the order events were written (not quite commit order: see audit.sealer.ts).
     .orderBy(desc(auditEvents.id))
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize);
@@ -55,6 +58,7 @@ export async function findAuditEventPage(
       ...r.event,
       actorDisplayName: r.actorDisplayName,
       actorInstitutionName: r.actorInstitutionName,
+      sealId: r.sealId,
     })),
     total: Number(totalRow?.value ?? 0),
   };

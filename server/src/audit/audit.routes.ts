@@ -8,12 +8,15 @@ import type { AppDependencies } from '../platform/http/app.js';
 import { AuditListQuery, AuditPage, AuditVerification } from '../../../shared/src/contracts/audit.js';
 import { canReadAudit, canVerifyAudit } from './audit.policy.js';
 import { listAuditEvents, verifyAuditLog } from './audit.service.js';
+import { loadAuditSealKey } from './audit.seal-key.js';
 
 const tags = ['audit'];
 
-export async function auditRoutes(app: FastifyInstance, { database }: AppDependencies): Promise<void> {
+export async function auditRoutes(app: FastifyInstance, { database, config }: AppDependencies): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = database;
+  // The key's public half checks the blocks' signatures; main.ts warns when it is the development key.
+  const sealKey = loadAuditSealKey(config);
 
   api.get(
     '/audit-events',
@@ -30,6 +33,6 @@ export async function auditRoutes(app: FastifyInstance, { database }: AppDepende
       config: { policy: { action: 'audit.verify', allow: canVerifyAudit } },
       schema: { tags, response: { 200: AuditVerification } },
     },
-    async (request) => verifyAuditLog(db, request.ctx),
+    async (request) => verifyAuditLog(db, request.ctx, sealKey),
   );
 }

@@ -1,85 +1,45 @@
 /**
- * SECURITY-CRITICAL. The append-only, hash-chained audit log (docs/security.md §8-10).
+ * SECURITY-CRITICAL. The append-only audit log (docs/security.md §8-10), sealed in signed blocks
+ * (audit.sealer.ts; verified by audit.verifier.ts).
  *
- * Every event carries the SHA-256 of the previous event. Writers take a transaction-scoped advisory
- * lock so that concurrent transactions append one after another and the chain stays linear; the
- * event is inserted in the caller's transaction, so personal data leaves the server only when its
- * audit event has committed with it (fail closed).
+ * Appending is one INSERT in the caller's transaction: no lock, no read of the previous event, so
+ * no audited request waits for another's transaction. The event carries the SHA-256 of its own
+ * content; the database stamps the writing transaction (xact_id). It commits or rolls back with the
+ * change it describes, so personal data leaves the server only when its audit event has committed
+ * with it (fail closed).
  */
-import { createHash } from 'node:crypto';
-import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../platform/db/database.js';
 import { auditEvents } from '../platform/db/tables.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import type { z } from 'zod';
-import type { AuditListQuery, AuditPage } from '../../../shared/src/contracts/audit.js';
+import type { AuditAction, AuditListQuery, AuditPage, AuditPurpose } from '../../../shared/src/contracts/audit.js';
 import { findAuditEventPage } from './audit.queries.js';
 import { presentAuditEvent } from './audit.presenter.js';
+import { computeContentHash, type HashedEventFields } from './audit.hashing.js';
+import type { AuditSealKey } from './audit.seal-key.js';
+import { verifyAuditChain, type ChainVerification } from './audit.verifier.js';
+
+export { computeAuditHash, computeContentHash, GENESIS_HASH } from './audit.hashing.js';
+export { sealAuditEvents, startAuditSealer } from './audit.sealer.js';
+export { verifyAuditChain, type ChainVerification } from './audit.verifier.js';
 
 type AuditPageView = z.infer<typeof AuditPage>;
-
-export const GENESIS_HASH = '0'.repeat(64);
-const AUDIT_CHAIN_LOCK = 7_301_001;
 
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 
 export type AuditEventInput = {
-  action: string;
+  action: AuditAction;
   subjectType?: string | null;
   subjectId?: string | null;
   outcome?: AuditOutcome;
   /** Field names changed, counts, reasons: never personal data values. */
   details?: Record<string, unknown>;
+  /** Why personal data was processed (docs/security.md §8), on events that touch personal data. */
+  purpose?: AuditPurpose | null;
 };
-
-type ChainedFields = {
-  occurredAt: Date;
-  requestId: string | null;
-  actorUserId: string | null;
-  actorInstitutionId: string | null;
-  actorRole: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  outcome: string;
-  ip: string | null;
-  details: unknown;
-};
-
-/** JSON with sorted keys at every depth, so the hash survives jsonb's own key ordering. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-export function computeAuditHash(previousHash: string, event: ChainedFields): string {
-  const payload = canonicalJson({
-    occurredAt: event.occurredAt.toISOString(),
-    requestId: event.requestId,
-    actorUserId: event.actorUserId,
-    actorInstitutionId: event.actorInstitutionId,
-    actorRole: event.actorRole,
-    action: event.action,
-    subjectType: event.subjectType,
-    subjectId: event.subjectId,
-    outcome: event.outcome,
-    ip: event.ip,
-    details: event.details,
-  });
-  return createHash('sha256').update(previousHash).update('\n').update(payload).digest('hex');
-}
 
 async function appendInTransaction(tx: Executor, context: RequestContext, event: AuditEventInput): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
-  const previousHash = last?.hash ?? GENESIS_HASH;
-  const fields: ChainedFields = {
+  const fields: HashedEventFields & { action: AuditAction; outcome: AuditOutcome; purpose: AuditPurpose | null } = {
     occurredAt: new Date(),
     requestId: context.requestId,
     actorUserId: context.actor?.userId ?? null,
@@ -91,10 +51,9 @@ async function appendInTransaction(tx: Executor, context: RequestContext, event:
     outcome: event.outcome ?? 'success',
     ip: context.ip,
     details: event.details ?? {},
+    purpose: event.purpose ?? null,
   };
-  await tx
-    .insert(auditEvents)
-    .values({ ...fields, details: fields.details, previousHash, hash: computeAuditHash(previousHash, fields) });
+  await tx.insert(auditEvents).values({ ...fields, contentHash: computeContentHash(fields) });
 }
 
 /**
@@ -114,42 +73,6 @@ export async function recordStandaloneAuditEvent(
   await db.transaction((tx) => appendInTransaction(tx, context, event));
 }
 
-export type ChainVerification = {
-  isValid: boolean;
-  checkedCount: number;
-  firstBrokenId: number | null;
-  reason: string | null;
-};
-
-/** Walks the whole chain in id order and names the first row whose link or hash does not match. */
-export async function verifyAuditChain(db: Executor, batchSize = 5_000): Promise<ChainVerification> {
-  let previousHash = GENESIS_HASH;
-  let lastId = 0;
-  let checkedCount = 0;
-  for (;;) {
-    const rows = await db
-      .select()
-      .from(auditEvents)
-      .where(gt(auditEvents.id, lastId))
-      .orderBy(asc(auditEvents.id))
-      .limit(batchSize);
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      if (row.previousHash !== previousHash) {
-        return { isValid: false, checkedCount, firstBrokenId: row.id, reason: 'previousHashMismatch' };
-      }
-      const expected = computeAuditHash(previousHash, row);
-      if (row.hash !== expected) {
-        return { isValid: false, checkedCount, firstBrokenId: row.id, reason: 'hashMismatch' };
-      }
-      previousHash = row.hash;
-      lastId = row.id;
-      checkedCount += 1;
-    }
-  }
-  return { isValid: true, checkedCount, firstBrokenId: null, reason: null };
-}
-
 /**
  * Lists audit events for an administrator. The log names people and what they touched, so reading
  * it is itself an event (`audit.list`), committed with the read (fail closed).
@@ -165,22 +88,36 @@ export async function listAuditEvents(
     await recordAuditEvent(tx, context, {
       action: 'audit.list',
       subjectType: 'auditLog',
+      purpose: 'oversight',
       details: { filters, page, pageSize, resultCount: rows.length },
     });
     return { items: rows.map(presentAuditEvent), total, page, pageSize };
   });
 }
 
-/** Verifies the chain and records that it was checked (and with what result). */
-export async function verifyAuditLog(db: Database, context: RequestContext): Promise<ChainVerification> {
-  const verification = await verifyAuditChain(db);
+/**
+ * Verifies the whole log in one repeatable-read snapshot (events committing meanwhile cannot look
+ * missing) and records that it was checked, and with what result.
+ */
+export async function verifyAuditLog(
+  db: Database,
+  context: RequestContext,
+  key: AuditSealKey,
+): Promise<ChainVerification> {
+  const verification = await db.transaction((tx) => verifyAuditChain(tx, { key }), {
+    isolationLevel: 'repeatable read',
+    accessMode: 'read only',
+  });
   await recordStandaloneAuditEvent(db, context, {
     action: 'audit.verify',
     subjectType: 'auditLog',
+    purpose: 'oversight',
     details: {
       isValid: verification.isValid,
       checkedCount: verification.checkedCount,
       firstBrokenId: verification.firstBrokenId,
+      firstBrokenSealId: verification.firstBrokenSealId,
+      unsealedCount: verification.unsealedCount,
     },
   });
   return verification;

@@ -3,6 +3,7 @@
  * change requests, exchange, public page, reminders): unknown partnerships answer 404, partnerships
  * whose basket the actor may not read an audited 404 of the same shape (platform/auth/record-rule.ts).
  */
+import type { AuditAction } from '../../../shared/src/contracts/audit-actions.js';
 import type { Executor } from '../platform/db/database.js';
 import type { Actor } from '../platform/auth/actor.js';
 import { RecordRefusal } from '../platform/auth/record-rule.js';
@@ -18,7 +19,7 @@ export async function findVisibleBasketPartnership(
   db: Executor,
   actor: Actor,
   partnershipId: string,
-  action: string,
+  action: AuditAction,
   options: { forUpdate?: boolean } = {},
 ): Promise<PartnershipAccessRecord> {
   const partnership = await unsafeFindPartnershipAccessRecord(db, partnershipId, options);

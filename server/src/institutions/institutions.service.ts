@@ -205,7 +205,7 @@ export async function updateInstitution(
   input: UpdateInstitutionData,
 ): Promise<Institution> {
   const actor = requireActingActor(context);
-  const subject = { action: 'institution.update', subjectType: SUBJECT_TYPE, subjectId: id };
+  const subject = { action: 'institution.update' as const, subjectType: SUBJECT_TYPE, subjectId: id };
   return withRecordRule(db, context, async (tx) => {
     const row = await findInstitutionById(tx, id, { forUpdate: true });
     if (!row) throw new AppError('notFound');

@@ -5,6 +5,7 @@
  * audited in a transaction of their own because the work they refused is rolled back.
  */
 import type { z } from 'zod';
+import type { AuditAction } from '../../../shared/src/contracts/audit-actions.js';
 import type { Database, Executor } from '../platform/db/database.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import { requireActor, type Actor, type RequestContext } from '../platform/auth/actor.js';
@@ -67,7 +68,7 @@ async function loadForAccess(
   tx: Executor,
   actor: Actor,
   id: string,
-  action: string,
+  action: AuditAction,
   access: 'read' | 'manage',
 ): Promise<PartnershipAccessRecord> {
   const record = await unsafeFindPartnershipAccessRecord(tx, id, { forUpdate: access === 'manage' });

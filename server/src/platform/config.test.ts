@@ -66,7 +66,9 @@ describe('configuration from the environment', () => {
     expect(problems).toContain('SEED_DEMO');
     expect(problems).toContain('password published');
     expect(problems).toContain('npm run admin:create');
-    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'false' }).SEED_DEMO).toBe(false);
+    const sealKey = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'false', AUDIT_SEAL_KEY: sealKey }).SEED_DEMO).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUDIT_SEAL_KEY: required/);
     expect(loadConfig({ NODE_ENV: 'development', SEED_DEMO: 'true' }).SEED_DEMO).toBe(true);
   });
 

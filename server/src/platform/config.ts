@@ -96,6 +96,12 @@ const ConfigSchema = z.object({
     .optional(),
   /** Sender of notification e-mail, e.g. `Kooperacja GOPS <kooperacja@gops.example.gov.pl>`. */
   MAIL_FROM: z.string().min(3).max(320).optional(),
+  /**
+   * Ed25519 key that signs the audit log's sealed blocks (issue 7 item 4): base64 of a 32-byte seed
+   * or of a PKCS8 DER key. Kept outside the database, so whoever can rewrite the database cannot
+   * re-sign it. Required in production; elsewhere a fixed development key is used with a warning.
+   */
+  AUDIT_SEAL_KEY: z.string().min(40).max(200).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -123,6 +129,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([
       'SEED_DEMO: refused with NODE_ENV=production: the demo accounts share a password published in the README. ' +
         'Unset SEED_DEMO and create the first administrator with `npm run admin:create`.',
+    ]);
+  }
+  if (config.NODE_ENV === 'production' && !config.AUDIT_SEAL_KEY) {
+    throw new ConfigError([
+      'AUDIT_SEAL_KEY: required with NODE_ENV=production (base64 of 32 random bytes, e.g. `openssl rand -base64 32`), ' +
+        'kept outside the database: it signs the audit log so that a rewritten log cannot be re-signed.',
     ]);
   }
   return {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { PageQuery, Uuid, singleLineString } from './common.js';
+import { AuditPurpose } from './audit-actions.js';
+
+export * from './audit-actions.js';
 
 export const auditOutcomes = ['success', 'denied', 'failure'] as const;
 export const AuditOutcome = z.enum(auditOutcomes);
@@ -19,7 +22,9 @@ export const AuditEventView = z.object({
   outcome: AuditOutcome,
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
-  hash: z.string(),
+  purpose: AuditPurpose.nullable().describe('Purpose of processing personal data (docs/security.md §8), when it applies'),
+  hash: z.string().describe("SHA-256 of the event's own content (the legacy chain hash for events before sealing)"),
+  sealId: z.number().int().nullable().describe('Signed block that seals the event; null while not yet sealed'),
 });
 export type AuditEventView = z.infer<typeof AuditEventView>;
 
@@ -46,7 +51,13 @@ export const AuditPage = z.object({
 export const AuditVerification = z.object({
   isValid: z.boolean(),
   checkedCount: z.number().int(),
-  firstBrokenId: z.number().int().nullable().describe('First row whose hash or link does not match'),
+  firstBrokenId: z.number().int().nullable().describe('First event whose hash, seal or place does not match'),
+  firstBrokenSealId: z.number().int().nullable().describe('First signed block that does not match'),
   reason: z.string().nullable(),
+  sealedCount: z.number().int().describe('Events covered by a signed block'),
+  unsealedCount: z.number().int().describe('Events not yet sealed (normally those of the last second)'),
+  staleUnsealedCount: z.number().int().describe('Unsealed events older than a minute: the sealer is not running'),
+  lastSealedAt: z.string().nullable(),
+  sealCount: z.number().int(),
 });
 export type AuditVerification = z.infer<typeof AuditVerification>;

@@ -1,9 +1,10 @@
-import { Alert, Badge, Button, Code, Group, NativeSelect, SimpleGrid, TextInput } from '@mantine/core';
+import { Badge, Button, Code, Group, NativeSelect, SimpleGrid, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { auditOutcomes, type AuditEventView, type AuditListQuery } from '../../../shared/src/contracts/audit';
 import type { ListParams } from '../api/client';
-import { useAuditEvents, useVerifyAudit } from '../modules/audit/audit-api';
+import { useAuditEvents } from '../modules/audit/audit-api';
+import { AuditVerification } from '../modules/audit/audit-verification';
 import { useSignedInMe } from '../modules/auth/session';
 import { DataTable } from '../modules/common/data-table';
 import { DateInput } from '../modules/common/date-input';
@@ -12,7 +13,6 @@ import { enumOptions } from '../modules/common/labels';
 import { QueryState } from '../modules/common/loading';
 import { NotAllowed } from '../modules/common/not-allowed';
 import { Pager } from '../modules/common/pager';
-import { ProblemAlert } from '../modules/common/problem-alert';
 import { useUrlFilters, type UrlFilterValues } from '../modules/common/use-url-filters';
 import { PageTitle } from '../modules/layout/page-title';
 
@@ -23,33 +23,6 @@ type Filters = UrlFilterValues<typeof filterSpec>;
 const emptyFilters: Filters = { action: '', subjectId: '', outcome: '', from: '', to: '' };
 
 const outcomeColors: Record<Outcome, string> = { success: 'green', denied: 'orange', failure: 'red' };
-
-function VerifyChain() {
-  const { t } = useTranslation();
-  const verify = useVerifyAudit();
-  const result = verify.data;
-  return (
-    <Group align="start" mb="lg" wrap="wrap">
-      <Button onClick={() => verify.mutate()} loading={verify.isPending} variant="default">
-        {t('audit.verify')}
-      </Button>
-      <div aria-live="polite" style={{ flex: '1 1 20rem' }}>
-        {verify.error ? <ProblemAlert error={verify.error} /> : null}
-        {result &&
-          (result.isValid ? (
-            <Alert color="green" title={t('audit.chainValid')}>
-              {t('audit.checked', { count: result.checkedCount })}
-            </Alert>
-          ) : (
-            <Alert color="red" title={t('audit.chainBroken')}>
-              {t('audit.firstBroken', { id: result.firstBrokenId ?? '?', reason: result.reason ?? '' })}{' '}
-              {t('audit.checked', { count: result.checkedCount })}
-            </Alert>
-          ))}
-      </div>
-    </Group>
-  );
-}
 
 function AuditLog() {
   const { t } = useTranslation();
@@ -71,7 +44,7 @@ function AuditLog() {
   const set = (key: keyof Filters) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
   return (
     <>
-      <VerifyChain />
+      <AuditVerification />
       <form
         role="search"
         aria-label={t('audit.filters')}
@@ -168,6 +141,17 @@ function AuditLog() {
                     </Badge>
                   ),
                 },
+                {
+                  key: 'purpose',
+                  header: t('audit.purpose'),
+                  cell: (row) => (row.purpose ? t(`auditPurposes.${row.purpose}`) : ''),
+                },
+                {
+                  key: 'sealed',
+                  header: t('audit.sealed'),
+                  cell: (row) =>
+                    row.sealId !== null ? t('audit.sealedInBlock', { id: row.sealId }) : t('audit.notSealed'),
+                },
               ]}
             />
             <Pager page={data.page} pageSize={data.pageSize} total={data.total} onChange={setPage} />
@@ -178,7 +162,7 @@ function AuditLog() {
   );
 }
 
-/** The audit log (administrators): filters, table, verification of the hash chain. */
+/** The audit log (administrators): filters, table, verification and sealing state. */
 export function AuditPage() {
   const { t } = useTranslation();
   const me = useSignedInMe();

@@ -4,6 +4,7 @@
  * transaction. Unknown cards and cards the actor may not see answer the same 404; refusals of
  * visible cards are 403 and audited in a transaction of their own after the work rolled back.
  */
+import type { AuditAction } from '../../../../shared/src/contracts/audit-actions.js';
 import type { z } from 'zod';
 import type { Database, Executor } from '../../platform/db/database.js';
 import { requireActingActor, type Actor, type RequestContext } from '../../platform/auth/actor.js';
@@ -143,7 +144,7 @@ export async function createService(
 }
 
 /** Loads a card with its partnership for a rule check; 404 for unknown cards, an audited 404 for invisible ones. */
-async function loadVisibleCard(tx: Executor, actor: Actor, id: string, action: string, forUpdate: boolean) {
+async function loadVisibleCard(tx: Executor, actor: Actor, id: string, action: AuditAction, forUpdate: boolean) {
   const row = await unsafeFindServiceRow(tx, id, { forUpdate });
   if (!row) throw new AppError('notFound');
   const partnership = await unsafeFindPartnershipAccessRecord(tx, row.partnershipId);

@@ -9,6 +9,7 @@
  * Unknown requests and requests of partnerships the actor may not read answer the same 404; a refusal
  * by the record rule is a 403, audited in a transaction of its own after the work rolled back.
  */
+import type { AuditAction } from '../../../../shared/src/contracts/audit-actions.js';
 import { z } from 'zod';
 import type { Database, Executor } from '../../platform/db/database.js';
 import { requireActingActor, type Actor, type RequestContext } from '../../platform/auth/actor.js';
@@ -84,7 +85,7 @@ const ChangeProposal = CreateChangeRequestInput.shape.proposal;
 
 
 /** A request with its partnership; 404 for unknown requests and for baskets the actor may not read. */
-async function loadVisibleRequest(tx: Executor, actor: Actor, id: string, action: string, forUpdate: boolean) {
+async function loadVisibleRequest(tx: Executor, actor: Actor, id: string, action: AuditAction, forUpdate: boolean) {
   const request = await unsafeFindChangeRequestRow(tx, id, { forUpdate });
   if (!request) throw new AppError('notFound');
   const partnership = await unsafeFindPartnershipAccessRecord(tx, request.partnershipId);

@@ -13,11 +13,12 @@
  * own, which survives the rollback, and answers with `refusalError(refusal)`.
  */
 import { AppError, fieldError } from '../http/problem.js';
+import type { AuditAction } from '../../../../shared/src/contracts/audit-actions.js';
 
 /** What was refused, as the denied audit event names it. */
 export type RefusedSubject = {
   /** The action of the refused request, e.g. `institution.update`. */
-  action: string;
+  action: AuditAction;
   subjectType: string;
   subjectId: string | null;
 };

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RequestContext } from '../auth/actor.js';
-import { recordAuditEvent, verifyAuditChain } from '../../audit/audit.service.js';
+import { recordAuditEvent, sealAuditEvents, verifyAuditChain } from '../../audit/audit.service.js';
+import { developmentAuditSealKey } from '../../audit/audit.seal-key.js';
 import { buildKooperacjaApp } from '../../composition.js';
 import { buildInstitution, buildUser, GMINA_LODZ } from '../../testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
@@ -77,6 +78,15 @@ describe('the app role on audit_events', () => {
       'must be owner of table audit_events',
     ],
     ['DROP TABLE', sql`drop table audit_events`, 'must be owner of table audit_events'],
+    ['UPDATE of a block', sql`update audit_seals set signature = ''`, 'permission denied for table audit_seals'],
+    ['DELETE of a block', sql`delete from audit_seals`, 'permission denied for table audit_seals'],
+    ['TRUNCATE of blocks', sql`truncate audit_seals`, 'permission denied for table audit_seals'],
+    ['DELETE of a membership', sql`delete from audit_seal_members`, 'permission denied for table audit_seal_members'],
+    [
+      'DISABLE TRIGGER on blocks',
+      sql`alter table audit_seals disable trigger audit_seals_no_update_delete`,
+      'must be owner of table audit_seals',
+    ],
   ])('is refused %s', async (_operation, statement, expected) => {
     await recordAuditEvent(db(), systemContext, { action: 'test.appRole' });
     expect(await asAppRole((tx) => tx.execute(statement))).toContain(expected);
@@ -84,9 +94,11 @@ describe('the app role on audit_events', () => {
     expect(Number(row!.value)).toBeGreaterThan(0);
   });
 
-  it('appends to the chain and writes the data', async () => {
+  it('appends to the log, seals it and writes the data', async () => {
     const failure = await asAppRole(async (tx) => {
       await recordAuditEvent(tx, systemContext, { action: 'test.appRoleWrite' });
+      // The sealer's own statements, as the app role (inside this transaction, as a savepoint).
+      expect((await sealAuditEvents(tx, developmentAuditSealKey())).sealedCount).toBeGreaterThan(0);
       const institution = await buildInstitution(tx, { name: 'Szkoła Podstawowa nr 5 w Łodzi' });
       await tx.update(institutions).set({ city: 'Łódź-Bałuty' }).where(eq(institutions.id, institution.id));
       const [seen] = await tx.select().from(auditEvents).where(eq(auditEvents.action, 'test.appRoleWrite'));

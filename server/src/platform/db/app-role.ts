@@ -3,9 +3,9 @@
  * who runs the migrations and owns every table, and the app's role, which the server connects as.
  * The trigger of migration 0002 refuses UPDATE, DELETE and TRUNCATE of audit rows for every role,
  * but a table's owner may switch a trigger off; so the app must not own `audit_events`. The app's
- * role gets the rights to read and write the data, and on `audit_events` only SELECT and INSERT:
- * even a compromised server cannot rewrite or switch off its audit trail. The job queue's own schema
- * (`pgboss`) is the app role's (handJobSchemaTo).
+ * role gets the rights to read and write the data, and on `audit_events`, `audit_seals` and
+ * `audit_seal_members` only SELECT and INSERT: even a compromised server cannot rewrite or switch
+ * off its audit trail. The job queue's own schema (`pgboss`) is the app role's (handJobSchemaTo).
  */
 import { sql } from 'drizzle-orm';
 import type { Executor } from './database.js';
@@ -41,7 +41,10 @@ export async function grantAppRole(db: Executor, role: string): Promise<void> {
     await tx.execute(sql`grant usage on schema public to ${app}`);
     await tx.execute(sql`grant select, insert, update, delete on all tables in schema public to ${app}`);
     await tx.execute(sql`grant usage, select on all sequences in schema public to ${app}`);
-    await tx.execute(sql`revoke update, delete, truncate, references, trigger on audit_events from ${app}`);
+    // The audit log and its signed blocks (audit.sealer.ts): append and read only.
+    await tx.execute(
+      sql`revoke update, delete, truncate, references, trigger on audit_events, audit_seals, audit_seal_members from ${app}`,
+    );
     await tx.execute(
       sql`alter default privileges in schema public grant select, insert, update, delete on tables to ${app}`,
     );

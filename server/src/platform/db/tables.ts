@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   date,
@@ -42,6 +43,9 @@ import type { territoryKinds, territoryLevels } from '../../../../shared/src/con
  * `text`, no migration). The contract's `as const` lists are the one definition of each value set.
  */
 type OneOf<T extends readonly string[]> = T[number];
+import type { AuditPurpose } from '../../../../shared/src/contracts/audit-actions.js';
+
+type AuditOutcome = 'success' | 'denied' | 'failure';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -273,8 +277,10 @@ export const partnershipMembers = pgTable(
 );
 
 /**
- * Append-only, hash-chained audit log. A trigger (migration 0002) refuses UPDATE, DELETE and
- * TRUNCATE for every role, so not even the app can rewrite history.
+ * Append-only audit log (docs: server/src/audit/audit.sealer.ts). Each event carries the SHA-256 of
+ * its own content; a sealer chains committed events into signed blocks (`audit_seals`). A trigger
+ * (migrations 0002, 0008) refuses UPDATE, DELETE and TRUNCATE of all three tables for every role.
+ * `previous_hash`/`hash` are the chain of the events written before sealing existed (legacy).
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -288,19 +294,63 @@ export const auditEvents = pgTable(
     action: text('action').notNull(),
     subjectType: text('subject_type'),
     subjectId: text('subject_id'),
-    outcome: text('outcome').notNull(),
+    outcome: text('outcome').$type<AuditOutcome>().notNull(),
     ip: text('ip'),
     details: jsonb('details')
       .notNull()
       .default(sql`'{}'::jsonb`),
-    previousHash: text('previous_hash').notNull(),
-    hash: text('hash').notNull(),
+    /** The purpose of processing personal data (docs/security.md §8), for events that touch it. */
+    purpose: text('purpose').$type<AuditPurpose>(),
+    /** SHA-256 of the event's canonical content; null only on legacy rows, which have `hash`. */
+    contentHash: text('content_hash'),
+    /**
+     * The writing transaction (pg_current_xact_id), set by the database: lets the sealer find late
+     * committers quickly. Not trusted for integrity (an INSERT may set it): the sealer checks xmin.
+     */
+    xactId: bigint('xact_id', { mode: 'number' }).default(sql`(pg_current_xact_id()::text)::bigint`),
+    previousHash: text('previous_hash'),
+    hash: text('hash'),
   },
   (t) => [
     index('audit_events_occurred_idx').on(t.occurredAt),
     index('audit_events_actor_idx').on(t.actorUserId),
     index('audit_events_subject_idx').on(t.subjectType, t.subjectId),
+    index('audit_events_xact_idx').on(t.xactId),
   ],
+);
+
+/**
+ * Signed blocks of the audit log, in the order they were sealed: each names its events (through
+ * `audit_seal_members`), their Merkle root, the running count of sealed events, the previous
+ * block's hash, and an Ed25519 signature over its own hash with a key kept outside the database.
+ */
+export const auditSeals = pgTable('audit_seals', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  firstEventId: bigint('first_event_id', { mode: 'number' }).notNull(),
+  lastEventId: bigint('last_event_id', { mode: 'number' }).notNull(),
+  eventCount: integer('event_count').notNull(),
+  cumulativeCount: bigint('cumulative_count', { mode: 'number' }).notNull(),
+  merkleRoot: text('merkle_root').notNull(),
+  previousSealHash: text('previous_seal_hash').notNull(),
+  sealHash: text('seal_hash').notNull(),
+  /** The sealer's snapshot: transactions in flight then are the only ones that may commit late. */
+  snapshotXmin: bigint('snapshot_xmin', { mode: 'number' }).notNull(),
+  snapshotXmax: bigint('snapshot_xmax', { mode: 'number' }).notNull(),
+  inProgressXactIds: bigint('in_progress_xact_ids', { mode: 'number' }).array().notNull(),
+  sealedAt: timestamp('sealed_at', { withTimezone: true, precision: 3 }).notNull(),
+  signature: text('signature').notNull(),
+  /** SHA-256 of the public key, so a rotated key is named instead of failing silently. */
+  keyId: text('key_id').notNull(),
+});
+
+/** Which block seals which event: insert-only, one row per event (the primary key seals it once). */
+export const auditSealMembers = pgTable(
+  'audit_seal_members',
+  {
+    eventId: bigint('event_id', { mode: 'number' }).primaryKey(),
+    sealId: bigint('seal_id', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('audit_seal_members_seal_idx').on(t.sealId, t.eventId)],
 );
 
 /**

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Actor, RequestContext } from '../auth/actor.js';
+import type { AuditAction } from '../../../../shared/src/contracts/audit-actions.js';
 
 export type AppDependencies = { config: Config; database: DatabaseHandle };
 
@@ -17,7 +18,7 @@ export type AppModule = (scope: FastifyInstance, deps: AppDependencies) => Promi
 export type ApiSession = { actor: Actor; csrfToken: string; isSecondFactorPending: boolean };
 
 /** A refusal by the request hooks (policy, CSRF, anonymous), recorded as a denied audit event. */
-export type RefusalEvent = { action: string; details: Record<string, unknown> };
+export type RefusalEvent = { action: AuditAction; details: Record<string, unknown> };
 
 export type AppComposition = {
   /** Mounted under /api/v1, each in its own scope; the API's hooks (session, CSRF, policy) apply. */

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.js';
+import type { AuditAction } from '../../../../shared/src/contracts/audit-actions.js';
 
 /**
  * Every API route declares who may call it (docs/security.md §1). `allow` is checked before the handler
@@ -7,7 +8,7 @@ import type { Actor } from '../auth/actor.js';
  */
 export type RoutePolicy = {
   /** Stable action name, e.g. `institution.create`; appears in audit events of refusals. */
-  action: string;
+  action: AuditAction;
   allow: 'public' | 'signedIn' | ((actor: Actor) => boolean);
   /** Routes a user with a pending second factor or a forced password change may still call. */
   isAllowedDuringSignIn?: boolean;

@@ -11,7 +11,7 @@ export function useAuditEvents(params: ListParams<AuditListQuery>) {
   });
 }
 
-/** GET /audit-events/verification: walks the hash chain; may take a while on a big log. */
+/** GET /audit-events/verification: checks every event and sealed block; may take a while on a big log. */
 export function useVerifyAudit() {
   return useMutation({
     mutationFn: () => apiRequest('/audit-events/verification', { schema: AuditVerification }),
