@@ -38,7 +38,7 @@ import {
   type PartnershipAccessRecord,
 } from './partnerships.queries.js';
 import { presentPartnership, presentPartnershipSummary } from './partnerships.presenter.js';
-import { reservePublicationSlug } from '../basket/public-page/publication.store.js';
+import { reservePublicationSlug } from '../basket/index.js';
 
 type CreateInput = z.output<typeof CreatePartnershipInput>;
 type UpdateInput = z.output<typeof UpdatePartnershipInput>;
