@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'web/dist', '.tmp', 'data', 'server/migrations', 'coverage'] },
@@ -19,10 +20,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['shared/src/**/*.ts'],
+    // Who may import whom (docs/ARCHITECTURE.md): shared/ isomorphic, web/ without server code,
+    // platform/ below the domains, a domain into another only through its public surface.
+    files: ['shared/src/**/*.{ts,tsx}', 'web/src/**/*.{ts,tsx}', 'server/src/**/*.ts'],
+    plugins: { layers: layersPlugin },
     rules: {
-      // shared/ is isomorphic: no Node or DOM imports.
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'react', 'react-dom'] }],
+      'layers/boundaries': [
+        'error',
+        // Domains that serve every other: their service is their public surface (issue 7 item 3).
+        { serviceSurfaces: { audit: ['audit.service'], notifications: ['notifications.service', 'mailer'] } },
+      ],
     },
   },
   {

@@ -21,6 +21,8 @@ import { spreadsheetRoutes } from './basket/exchange/spreadsheet.routes.js';
 import { hsdsRoutes } from './basket/exchange/hsds.routes.js';
 import { publicBasketRoutes } from './basket/public-page/public-page.routes.js';
 import { notificationRoutes } from './notifications/notifications.routes.js';
+import { institutionRenamed } from './institutions/institutions.events.js';
+import { refreshCardsOfRenamedProvider } from './basket/cards/cards.store.js';
 
 /** The API modules, each a domain folder under server/src; mounted under /api/v1 in this order. */
 export const apiModules: AppModule[] = [
@@ -40,6 +42,15 @@ export const apiModules: AppModule[] = [
 /** Public, read-only pages outside /api (no session): a partnership's published basket. */
 export const publicModules: AppModule[] = [publicBasketRoutes];
 
+/**
+ * Who reacts to whose domain events, in one place. Idempotent (a handler subscribed twice runs
+ * once), so every app built in one process shares the same subscriptions.
+ */
+export function subscribeDomainEvents(): void {
+  // A card's search text carries its provider's name: the rename finds the cards at once.
+  institutionRenamed.subscribe(refreshCardsOfRenamedProvider);
+}
+
 /** The domains wired for one app: sessions from accounts, refusals into the audit log. */
 export function kooperacjaComposition({ config, database }: AppDependencies): AppComposition {
   const sessionSettings = { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS };
@@ -54,5 +65,6 @@ export function kooperacjaComposition({ config, database }: AppDependencies): Ap
 
 /** The whole Kooperacja app on the given configuration and database. */
 export async function buildKooperacjaApp(deps: AppDependencies, options: BuildOptions = {}): Promise<FastifyInstance> {
+  subscribeDomainEvents();
   return buildApp(deps, kooperacjaComposition(deps), options);
 }

@@ -66,7 +66,7 @@ import {
   hashPassword,
   verifyPassword,
 } from './passwords.js';
-import { registerInstitutionInTransaction, type CreateInstitutionData } from '../institutions/institutions.service.js';
+import { registerInstitutionInTransaction, type CreateInstitutionData } from '../institutions/index.js';
 import { findTrustedDevice, rememberTrustedDevice } from './trusted-devices.js';
 import { deliverNotificationEmails, notifyUsers } from '../notifications/notifications.service.js';
 import { mailerFor } from '../notifications/mailer.js';

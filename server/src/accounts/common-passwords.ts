@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { normalizeForSearch } from '../../../shared/src/text.js';
-import { parseTerc, tercPath } from '../territories/territories.loader.js';
+import { parseTerc, tercPath } from '../territories/index.js';
 
 const polishPasswords = [
   '123456',

@@ -37,7 +37,7 @@ import {
   type InstitutionValues,
 } from './institutions.queries.js';
 import { presentInstitution, presentInstitutionSummary } from './institutions.presenter.js';
-import { refreshProviderSearchText } from '../basket/cards/cards.store.js';
+import { institutionRenamed } from './institutions.events.js';
 
 export type CreateInstitutionData = z.output<typeof CreateInstitutionInput>;
 export type UpdateInstitutionData = z.output<typeof UpdateInstitutionInput>;
@@ -226,7 +226,9 @@ export async function updateInstitution(
     }
     if (fields.length > 0 && !(await updateInstitutionRow(tx, id, input.version, changes)))
       throw new AppError('conflict');
-    if (changes.name !== undefined || changes.shortName !== undefined) await refreshProviderSearchText(tx, id);
+    if (changes.name !== undefined || changes.shortName !== undefined) {
+      await institutionRenamed.publish(tx, { institutionId: id });
+    }
     if (accessChanges.length > 0) {
       // A permission change for everyone working there (like user.membership.add): old and new values
       // are kept, as they are reference data (a kind, a TERYT code), not personal data.

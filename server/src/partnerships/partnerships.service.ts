@@ -49,7 +49,7 @@ import {
   type PartnershipMemberValues,
 } from './partnerships.queries.js';
 import { presentPartnership, presentPartnershipSummary } from './partnerships.presenter.js';
-import { reservePublicationSlug } from '../basket/public-page/publication.store.js';
+import { reservePublicationSlug } from '../basket/index.js';
 
 type CreateInput = z.output<typeof CreatePartnershipInput>;
 type UpdateInput = z.output<typeof UpdatePartnershipInput>;

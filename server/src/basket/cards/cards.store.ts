@@ -10,6 +10,8 @@ import type { Executor } from '../../platform/db/database.js';
 import { institutions, serviceVersions, services, territories } from '../../platform/db/tables.js';
 import type { RequestContext } from '../../platform/auth/actor.js';
 import { recordAuditEvent } from '../../audit/audit.service.js';
+import type { DomainEventHandler } from '../../platform/events/domain-event.js';
+import type { InstitutionRenamed } from '../../institutions/institutions.events.js';
 import { AppError, fieldError, type FieldError } from '../../platform/http/problem.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
 import type { CreateServiceInput, ServiceStatus, UpdateServiceInput } from '../../../../shared/src/contracts/basket.js';
@@ -159,6 +161,11 @@ export async function refreshProviderSearchText(tx: Executor, institutionId: str
   }
   return cards.length;
 }
+
+/** The basket's subscriber to the registry's `institutionRenamed` (wired by the composition root). */
+export const refreshCardsOfRenamedProvider: DomainEventHandler<InstitutionRenamed> = async (tx, { institutionId }) => {
+  await refreshProviderSearchText(tx, institutionId);
+};
 
 /** Folded text the trigram search runs over: name, description and provider. */
 export function serviceSearchText(name: string, description: string, provider: string): string {
