@@ -28,7 +28,12 @@ export default tseslint.config(
       'layers/boundaries': [
         'error',
         // Domains that serve every other: their service is their public surface (issue 7 item 3).
-        { serviceSurfaces: { audit: ['audit.service'], notifications: ['notifications.service', 'mailer'] } },
+        {
+          serviceSurfaces: {
+            audit: ['audit.service', 'refusals'],
+            notifications: ['notifications.service', 'mailer', 'notification-kinds'],
+          },
+        },
       ],
     },
   },

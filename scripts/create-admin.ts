@@ -28,7 +28,7 @@ import { AppError } from '../server/src/platform/http/problem.js';
 import {
   createAdministratorFromCommandLine,
   type AdministratorInstitution,
-} from '../server/src/accounts/accounts.service.js';
+} from '../server/src/accounts/users.service.js';
 import { CreateUserInput } from '../shared/src/contracts/auth.js';
 import { CreateInstitutionInput } from '../shared/src/contracts/institutions.js';
 import { leaderInstitutionKinds, Uuid } from '../shared/src/contracts/common.js';

@@ -216,3 +216,106 @@ export async function findActiveAdministratorIds(db: Executor): Promise<string[]
     .where(and(eq(users.isActive, true), eq(memberships.role, 'admin')));
   return rows.map((row) => row.id);
 }
+
+export type UserValues = typeof users.$inferInsert;
+
+/** Replaces the password; `mustChangePassword` when an administrator set a temporary one. */
+export async function setUserPassword(
+  db: Executor,
+  userId: string,
+  passwordHash: string,
+  options: { mustChangePassword: boolean },
+): Promise<void> {
+  await db
+    .update(users)
+    .set({
+      passwordHash,
+      mustChangePassword: options.mustChangePassword,
+      passwordChangedAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, userId));
+}
+
+/** Stores a new, unconfirmed TOTP secret; false when the second factor is already on. */
+export async function startTotpSetup(db: Executor, userId: string, secret: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ totpSecret: secret, totpEnabledAt: null, totpLastUsedStep: null, updatedAt: new Date() })
+    .where(and(eq(users.id, userId), isNull(users.totpEnabledAt)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/**
+ * Turns the second factor on for the secret that was set up, marking the confirming code's step as
+ * used; false when the secret changed or the factor is on already (a concurrent setup).
+ */
+export async function enableUserTotp(
+  db: Executor,
+  userId: string,
+  secret: string,
+  confirmedStep: number,
+  recoveryCodeHashes: string[],
+): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ totpEnabledAt: new Date(), totpLastUsedStep: confirmedStep, recoveryCodeHashes, updatedAt: new Date() })
+    .where(and(eq(users.id, userId), eq(users.totpSecret, secret), isNull(users.totpEnabledAt)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** Turns the second factor off and forgets its secret and recovery codes. */
+export async function clearUserTotp(db: Executor, userId: string): Promise<void> {
+  await db
+    .update(users)
+    .set({
+      totpSecret: null,
+      totpEnabledAt: null,
+      totpLastUsedStep: null,
+      recoveryCodeHashes: [],
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, userId));
+}
+
+/** Inserts an account and returns its id. */
+export async function insertUser(
+  db: Executor,
+  values: Pick<UserValues, 'email' | 'displayName' | 'passwordHash' | 'mustChangePassword'>,
+): Promise<string> {
+  const [created] = await db.insert(users).values(values).returning({ id: users.id });
+  return created!.id;
+}
+
+/** Changes an account's own fields (display name, whether it is active). */
+export async function updateUserRow(
+  db: Executor,
+  userId: string,
+  changes: Pick<Partial<UserValues>, 'displayName' | 'isActive'>,
+): Promise<void> {
+  await db
+    .update(users)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(users.id, userId));
+}
+
+/** Grants roles in institutions; returns the new memberships' ids in input order. */
+export async function insertMemberships(
+  db: Executor,
+  userId: string,
+  grants: ReadonlyArray<{ institutionId: string; role: (typeof memberships.$inferInsert)['role'] }>,
+): Promise<string[]> {
+  if (grants.length === 0) return [];
+  const rows = await db
+    .insert(memberships)
+    .values(grants.map((grant) => ({ userId, institutionId: grant.institutionId, role: grant.role })))
+    .returning({ id: memberships.id });
+  return rows.map((row) => row.id);
+}
+
+/** Removes one of the user's memberships (sessions acting through it are detached first by the caller). */
+export async function deleteMembership(db: Executor, userId: string, membershipId: string): Promise<void> {
+  await db.delete(memberships).where(and(eq(memberships.id, membershipId), eq(memberships.userId, userId)));
+}

@@ -25,19 +25,17 @@ import { sessionCookieName, type AppDependencies } from '../platform/http/app.js
 import { AppError } from '../platform/http/problem.js';
 import { canManageOwnAccount } from './accounts.policy.js';
 import { presentMe } from './accounts.presenter.js';
+import { completeSignInWithSecondFactor, signIn, signOut } from './sign-in.service.js';
 import {
   changeOwnPassword,
-  completeSignInWithSecondFactor,
   disableTotp,
   enableTotp,
   endOtherOwnSessions,
   endOwnSession,
   listOwnSessions,
   setUpTotp,
-  signIn,
-  signOut,
   switchActiveMembership,
-} from './accounts.service.js';
+} from './own-account.service.js';
 import { TRUSTED_DEVICE_DAYS } from './trusted-devices.js';
 
 function cookieOptions(config: Config) {

@@ -30,7 +30,7 @@ import {
   removeUserMembership,
   resetUserPassword,
   updateUser,
-} from './accounts.service.js';
+} from './users.service.js';
 
 export async function userRoutes(app: FastifyInstance, { config, database }: AppDependencies): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();

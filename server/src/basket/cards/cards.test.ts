@@ -149,11 +149,13 @@ describe('service cards: the workflow from card to basket', () => {
       name: 'Przejęte',
     });
     expect(response.statusCode).toBe(403);
-    const [denied] = await context.database.db
-      .select({ value: count() })
+    // Both refusals are audited: the invisible draft (404) and the visible card (403).
+    const denied = await context.database.db
+      .select({ details: auditEvents.details })
       .from(auditEvents)
-      .where(and(eq(auditEvents.subjectId, foreign.id), eq(auditEvents.outcome, 'denied')));
-    expect(Number(denied!.value)).toBe(1);
+      .where(and(eq(auditEvents.subjectId, foreign.id), eq(auditEvents.outcome, 'denied')))
+      .orderBy(auditEvents.id);
+    expect(denied.map((event) => event.details)).toEqual([{ reason: 'notVisible' }, { reason: 'recordRule' }]);
     const forOther = await schoolRep.post('/api/v1/services', card({ providerInstitutionId: otherSchoolId }));
     expect(forOther.statusCode).toBe(403);
   });

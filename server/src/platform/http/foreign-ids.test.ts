@@ -244,6 +244,31 @@ describe('foreign ids', () => {
     expect(JSON.stringify(await snapshot())).toBe(before);
   });
 
+  it('answer a record the outsider may not see exactly like a missing one (the 403/404 rule)', async () => {
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+    const missingId = '00000000-0000-4000-8000-00000000dead';
+    // The answer without what differs by request: its id and the path it names.
+    const comparable = (body: string) => {
+      const { requestId: _requestId, instance: _instance, ...rest } = JSON.parse(body) as Record<string, unknown>;
+      return rest;
+    };
+    const outsider = outsiders[0]!.client;
+    // Reads by id of this partnership's records, and the user pages only an administrator reaches (403).
+    const reads = attempts.filter(
+      (attempt) =>
+        attempt.method === 'GET' && attempt.label !== 'search the basket' && !attempt.url.includes('/users/'),
+    );
+    expect(reads.length).toBeGreaterThan(8);
+    for (const attempt of reads) {
+      const hidden = await outsider.request('GET', attempt.url);
+      const missing = await outsider.request('GET', attempt.url.replace(uuid, missingId));
+      const where = `${attempt.label}: ${hidden.statusCode} ${hidden.body.slice(0, 120)}`;
+      expect(hidden.statusCode, where).toBe(404);
+      expect(missing.statusCode, where).toBe(404);
+      expect(comparable(hidden.body), where).toEqual(comparable(missing.body));
+    }
+  });
+
   it('answer random ids on every id-taking route with 403 or 404, never with data or a 500', async () => {
     const routes = context.app.routeTable.filter((route) => route.url.includes('/:'));
     expect(routes.length).toBeGreaterThan(20);
