@@ -3,8 +3,8 @@ import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/reac
 import { useEffect } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError, setUnauthenticatedHandler } from './api/client';
-import { forgetSession } from './modules/auth/session';
-import { RequireAuth } from './modules/auth/require-auth';
+import { forgetSession } from './modules/accounts/session';
+import { RequireAuth } from './modules/accounts/require-auth';
 import { AppLayout } from './modules/layout/app-layout';
 import { cssVariablesResolver, theme } from './theme';
 import { paths } from './paths';

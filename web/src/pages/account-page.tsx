@@ -9,10 +9,10 @@ import {
   useTotpDisable,
   useTotpEnable,
   useTotpSetup,
-} from '../modules/account/account-api';
-import { PasswordChangeForm } from '../modules/account/password-change-form';
-import { SessionsTable } from '../modules/account/sessions-table';
-import { useSignedInMe } from '../modules/auth/session';
+} from '../modules/accounts/own-account-api';
+import { PasswordChangeForm } from '../modules/accounts/password-change-form';
+import { SessionsTable } from '../modules/accounts/sessions-table';
+import { useSignedInMe } from '../modules/accounts/session';
 import { DetailsList } from '../modules/common/details-list';
 import { applyServerErrors, useContractForm, useFieldError } from '../modules/common/forms';
 import { QueryState } from '../modules/common/loading';

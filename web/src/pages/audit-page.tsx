@@ -5,7 +5,7 @@ import { auditOutcomes, type AuditEventView, type AuditListQuery } from '../../.
 import type { ListParams } from '../api/client';
 import { useAuditEvents } from '../modules/audit/audit-api';
 import { AuditVerification } from '../modules/audit/audit-verification';
-import { useSignedInMe } from '../modules/auth/session';
+import { useSignedInMe } from '../modules/accounts/session';
 import { DataTable } from '../modules/common/data-table';
 import { DateInput } from '../modules/common/date-input';
 import { formatDateTime, parseDisplayDate } from '../modules/common/format';

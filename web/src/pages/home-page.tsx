@@ -1,7 +1,7 @@
 import { Button, Card, Group, SimpleGrid, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { useSignedInMe } from '../modules/auth/session';
+import { useSignedInMe } from '../modules/accounts/session';
 import { useInstitutions } from '../modules/institutions/institutions-api';
 import { usePartnerships } from '../modules/partnerships/partnerships-api';
 import { PageTitle } from '../modules/layout/page-title';

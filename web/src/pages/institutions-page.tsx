@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { cooperationAreas, institutionKinds, sectors } from '../../../shared/src/contracts/common';
 import type { InstitutionSummary } from '../../../shared/src/contracts/institutions';
-import { useSignedInMe } from '../modules/auth/session';
+import { useSignedInMe } from '../modules/accounts/session';
 import { DataTable } from '../modules/common/data-table';
 import { enumOptions } from '../modules/common/labels';
 import { QueryState } from '../modules/common/loading';

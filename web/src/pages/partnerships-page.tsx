@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { modelVariants } from '../../../shared/src/contracts/common';
 import type { PartnershipSummary } from '../../../shared/src/contracts/partnerships';
-import { useSignedInMe } from '../modules/auth/session';
+import { useSignedInMe } from '../modules/accounts/session';
 import { DataTable } from '../modules/common/data-table';
 import { enumOptions } from '../modules/common/labels';
 import { QueryState } from '../modules/common/loading';

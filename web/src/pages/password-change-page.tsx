@@ -1,7 +1,7 @@
 import { Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { PasswordChangeForm } from '../modules/account/password-change-form';
+import { PasswordChangeForm } from '../modules/accounts/password-change-form';
 import { PageTitle } from '../modules/layout/page-title';
 import { paths } from '../paths';
 

@@ -1,7 +1,7 @@
 import { Anchor, NativeSelect, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { useMe } from '../modules/auth/session';
+import { useMe } from '../modules/accounts/session';
 import { useCreateService, useService, useUpdateService } from '../modules/basket/basket-api';
 import { ServiceForm, type FixedProvider } from '../modules/basket/service-form';
 import { QueryState } from '../modules/common/loading';

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { Service } from '../../../shared/src/contracts/basket';
-import { useMe } from '../modules/auth/session';
+import { useMe } from '../modules/accounts/session';
 import { useService, useServiceHistory, useServiceTransition } from '../modules/basket/basket-api';
 import { ChangeRequestModal, ReasonModal } from '../modules/basket/change-request-modal';
 import { regionalRoles, ServiceStatusBadge } from '../modules/basket/service-labels';

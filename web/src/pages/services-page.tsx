@@ -2,7 +2,7 @@ import { Button, Checkbox, Group, NativeSelect, SimpleGrid, Text, TextInput } fr
 import { useTranslation } from 'react-i18next';
 import { cooperationAreas, institutionKinds } from '../../../shared/src/contracts/common';
 import { serviceCosts, serviceOrigins, targetGroups } from '../../../shared/src/contracts/basket';
-import { useMe } from '../modules/auth/session';
+import { useMe } from '../modules/accounts/session';
 import { useServices, type ServiceFilters } from '../modules/basket/basket-api';
 import { regionalRoles } from '../modules/basket/service-labels';
 import { ServiceResults } from '../modules/basket/service-results';

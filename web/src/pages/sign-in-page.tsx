@@ -6,7 +6,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { z } from 'zod';
 import { LoginInput, LoginResult, SecondFactorInput } from '../../../shared/src/contracts/auth';
 import { apiRequest, setCsrfToken } from '../api/client';
-import { storeMe, useMe } from '../modules/auth/session';
+import { storeMe, useMe } from '../modules/accounts/session';
 import { applyServerErrors, useContractForm, useFieldError, type LeftoverFieldError } from '../modules/common/forms';
 import { ProblemAlert } from '../modules/common/problem-alert';
 import { PageTitle } from '../modules/layout/page-title';

@@ -4,13 +4,13 @@ import { useFieldArray } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { CreateUserInput } from '../../../shared/src/contracts/auth';
-import { useSignedInMe } from '../modules/auth/session';
+import { useSignedInMe } from '../modules/accounts/session';
 import { applyServerErrors, useContractForm, useFieldError, type LeftoverFieldError } from '../modules/common/forms';
 import { NotAllowed } from '../modules/common/not-allowed';
 import { ProblemAlert } from '../modules/common/problem-alert';
 import { PageTitle } from '../modules/layout/page-title';
-import { MembershipFields } from '../modules/users/membership-fields';
-import { useCreateUser } from '../modules/users/users-api';
+import { MembershipFields } from '../modules/accounts/membership-fields';
+import { useCreateUser } from '../modules/accounts/users-api';
 import { paths } from '../paths';
 
 type UserFormValues = {

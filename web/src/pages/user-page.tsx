@@ -8,8 +8,8 @@ import {
   type MembershipView,
   type UserSummary,
 } from '../../../shared/src/contracts/auth';
-import { SessionsTable } from '../modules/account/sessions-table';
-import { useSignedInMe } from '../modules/auth/session';
+import { SessionsTable } from '../modules/accounts/sessions-table';
+import { useSignedInMe } from '../modules/accounts/session';
 import { DataTable } from '../modules/common/data-table';
 import { DetailsList } from '../modules/common/details-list';
 import { applyServerErrors, useContractForm, useFieldError, type LeftoverFieldError } from '../modules/common/forms';
@@ -17,7 +17,7 @@ import { QueryState } from '../modules/common/loading';
 import { NotAllowed } from '../modules/common/not-allowed';
 import { ProblemAlert } from '../modules/common/problem-alert';
 import { PageTitle } from '../modules/layout/page-title';
-import { MembershipFields } from '../modules/users/membership-fields';
+import { MembershipFields } from '../modules/accounts/membership-fields';
 import {
   useAddMembership,
   useRemoveMembership,
@@ -26,7 +26,7 @@ import {
   useUpdateUser,
   useUser,
   useUserSessions,
-} from '../modules/users/users-api';
+} from '../modules/accounts/users-api';
 import { paths } from '../paths';
 
 function ActivationButton({ user }: { user: UserSummary }) {

@@ -2,14 +2,14 @@ import { Anchor, Badge, Button, Group, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { UserSummary } from '../../../shared/src/contracts/auth';
-import { useSignedInMe } from '../modules/auth/session';
+import { useSignedInMe } from '../modules/accounts/session';
 import { DataTable } from '../modules/common/data-table';
 import { QueryState } from '../modules/common/loading';
 import { Pager } from '../modules/common/pager';
 import { useUrlFilters, useUrlSearchText } from '../modules/common/use-url-filters';
 import { NotAllowed } from '../modules/common/not-allowed';
 import { PageTitle } from '../modules/layout/page-title';
-import { useUsers } from '../modules/users/users-api';
+import { useUsers } from '../modules/accounts/users-api';
 import { paths } from '../paths';
 
 const filterSpec = { q: 'text' } as const;

@@ -25,7 +25,7 @@ import {
 } from '../../../../shared/src/contracts/basket';
 import type { z } from 'zod';
 import type { Partnership } from '../../../../shared/src/contracts/partnerships';
-import { useMe } from '../auth/session';
+import { useMe } from '../accounts/session';
 import { applyServerErrors, useContractForm, useFieldError } from '../common/forms';
 import { enumOptions } from '../common/labels';
 import { QueryState } from '../common/loading';

@@ -6,7 +6,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Me, SwitchMembershipInput } from '../../../../shared/src/contracts/auth';
 import { apiRequest } from '../../api/client';
 import { changeLanguage } from '../../i18n/i18n';
-import { storeMe, useMe, useSignOut } from '../auth/session';
+import { storeMe, useMe, useSignOut } from '../accounts/session';
 import { NotificationBell } from '../notifications/notification-bell';
 import { ProblemAlert } from '../common/problem-alert';
 import { noteNavigation } from './page-title';

@@ -10,7 +10,7 @@ import {
   partnershipStages,
   type Partnership,
 } from '../../../../shared/src/contracts/partnerships';
-import { useSignedInMe } from '../auth/session';
+import { useSignedInMe } from '../accounts/session';
 import { DateInput } from '../common/date-input';
 import { formatDate, parseDisplayDate } from '../common/format';
 import { applyServerErrors, useContractForm, useFieldError, type LeftoverFieldError } from '../common/forms';
@@ -18,7 +18,7 @@ import { enumOptions } from '../common/labels';
 import { ProblemAlert } from '../common/problem-alert';
 import { InstitutionSelect } from '../institutions/institution-select';
 import { TerritorySelect } from '../territories/territory-select';
-import { useUsers } from '../users/users-api';
+import { useUsers } from '../accounts/users-api';
 
 type PartnershipFormValues = {
   name: string;

@@ -9,7 +9,7 @@ import {
   TotpSetup,
 } from '../../../../shared/src/contracts/auth';
 import { apiRequest } from '../../api/client';
-import { meQueryKey } from '../auth/session';
+import { meQueryKey } from './session';
 
 export function useOwnSessions() {
   return useQuery({ queryKey: ['own-sessions'], queryFn: () => apiRequest('/auth/sessions', { schema: SessionList }) });

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ChangePasswordInput } from '../../../../shared/src/contracts/auth';
 import { applyServerErrors, useContractForm, useFieldError, type LeftoverFieldError } from '../common/forms';
 import { ProblemAlert } from '../common/problem-alert';
-import { useChangePassword } from './account-api';
+import { useChangePassword } from './own-account-api';
 
 /** Current and new password (10+ characters, no composition rules); other sessions end on success. */
 export function PasswordChangeForm({ onChanged }: { onChanged: () => void }) {
