@@ -45,6 +45,7 @@ import {
 import { buildImportSheet, measureBasketImport, signInWithCsrf, type ImportTimings } from './basket-import.js';
 import { institutionSearchSql, territorySearchSql, type PageResult } from './sql.js';
 import { formatMs, summarize, timeIterations, type LatencySummary } from './stats.js';
+import { measureAuditTrail, type AuditBenchResult } from './audit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DATABASE = process.env.BENCH_DATABASE ?? 'kooperacja_bench';
@@ -488,6 +489,33 @@ function printReport(results: ScenarioResult[]): void {
   console.log(`\n${lines.join('\n')}\n`);
 }
 
+function formatAuditedReads(reads: { alone: LatencySummary; duringImport: LatencySummary }): string {
+  const row = (label: string, r: LatencySummary) =>
+    `| ${label} | ${r.count} | ${formatMs(r.p50)} | ${formatMs(r.p95)} | ${formatMs(r.max)} |`;
+  return [
+    '(g) audited read GET /institutions/:id (its audit event commits with it)',
+    '| when | reads | p50 ms | p95 ms | max ms |',
+    '| --- | --- | --- | --- | --- |',
+    row('alone', reads.alone),
+    row('while the import previews and confirms', reads.duringImport),
+  ].join('\n');
+}
+
+function formatAuditTrail(result: AuditBenchResult | { error: string }): string {
+  if ('error' in result) return `(h) audit trail failed: ${result.error}`;
+  const v = result.verification;
+  return [
+    '(h) audit trail (direct, on the bench database)',
+    `audited read alone: p50 ${formatMs(result.auditedReadAlone.p50)} ms, p95 ${formatMs(result.auditedReadAlone.p95)} ms; ` +
+      `while a ${result.importEvents}-event transaction stays open ${result.importHeldMs.toFixed(0)} ms: ` +
+      `p50 ${formatMs(result.auditedReadDuringImport.p50)} ms, p95 ${formatMs(result.auditedReadDuringImport.p95)} ms, ` +
+      `max ${formatMs(result.auditedReadDuringImport.max)} ms`,
+    `${result.concurrentWriters} concurrent writers, ${result.writerEvents} events: ${result.insertsPerSecond.toFixed(0)} inserts/s; ` +
+      `seal ${result.sealMs.toFixed(0)} ms, verify ${result.verifyMs.toFixed(0)} ms: ${v.isValid ? 'valid' : 'BROKEN'}, ` +
+      `${v.checkedCount} events, ${v.sealedCount} sealed, ${v.unsealedCount} not sealed`,
+  ].join('\n');
+}
+
 function formatImport(timings: ImportTimings | { error: string }): string {
   if ('error' in timings) return `(g) basket import: failed: ${timings.error}\n`;
   const counts = (c: Record<string, number>) =>
@@ -628,6 +656,7 @@ async function main(): Promise<number> {
       );
 
     let importTimings: ImportTimings | { error: string } | null = null;
+    let auditedReads: { alone: LatencySummary; duringImport: LatencySummary } | null = null;
     if (runs('g'))
       try {
         log(`(g) import of a ${importRows}-row .xlsx (preview + confirm), then export and import back`);
@@ -639,10 +668,48 @@ async function main(): Promise<number> {
           )
         ).rows;
         const sheet = await buildImportSheet(importRows, basket.gmina, leader!.name);
-        importTimings = await measureBasketImport(server.url, session, basket.partnershipId, sheet, importRows);
+        // Issue 7 item 4: an audited read (GET /institutions/:id) alone, then again and again while
+        // the import previews and confirms (one transaction, an audit event per card).
+        const [probe] = (await client.query<{ id: string }>('select id from institutions order by id limit 1')).rows;
+        const readProbe = async () => {
+          const begun = performance.now();
+          const response = await fetch(`${server!.url}/api/v1/institutions/${probe!.id}`, {
+            headers: { cookie: session.cookie },
+          });
+          await response.arrayBuffer();
+          if (response.status !== 200) throw new Error(`audited read answered ${response.status}`);
+          return performance.now() - begun;
+        };
+        const alone: number[] = [];
+        for (let i = 0; i < 100; i += 1) alone.push(await readProbe());
+        const during: number[] = [];
+        let isImporting = true;
+        const reader = (async () => {
+          while (isImporting) during.push(await readProbe());
+        })();
+        try {
+          importTimings = await measureBasketImport(server.url, session, basket.partnershipId, sheet, importRows);
+        } finally {
+          isImporting = false;
+          await reader;
+        }
+        auditedReads = { alone: summarize(alone), duringImport: summarize(during) };
       } catch (error) {
         importTimings = { error: (error as Error).message };
       }
+
+    let auditTrail: AuditBenchResult | { error: string } | null = null;
+    if (runs('h')) {
+      log('(h) audit trail: audited reads beside a 2,000-event transaction, 50 concurrent writers, seal, verify');
+      const handle = await openPostgres(benchUrl);
+      try {
+        auditTrail = await measureAuditTrail(handle.db);
+      } catch (error) {
+        auditTrail = { error: (error as Error).message };
+      } finally {
+        await handle.close();
+      }
+    }
 
     const serverWarnings = server.output
       .join('')
@@ -653,6 +720,8 @@ async function main(): Promise<number> {
 
     printReport(results);
     if (importTimings) console.log(formatImport(importTimings));
+    if (auditedReads) console.log(formatAuditedReads(auditedReads));
+    if (auditTrail) console.log(formatAuditTrail(auditTrail));
     const outDir = path.join(root, '.tmp', 'bench');
     mkdirSync(outDir, { recursive: true });
     writeFileSync(
@@ -667,13 +736,19 @@ async function main(): Promise<number> {
           sqlIterations,
           results,
           import: importTimings,
+          auditedReads,
+          auditTrail,
         },
         null,
         2,
       ),
     );
     log(`results in .tmp/bench/results.json; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
-    return results.some((r) => r.status === 'failed') || (importTimings && 'error' in importTimings) ? 1 : 0;
+    return results.some((r) => r.status === 'failed') ||
+      (importTimings && 'error' in importTimings) ||
+      (auditTrail && ('error' in auditTrail || !auditTrail.verification.isValid))
+      ? 1
+      : 0;
   } finally {
     await cleanup();
   }

@@ -6,7 +6,7 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[rank - 1]!;
 }
 
-export type LatencySummary = { count: number; p50: number; p95: number; p99: number };
+export type LatencySummary = { count: number; p50: number; p95: number; p99: number; max: number };
 
 export function summarize(samples: readonly number[]): LatencySummary {
   return {
@@ -14,6 +14,7 @@ export function summarize(samples: readonly number[]): LatencySummary {
     p50: percentile(samples, 50),
     p95: percentile(samples, 95),
     p99: percentile(samples, 99),
+    max: samples.reduce((most, sample) => Math.max(most, sample), 0),
   };
 }
 
