@@ -17,6 +17,7 @@ import { createTestContext, type TestContext } from '../../testing/test-app.js';
 import { createMailer, type Mailer } from '../../notifications/mailer.js';
 import { insertServiceCard } from '../cards/cards.store.js';
 import { scheduleStaleServiceReminders, sendStaleServiceReminders, STALE_SERVICE_REMINDERS_JOB } from './reminders.js';
+import { staleCardNotification } from '../notification-kinds.js';
 
 const systemContext: RequestContext = { actor: null, requestId: 'test-reminder-jobs', ip: null };
 const config = { STALE_SERVICE_MONTHS: 12, REMINDER_INTERVAL_HOURS: 24 };
@@ -85,7 +86,10 @@ async function remindersOf(serviceId: string) {
     .select({ userId: notifications.userId, emailedAt: notifications.emailedAt })
     .from(notifications)
     .where(
-      and(eq(notifications.kind, 'service.staleReminder'), sql`${notifications.params} ->> 'serviceId' = ${serviceId}`),
+      and(
+        eq(notifications.kind, staleCardNotification.kind),
+        sql`${notifications.params} ->> 'serviceId' = ${serviceId}`,
+      ),
     );
 }
 

@@ -228,6 +228,10 @@ describe('stale-service reminders', () => {
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, 'basket.staleReminders'), eq(auditEvents.outcome, 'denied')));
-    expect(denied).toHaveLength(1);
+    // Both refusals are audited: the school's (visible, not its to run) and the outsider's (not visible: 404).
+    expect(denied.map((event) => (event.details as { reason?: string }).reason).sort()).toEqual([
+      'notVisible',
+      'recordRule',
+    ]);
   });
 });
