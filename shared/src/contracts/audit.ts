@@ -22,7 +22,9 @@ export const AuditEventView = z.object({
   outcome: AuditOutcome,
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
-  purpose: AuditPurpose.nullable().describe('Purpose of processing personal data (docs/security.md §8), when it applies'),
+  purpose: AuditPurpose.nullable().describe(
+    'Purpose of processing personal data (docs/security.md §8), when it applies',
+  ),
   hash: z.string().describe("SHA-256 of the event's own content (the legacy chain hash for events before sealing)"),
   sealId: z.number().int().nullable().describe('Signed block that seals the event; null while not yet sealed'),
 });

@@ -83,7 +83,6 @@ const NewServiceProposal = CreateServiceInput.omit({ partnershipId: true });
 /** Some fields of a card: the contract's partial card. */
 const ChangeProposal = CreateChangeRequestInput.shape.proposal;
 
-
 /** A request with its partnership; 404 for unknown requests and for baskets the actor may not read. */
 async function loadVisibleRequest(tx: Executor, actor: Actor, id: string, action: AuditAction, forUpdate: boolean) {
   const request = await unsafeFindChangeRequestRow(tx, id, { forUpdate });
