@@ -350,7 +350,7 @@ describe('tampering is named by the verifier', () => {
   });
 });
 
-describe('the legacy chain carried over by migration 0008', () => {
+describe('the legacy chain carried over by migration 0009', () => {
   it('verifies, is sealed by the first block, and still names a broken legacy row', { timeout: 180_000 }, async () => {
     // A database just before the sealing migration, with a legacy chain; then the rest of the migrations.
     const folder = mkdtempSync(path.join(os.tmpdir(), 'kooperacja-legacy-audit-'));
