@@ -9,7 +9,8 @@ import { buildApp, type BuildOptions } from './platform/http/app.js';
 import type { AppComposition, AppDependencies, AppModule } from './platform/http/app-composition.js';
 import { loadSession } from './accounts/sessions.js';
 import { recordStandaloneAuditEvent } from './audit/audit.service.js';
-import { authRoutes } from './accounts/auth.routes.js';
+import { signInRoutes } from './accounts/sign-in.routes.js';
+import { ownAccountRoutes } from './accounts/own-account.routes.js';
 import { userRoutes } from './accounts/users.routes.js';
 import { territoryRoutes } from './territories/territories.routes.js';
 import { institutionRoutes } from './institutions/institutions.routes.js';
@@ -26,7 +27,8 @@ import { refreshCardsOfRenamedProvider } from './basket/cards/cards.store.js';
 
 /** The API modules, each a domain folder under server/src; mounted under /api/v1 in this order. */
 export const apiModules: AppModule[] = [
-  authRoutes,
+  signInRoutes,
+  ownAccountRoutes,
   userRoutes,
   territoryRoutes,
   institutionRoutes,

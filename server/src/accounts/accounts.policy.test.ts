@@ -11,7 +11,8 @@ import type { AppDependencies } from '../platform/http/app.js';
 import type { RoutePolicy } from '../platform/http/route-policy.js';
 import { loadConfig } from '../platform/config.js';
 import { canChangeUserStatus, canManageOwnAccount, canManageUsers } from './accounts.policy.js';
-import { authRoutes } from './auth.routes.js';
+import { signInRoutes } from './sign-in.routes.js';
+import { ownAccountRoutes } from './own-account.routes.js';
 import { userRoutes } from './users.routes.js';
 
 const ACTOR_ID = '11111111-1111-4111-8111-111111111111';
@@ -115,7 +116,8 @@ describe('declared route policies', () => {
     });
     // Registration only: no request reaches the database.
     const deps = { config: loadConfig({ NODE_ENV: 'test' }), database: {} } as unknown as AppDependencies;
-    await app.register(async (scope) => authRoutes(scope, deps), { prefix: '/api/v1' });
+    await app.register(async (scope) => signInRoutes(scope, deps), { prefix: '/api/v1' });
+    await app.register(async (scope) => ownAccountRoutes(scope, deps), { prefix: '/api/v1' });
     await app.register(async (scope) => userRoutes(scope, deps), { prefix: '/api/v1' });
     await app.ready();
     await app.close();

@@ -10,7 +10,7 @@ import { auditEvents, notifications, sessions } from '../platform/db/tables.js';
 import { buildInstitution, buildUser, TEST_PASSWORD } from '../testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../testing/test-app.js';
 import { sessionCookieName } from '../platform/http/app.js';
-import { deviceCookieName } from './auth.routes.js';
+import { deviceCookieName } from './cookies.js';
 
 const MAX_FAILURES = 3;
 const IP_MAX_FAILURES = 6;
