@@ -3,7 +3,6 @@
  * which address. Reading the setting needs canReadBasket (404 otherwise); changing it needs
  * canPublishBasketPage (403, audited) and is audited in the same transaction as the change.
  */
-import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database } from '../../platform/db/database.js';
 import { requireActingActor, type RequestContext } from '../../platform/auth/actor.js';
@@ -13,12 +12,17 @@ import { AppError, type FieldError } from '../../platform/http/problem.js';
 import { recordAuditEvent } from '../../audit/audit.service.js';
 import { withRecordRule } from '../../audit/refusals.js';
 import { findVisibleBasketPartnership } from '../basket.access.js';
-import { basketPublications, partnerships } from '../../platform/db/tables.js';
 import type {
   BasketPublication as PublicationSchema,
   BasketPublicationInput,
 } from '../../../../shared/src/contracts/basket.js';
-import { suggestSlug } from './publication.store.js';
+import {
+  findPartnershipName,
+  findPublication,
+  findSlugOwner,
+  savePublication,
+  suggestSlug,
+} from './publication.store.js';
 import { canPublishBasketPage } from '../basket.policy.js';
 
 type PublicationData = z.output<typeof BasketPublicationInput>;
@@ -52,7 +56,7 @@ export async function getBasketPublication(
   await withRecordRule(db, context, (tx) =>
     findVisibleBasketPartnership(tx, actor, partnershipId, 'basket.publication.read'),
   );
-  const [row] = await db.select().from(basketPublications).where(eq(basketPublications.partnershipId, partnershipId));
+  const row = await findPublication(db, partnershipId);
   if (row) {
     return {
       partnershipId,
@@ -62,11 +66,7 @@ export async function getBasketPublication(
       publicUrl: publicBasketUrl(publicOrigin, row.slug),
     };
   }
-  const [header] = await db
-    .select({ name: partnerships.name })
-    .from(partnerships)
-    .where(eq(partnerships.id, partnershipId));
-  const slug = suggestSlug(header?.name ?? '');
+  const slug = suggestSlug((await findPartnershipName(db, partnershipId)) ?? '');
   return { partnershipId, isPublic: false, slug, introduction: null, publicUrl: publicBasketUrl(publicOrigin, slug) };
 }
 
@@ -89,21 +89,15 @@ export async function putBasketPublication(
       if (!canPublishBasketPage(actor, partnership)) {
         throw RecordRefusal.notAllowed({ action, subjectType: 'partnership', subjectId: partnershipId });
       }
-      const [owner] = await tx
-        .select({ partnershipId: basketPublications.partnershipId })
-        .from(basketPublications)
-        .where(eq(basketPublications.slug, input.slug));
-      if (owner && owner.partnershipId !== partnershipId) throw new AppError('duplicate', [slugTaken]);
+      const owner = await findSlugOwner(tx, input.slug);
+      if (owner && owner !== partnershipId) throw new AppError('duplicate', [slugTaken]);
       const values = {
         slug: input.slug,
         isPublic: input.isPublic,
         introduction: input.introduction ?? null,
         updatedAt: new Date(),
       };
-      await tx
-        .insert(basketPublications)
-        .values({ partnershipId, ...values })
-        .onConflictDoUpdate({ target: basketPublications.partnershipId, set: values });
+      await savePublication(tx, partnershipId, values);
       await recordAuditEvent(tx, context, {
         action: 'basket.publication.update',
         subjectType: 'partnership',

@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/database.js';
-import { basketPublications } from '../../platform/db/tables.js';
+import { basketPublications, partnerships } from '../../platform/db/tables.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
 
 const SLUG_MAX_LENGTH = 80;
@@ -49,4 +49,38 @@ export async function reservePublicationSlug(tx: Executor, partnershipId: string
       .where(eq(basketPublications.partnershipId, partnershipId));
     if (own) return own.slug;
   }
+}
+
+/** The page setting of a partnership, or undefined when its row is missing. */
+export async function findPublication(db: Executor, partnershipId: string) {
+  const [row] = await db.select().from(basketPublications).where(eq(basketPublications.partnershipId, partnershipId));
+  return row;
+}
+
+export async function findPartnershipName(db: Executor, partnershipId: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ name: partnerships.name })
+    .from(partnerships)
+    .where(eq(partnerships.id, partnershipId));
+  return row?.name;
+}
+
+/** The partnership that uses or has reserved a slug, if any. */
+export async function findSlugOwner(db: Executor, slug: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ partnershipId: basketPublications.partnershipId })
+    .from(basketPublications)
+    .where(eq(basketPublications.slug, slug));
+  return row?.partnershipId;
+}
+
+export async function savePublication(
+  tx: Executor,
+  partnershipId: string,
+  values: { slug: string; isPublic: boolean; introduction: string | null; updatedAt: Date },
+): Promise<void> {
+  await tx
+    .insert(basketPublications)
+    .values({ partnershipId, ...values })
+    .onConflictDoUpdate({ target: basketPublications.partnershipId, set: values });
 }
