@@ -109,6 +109,15 @@ const serviceFields = {
   accessibilityDescription: OptionalMultiLineText(1000),
 };
 
+/**
+ * The service card's content fields, in form order: the one list from which the card store (what
+ * changed, snapshots), the form, the HSDS mapping and the public page take theirs.
+ */
+export const serviceCardFields = z.object(serviceFields).keyof().options;
+export type ServiceCardField = (typeof serviceCardFields)[number];
+/** The contact person of a card: shown to signed-in partners only, never on a public page or in open data. */
+export const contactPersonFields = ['contactName', 'contactPhone', 'contactEmail'] as const satisfies readonly ServiceCardField[];
+
 export const CreateServiceInput = z.object({ partnershipId: Uuid, ...serviceFields }).strict();
 export type CreateServiceInput = z.input<typeof CreateServiceInput>;
 

@@ -14,7 +14,12 @@ import type { DomainEventHandler } from '../../platform/events/domain-event.js';
 import type { InstitutionRenamed } from '../../institutions/institutions.events.js';
 import { AppError, fieldError, type FieldError } from '../../platform/http/problem.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
-import type { CreateServiceInput, ServiceStatus, UpdateServiceInput } from '../../../../shared/src/contracts/basket.js';
+import {
+  serviceCardFields as contractServiceCardFields,
+  type CreateServiceInput,
+  type ServiceStatus,
+  type UpdateServiceInput,
+} from '../../../../shared/src/contracts/basket.js';
 
 export type ServiceCardData = Omit<z.output<typeof CreateServiceInput>, 'partnershipId'>;
 export type ServiceCardPatch = Omit<z.output<typeof UpdateServiceInput>, 'version'>;
@@ -34,38 +39,7 @@ export type ServiceEvent =
   | 'changeRequestApplied';
 
 /** Fields whose values are the card's content (compared for "what changed" and kept in snapshots). */
-export const serviceCardFields = [
-  'name',
-  'description',
-  'providerInstitutionId',
-  'providerName',
-  'origin',
-  'cooperationAreas',
-  'targetGroups',
-  'isCompound',
-  'isReferralRequired',
-  'referralBy',
-  'accessDescription',
-  'eligibility',
-  'cost',
-  'costDescription',
-  'locationKind',
-  'street',
-  'postalCode',
-  'city',
-  'territoryCode',
-  'reachKind',
-  'reachCodes',
-  'schedule',
-  'capacity',
-  'waitingTimeDays',
-  'contactName',
-  'contactPhone',
-  'contactEmail',
-  'languages',
-  'isAccessible',
-  'accessibilityDescription',
-] as const satisfies ReadonlyArray<keyof ServiceRow>;
+export const serviceCardFields = contractServiceCardFields satisfies ReadonlyArray<keyof ServiceRow>;
 
 /**
  * Checks the reach against TERYT and expands it to the gminas it covers: listed gminas, every gmina

@@ -23,10 +23,12 @@ import {
   serviceCosts,
   serviceOrigins,
   targetGroups,
+  type ServiceCardField,
   type ServiceCost,
   type ServiceOrigin,
   type TargetGroup,
 } from '../../../../shared/src/contracts/basket.js';
+import type { services } from '../../platform/db/tables.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
 import {
   areaLabels,
@@ -128,41 +130,11 @@ export const taxonomy = {
 // ---------------------------------------------------------------------------------------------
 // Export
 
-/** What the export needs of one published card. */
-export type ExportService = {
-  id: string;
-  name: string;
-  description: string;
-  providerInstitutionId: string | null;
-  providerName: string | null;
-  origin: string;
-  cooperationAreas: string[];
-  targetGroups: string[];
-  isCompound: boolean;
-  isReferralRequired: boolean;
-  referralBy: string | null;
-  accessDescription: string | null;
-  eligibility: string | null;
-  cost: string;
-  costDescription: string | null;
-  locationKind: string;
-  street: string | null;
-  postalCode: string | null;
-  city: string | null;
-  territoryCode: string | null;
-  reachCodes: string[];
-  schedule: string | null;
-  capacity: string | null;
-  waitingTimeDays: number | null;
-  contactName: string | null;
-  contactPhone: string | null;
-  contactEmail: string | null;
-  languages: string[];
-  isAccessible: boolean;
-  accessibilityDescription: string | null;
-  lastConfirmedAt: Date | null;
-  updatedAt: Date;
-};
+/** What the export needs of one published card: the contract's card fields and its dates. */
+export type ExportService = Pick<
+  typeof services.$inferSelect,
+  'id' | ServiceCardField | 'lastConfirmedAt' | 'updatedAt'
+>;
 
 /** The registry entry of a provider: only its public, institutional contact data. */
 export type ExportProvider = {

@@ -3,7 +3,12 @@
  * the published cards of a partnership whose page is public, with the columns the page shows.
  * Contact persons (name, phone, e-mail of a card) are never selected.
  */
-import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import {
+  contactPersonFields,
+  serviceCardFields,
+  type ServiceCardField,
+} from '../../../../shared/src/contracts/basket.js';
 import type { Executor } from '../../platform/db/database.js';
 import { basketPublications, institutions, partnerships, services, territories } from '../../platform/db/tables.js';
 import { alias } from 'drizzle-orm/pg-core';
@@ -47,13 +52,21 @@ export async function findPublicBasket(db: Executor, slug: string): Promise<Publ
 
 export type PublicServiceFilter = { area?: string; targetGroup?: string; page: number; pageSize: number };
 
-export type PublicServiceRow = {
-  id: string;
-  name: string;
-  description: string;
-  origin: string;
-  providerInstitutionId: string | null;
-  providerName: string | null;
+/**
+ * What a public page shows of a card: every content field of the contract but the contact person
+ * (signed-in partners only) and the gmina code of the place (the page shows the address).
+ */
+type PublicCardField = Exclude<ServiceCardField, (typeof contactPersonFields)[number] | 'territoryCode'>;
+const hiddenOnPublicPage: readonly ServiceCardField[] = [...contactPersonFields, 'territoryCode'];
+const publicCardFields = serviceCardFields.filter(
+  (field): field is PublicCardField => !hiddenOnPublicPage.includes(field),
+);
+const serviceColumns = getTableColumns(services);
+const publicCardColumns = Object.fromEntries(publicCardFields.map((field) => [field, serviceColumns[field]])) as {
+  [K in PublicCardField]: (typeof serviceColumns)[K];
+};
+
+export type PublicServiceRow = Pick<typeof services.$inferSelect, 'id' | PublicCardField | 'lastConfirmedAt'> & {
   registryName: string | null;
   registryPhone: string | null;
   registryEmail: string | null;
@@ -61,28 +74,6 @@ export type PublicServiceRow = {
   registryStreet: string | null;
   registryPostalCode: string | null;
   registryCity: string | null;
-  cooperationAreas: string[];
-  targetGroups: string[];
-  isCompound: boolean;
-  isReferralRequired: boolean;
-  referralBy: string | null;
-  accessDescription: string | null;
-  eligibility: string | null;
-  cost: string;
-  costDescription: string | null;
-  locationKind: string;
-  street: string | null;
-  postalCode: string | null;
-  city: string | null;
-  reachKind: string;
-  reachCodes: string[];
-  schedule: string | null;
-  capacity: string | null;
-  waitingTimeDays: number | null;
-  languages: string[];
-  isAccessible: boolean;
-  accessibilityDescription: string | null;
-  lastConfirmedAt: Date | null;
 };
 
 /** One page of a public basket's published services, filtered by area and target group. */
@@ -98,11 +89,7 @@ export async function findPublicServicePage(
   const rows = await db
     .select({
       id: services.id,
-      name: services.name,
-      description: services.description,
-      origin: services.origin,
-      providerInstitutionId: services.providerInstitutionId,
-      providerName: services.providerName,
+      ...publicCardColumns,
       registryName: institutions.name,
       registryPhone: institutions.phone,
       registryEmail: institutions.email,
@@ -110,27 +97,6 @@ export async function findPublicServicePage(
       registryStreet: institutions.street,
       registryPostalCode: institutions.postalCode,
       registryCity: institutions.city,
-      cooperationAreas: services.cooperationAreas,
-      targetGroups: services.targetGroups,
-      isCompound: services.isCompound,
-      isReferralRequired: services.isReferralRequired,
-      referralBy: services.referralBy,
-      accessDescription: services.accessDescription,
-      eligibility: services.eligibility,
-      cost: services.cost,
-      costDescription: services.costDescription,
-      locationKind: services.locationKind,
-      street: services.street,
-      postalCode: services.postalCode,
-      city: services.city,
-      reachKind: services.reachKind,
-      reachCodes: services.reachCodes,
-      schedule: services.schedule,
-      capacity: services.capacity,
-      waitingTimeDays: services.waitingTimeDays,
-      languages: services.languages,
-      isAccessible: services.isAccessible,
-      accessibilityDescription: services.accessibilityDescription,
       lastConfirmedAt: services.lastConfirmedAt,
     })
     .from(services)

@@ -22,6 +22,7 @@ import {
   locationKinds,
   serviceCosts,
   serviceOrigins,
+  serviceCardFields,
   targetGroups,
   type Service,
   type ServiceOrigin,
@@ -68,38 +69,7 @@ export type ServiceFormValues = {
   accessibilityDescription: string;
 };
 
-const fieldNames = [
-  'name',
-  'description',
-  'providerInstitutionId',
-  'providerName',
-  'origin',
-  'cooperationAreas',
-  'targetGroups',
-  'isCompound',
-  'isReferralRequired',
-  'referralBy',
-  'accessDescription',
-  'eligibility',
-  'cost',
-  'costDescription',
-  'locationKind',
-  'street',
-  'postalCode',
-  'city',
-  'territoryCode',
-  'reachKind',
-  'reachCodes',
-  'schedule',
-  'capacity',
-  'waitingTimeDays',
-  'contactName',
-  'contactPhone',
-  'contactEmail',
-  'languages',
-  'isAccessible',
-  'accessibilityDescription',
-] as const;
+const fieldNames = serviceCardFields;
 
 function valuesOf(service: Service | undefined, provider: FixedProvider | null): ServiceFormValues {
   return {
