@@ -116,7 +116,11 @@ const serviceFields = {
 export const serviceCardFields = z.object(serviceFields).keyof().options;
 export type ServiceCardField = (typeof serviceCardFields)[number];
 /** The contact person of a card: shown to signed-in partners only, never on a public page or in open data. */
-export const contactPersonFields = ['contactName', 'contactPhone', 'contactEmail'] as const satisfies readonly ServiceCardField[];
+export const contactPersonFields = [
+  'contactName',
+  'contactPhone',
+  'contactEmail',
+] as const satisfies readonly ServiceCardField[];
 
 export const CreateServiceInput = z.object({ partnershipId: Uuid, ...serviceFields }).strict();
 export type CreateServiceInput = z.input<typeof CreateServiceInput>;
