@@ -267,6 +267,10 @@ export function createPgBossJobRunner(options: PgBossRunnerOptions): JobRunner {
         }
       }
       for (const { name, everyMs, task } of leaderTasks) await startLeaderTask(name, everyMs, task);
+      logger.info(
+        { jobs: [...queues.keys()], leaderTasks: leaderTasks.map((t) => t.name) },
+        'scheduled work started (window jobs offered)',
+      );
     },
     async stop() {
       if (isStopped) return;
