@@ -132,6 +132,45 @@ export async function findPartnershipCoordinatorUserIds(db: Executor, partnershi
   return rows.map((r) => r.id);
 }
 
+/** The active coordinators of each partnership, in one statement (a run over many cards). */
+export async function findCoordinatorUserIdsByPartnership(
+  db: Executor,
+  partnershipIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (partnershipIds.length === 0) return found;
+  const rows = await db
+    .select({ partnershipId: partnershipCoordinators.partnershipId, userId: users.id })
+    .from(partnershipCoordinators)
+    .innerJoin(users, eq(users.id, partnershipCoordinators.userId))
+    .where(and(inArray(partnershipCoordinators.partnershipId, [...partnershipIds]), eq(users.isActive, true)));
+  for (const row of rows) found.set(row.partnershipId, [...(found.get(row.partnershipId) ?? []), row.userId]);
+  return found;
+}
+
+/** Active users holding one of the roles, per institution, in one statement (a run over many cards). */
+export async function findUserIdsByInstitution(
+  db: Executor,
+  institutionIds: readonly string[],
+  roles: readonly Role[],
+): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (institutionIds.length === 0) return found;
+  const rows = await db
+    .selectDistinct({ institutionId: memberships.institutionId, userId: users.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        inArray(memberships.institutionId, [...institutionIds]),
+        inArray(memberships.role, [...roles]),
+        eq(users.isActive, true),
+      ),
+    );
+  for (const row of rows) found.set(row.institutionId, [...(found.get(row.institutionId) ?? []), row.userId]);
+  return found;
+}
+
 /** Active users holding one of the roles at the institution (e.g. the leader's directors). */
 export async function findInstitutionUserIds(
   db: Executor,

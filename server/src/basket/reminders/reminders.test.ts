@@ -179,6 +179,36 @@ describe('stale-service reminders', () => {
     expect((await remindersOf(elsewhere.id)).map((r) => r.userId)).toEqual([other.coordinatorUserId]);
   });
 
+  it('goes in batches, each with its notifications, stamps and audit event, and reminds each card once', async () => {
+    const db = context.database.db;
+    const batched = await buildPartnership(db);
+    const cards = [];
+    for (let i = 0; i < 5; i += 1) cards.push(await cardConfirmed(14, { inPartnership: batched.id }));
+
+    const result = await sendStaleServiceReminders(db, config(), {
+      partnershipId: batched.id,
+      mailer: null,
+      batchSize: 2,
+    });
+    expect(result).toEqual({ staleServices: 5, remindedServices: 5, notifications: 10, emails: 0 });
+    for (const service of cards) {
+      expect((await remindersOf(service.id)).map((r) => r.userId).sort()).toEqual([...schoolKeeperIds].sort());
+    }
+    const events = await db
+      .select({ details: auditEvents.details })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'basket.staleReminders'), eq(auditEvents.subjectId, batched.id)));
+    expect(events.map((e) => (e.details as { remindedServices: number }).remindedServices).sort()).toEqual([1, 2, 2]);
+    expect(events.every((e) => (e.details as { staleServices: number }).staleServices === 5)).toBe(true);
+
+    const again = await sendStaleServiceReminders(db, config(), {
+      partnershipId: batched.id,
+      mailer: null,
+      batchSize: 2,
+    });
+    expect(again).toEqual({ staleServices: 5, remindedServices: 0, notifications: 0, emails: 0 });
+  });
+
   it('sends e-mail through the configured transport only, in Polish, with a link and no names or contact data', async () => {
     const db = context.database.db;
     expect(mailerFor({})).toBeNull();

@@ -21,10 +21,10 @@ import type { BasketReminderResult } from '../../../../shared/src/contracts/bask
 import { isStaleSql } from '../cards/cards.queries.js';
 import { cardKeeperRoles } from '../basket.policy.js';
 import {
-  findInstitutionUserIds,
-  findPartnershipCoordinatorUserIds,
+  findCoordinatorUserIdsByPartnership,
+  findUserIdsByInstitution,
 } from '../change-requests/change-requests.queries.js';
-import { deliverNotificationEmails, createNotification } from '../../notifications/notifications.service.js';
+import { deliverNotificationEmails, notifyUsers } from '../../notifications/notifications.service.js';
 import { mailerFor, type MailConfig, type Mailer } from '../../notifications/mailer.js';
 import { staleCardNotification } from '../notification-kinds.js';
 
@@ -44,16 +44,28 @@ export type ReminderOptions = {
   context?: RequestContext;
   /** Overrides the mailer made from the configuration (tests pass a JSON transport). */
   mailer?: Mailer | null;
+  /** Services per transaction; REMINDER_BATCH_SIZE by default (tests take smaller ones). */
+  batchSize?: number;
 };
 
 const systemContext = (): RequestContext => ({ actor: null, requestId: `reminders-${randomUUID()}`, ip: null });
 
 /**
+ * How many stale services one transaction reminds. The first run of a national deployment finds
+ * tens of thousands at once; batches keep each transaction's locks, its statements (PostgreSQL takes
+ * at most 65,535 parameters) and the work lost to a crash small.
+ */
+export const REMINDER_BATCH_SIZE = 500;
+
+/**
  * Notifies the card keepers of every stale service not reminded in the last REMIND_AGAIN_DAYS days
  * and stamps services.stale_reminded_at. The stamp is a bookkeeping column, not card content, so it
- * is a plain UPDATE without a version row; the run writes one audit event with its counts. Stale
- * rows are locked with SKIP LOCKED, so runs at the same time (two nodes, the scheduled job and a
- * manual run) never remind a service twice.
+ * is a plain UPDATE without a version row. The run goes in batches of REMINDER_BATCH_SIZE services,
+ * each one transaction with its notifications, its stamps and one audit event with its counts (so
+ * every committed notification is audited, also when a later batch fails; a small run is one batch
+ * and one event). Stale rows are locked with SKIP LOCKED, so runs at the same time (two nodes, the
+ * scheduled job and a manual run) never remind a service twice, and a run that fails half-way goes
+ * on where it stopped the next time.
  */
 export async function sendStaleServiceReminders(
   db: Database,
@@ -61,90 +73,103 @@ export async function sendStaleServiceReminders(
   options: ReminderOptions = {},
 ): Promise<BasketReminderResult> {
   const context = options.context ?? systemContext();
+  const batchSize = options.batchSize ?? REMINDER_BATCH_SIZE;
+  const mailer = options.mailer !== undefined ? options.mailer : mailerFor(config);
   const scope: SQL[] = [isStaleSql(config.STALE_SERVICE_MONTHS)];
   if (options.partnershipId) scope.push(eq(services.partnershipId, options.partnershipId));
-  const { result, notificationIds } = await db.transaction(async (tx) => {
-    const [staleRow] = await tx
-      .select({ value: sql<number>`count(*)::int` })
-      .from(services)
-      .where(and(...scope));
-    const due = await tx
-      .select({
-        id: services.id,
-        name: services.name,
-        partnershipId: services.partnershipId,
-        providerInstitutionId: services.providerInstitutionId,
-      })
-      .from(services)
-      .where(
-        and(
-          ...scope,
-          or(
-            isNull(services.staleRemindedAt),
-            lt(services.staleRemindedAt, sql`now() - make_interval(days => ${REMIND_AGAIN_DAYS}::int)`),
+  const [staleRow] = await db
+    .select({ value: sql<number>`count(*)::int` })
+    .from(services)
+    .where(and(...scope));
+  const totals = { staleServices: Number(staleRow?.value ?? 0), remindedServices: 0, notifications: 0, emails: 0 };
+  for (let isFirstBatch = true; ; isFirstBatch = false) {
+    const batch = await db.transaction(async (tx) => {
+      const due = await tx
+        .select({
+          id: services.id,
+          name: services.name,
+          partnershipId: services.partnershipId,
+          providerInstitutionId: services.providerInstitutionId,
+        })
+        .from(services)
+        .where(
+          and(
+            ...scope,
+            or(
+              isNull(services.staleRemindedAt),
+              lt(services.staleRemindedAt, sql`now() - make_interval(days => ${REMIND_AGAIN_DAYS}::int)`),
+            ),
           ),
-        ),
-      )
-      .for('update', { skipLocked: true });
-    const partnershipNames = await findPartnershipNames(tx, [...new Set(due.map((s) => s.partnershipId))]);
-    const ids: string[] = [];
-    for (const service of due) {
-      const recipients = await findCardKeepers(tx, service);
-      for (const userId of recipients) {
-        ids.push(
-          await createNotification(tx, userId, staleCardNotification, {
+        )
+        .orderBy(services.id)
+        .limit(batchSize)
+        .for('update', { skipLocked: true });
+      // A run that finds nothing due still leaves its event (the run happened, with its counts).
+      if (due.length === 0 && !isFirstBatch) return { remindedServices: 0, notificationIds: [] };
+      const partnershipIds = [...new Set(due.map((s) => s.partnershipId))];
+      const partnershipNames = await findPartnershipNames(tx, partnershipIds);
+      const keepersOf = await findCardKeepers(tx, due, partnershipIds);
+      const notificationIds: string[] = [];
+      for (const service of due) {
+        notificationIds.push(
+          ...(await notifyUsers(tx, keepersOf(service), staleCardNotification, {
             serviceId: service.id,
             serviceName: service.name,
             partnershipId: service.partnershipId,
             partnershipName: partnershipNames.get(service.partnershipId) ?? null,
             staleMonths: config.STALE_SERVICE_MONTHS,
-          }),
+          })),
         );
       }
-    }
-    if (due.length > 0) {
-      await tx
-        .update(services)
-        .set({ staleRemindedAt: new Date() })
-        .where(
-          inArray(
-            services.id,
-            due.map((s) => s.id),
-          ),
-        );
-    }
-    const counts = {
-      staleServices: Number(staleRow?.value ?? 0),
-      remindedServices: due.length,
-      notifications: ids.length,
-    };
-    await recordAuditEvent(tx, context, {
-      action: 'basket.staleReminders',
-      subjectType: options.partnershipId ? 'partnership' : null,
-      subjectId: options.partnershipId ?? null,
-      details: counts,
+      if (due.length > 0) {
+        await tx
+          .update(services)
+          .set({ staleRemindedAt: new Date() })
+          .where(
+            inArray(
+              services.id,
+              due.map((s) => s.id),
+            ),
+          );
+      }
+      await recordAuditEvent(tx, context, {
+        action: 'basket.staleReminders',
+        subjectType: options.partnershipId ? 'partnership' : null,
+        subjectId: options.partnershipId ?? null,
+        details: {
+          staleServices: totals.staleServices,
+          remindedServices: due.length,
+          notifications: notificationIds.length,
+        },
+      });
+      return { remindedServices: due.length, notificationIds };
     });
-    return { result: counts, notificationIds: ids };
-  });
-  const mailer = options.mailer !== undefined ? options.mailer : mailerFor(config);
-  const emails = await deliverNotificationEmails(db, mailer, notificationIds);
-  return { ...result, emails };
+    totals.remindedServices += batch.remindedServices;
+    totals.notifications += batch.notificationIds.length;
+    totals.emails += await deliverNotificationEmails(db, mailer, batch.notificationIds);
+    if (batch.remindedServices < batchSize) return totals;
+  }
 }
 
 /**
- * Who keeps the card: the provider institution's card keepers; for a card without a registry
+ * Who keeps each card: the provider institution's card keepers; for a card without a registry
  * provider (self-help, neighbourhood outside the registry), or a provider nobody there keeps in the
- * app, the partnership's coordinators, so that every stale card reaches someone who can act.
+ * app, the partnership's coordinators, so that every stale card reaches someone who can act. Two
+ * statements for the whole run, however many cards (the first run of a national deployment finds
+ * tens of thousands).
  */
 async function findCardKeepers(
   tx: Executor,
-  service: { partnershipId: string; providerInstitutionId: string | null },
-): Promise<string[]> {
-  if (service.providerInstitutionId) {
-    const keepers = await findInstitutionUserIds(tx, service.providerInstitutionId, cardKeeperRoles);
-    if (keepers.length > 0) return keepers;
-  }
-  return findPartnershipCoordinatorUserIds(tx, service.partnershipId);
+  due: ReadonlyArray<{ providerInstitutionId: string | null }>,
+  partnershipIds: readonly string[],
+): Promise<(service: { partnershipId: string; providerInstitutionId: string | null }) => string[]> {
+  const providerIds = [...new Set(due.flatMap((s) => (s.providerInstitutionId ? [s.providerInstitutionId] : [])))];
+  const keepersByInstitution = await findUserIdsByInstitution(tx, providerIds, cardKeeperRoles);
+  const coordinatorsByPartnership = await findCoordinatorUserIdsByPartnership(tx, partnershipIds);
+  return (service) => {
+    const keepers = service.providerInstitutionId ? keepersByInstitution.get(service.providerInstitutionId) : undefined;
+    return keepers && keepers.length > 0 ? keepers : (coordinatorsByPartnership.get(service.partnershipId) ?? []);
+  };
 }
 
 async function findPartnershipNames(tx: Executor, ids: string[]): Promise<Map<string, string>> {

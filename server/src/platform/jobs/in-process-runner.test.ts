@@ -41,6 +41,16 @@ describe('the in-process job runner', () => {
     await vi.waitFor(() => expect(runs).toBeGreaterThanOrEqual(3), { timeout: 5000 });
   });
 
+  it('runs the first window at start, not a whole window later (a daily job on a server restarted nightly)', async () => {
+    const { runner: jobs } = runner();
+    const runs: number[] = [];
+    jobs.schedule('test.daily', { everyMs: 24 * 60 * 60 * 1000 }, async () => {
+      runs.push(Date.now());
+    });
+    await jobs.start();
+    await vi.waitFor(() => expect(runs).toHaveLength(1), { timeout: 5000 });
+  });
+
   it('refuses schedules under a minute outside tests, and registration after start', async () => {
     const { logger } = recordingLogger();
     const strict = createInProcessJobRunner({ logger });

@@ -130,8 +130,12 @@ export function createInProcessJobRunner(options: InProcessRunnerOptions): JobRu
       }
       for (const job of waiting.splice(0)) attempt(job, 1);
       for (const { name, everyMs } of schedules) {
-        // The window's job: one at a time (a run still going when the next window opens is not doubled).
-        later(everyMs, () => void offer({ name, payload: {}, singletonKey: name }), true);
+        // The window's job: one at a time (a run still going when the next window opens is not
+        // doubled). The first comes at start, as on PostgreSQL: a server restarted more often than
+        // its window (a daily job, a nightly restart) still runs it.
+        const offerWindowJob = () => void offer({ name, payload: {}, singletonKey: name });
+        offerWindowJob();
+        later(everyMs, offerWindowJob, true);
       }
       for (const { name, everyMs, task } of leaderTasks) {
         let isBusy = false;

@@ -53,10 +53,12 @@ export type JobLogger = {
 export type JobRunner = {
   readonly kind: 'pg-boss' | 'in-process';
   /**
-   * Runs `handler` once per window of `everyMs` for the whole deployment (queued and retried). On
-   * PostgreSQL the windows are aligned to the epoch and the first run comes in the window the
-   * deployment starts in; in process the first run comes `everyMs` after start. Register before
-   * start(); `everyMs` is at least a minute (use repeatOnLeader for faster ticks).
+   * Runs `handler` once per window of `everyMs` for the whole deployment (queued and retried). The
+   * first run comes at start: on PostgreSQL the windows are aligned to the epoch and the run of the
+   * window the deployment starts in comes at once (unless another node ran it already); in process
+   * the first run comes at start and then one every `everyMs`. Handlers are idempotent, so a run at
+   * every restart does no harm. Register before start(); `everyMs` is at least a minute (use
+   * repeatOnLeader for faster ticks).
    */
   schedule: (name: string, every: { everyMs: number }, handler: JobHandler, options?: RetryOptions) => void;
   /** Declares the handler of a queue that enqueue() feeds. Register before start(). */
