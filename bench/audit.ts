@@ -12,7 +12,7 @@ import { openPostgres, type Database } from '../server/src/platform/db/database.
 import { recordAuditEvent, recordStandaloneAuditEvent } from '../server/src/audit/audit.service.js';
 import { sealAuditEvents } from '../server/src/audit/audit.sealer.js';
 import { verifyAuditChain } from '../server/src/audit/audit.verifier.js';
-import { developmentAuditSealKey, loadAuditSealKey } from '../server/src/audit/audit.seal-key.js';
+import { developmentAuditSealKey, loadAuditSealKey, type AuditSealKey } from '../server/src/audit/audit.seal-key.js';
 import type { RequestContext } from '../server/src/platform/auth/actor.js';
 import { summarize, type LatencySummary } from './stats.js';
 
@@ -52,6 +52,8 @@ export async function measureAuditTrail(
     holdMs?: number;
     writers?: number;
     eventsPerWriter?: number;
+    /** The key the log is sealed with (a running server seals it too); AUDIT_SEAL_KEY or the development key by default. */
+    key?: AuditSealKey;
   } = {},
 ): Promise<AuditBenchResult> {
   const readIterations = options.readIterations ?? 200;
@@ -59,7 +61,7 @@ export async function measureAuditTrail(
   const holdMs = options.holdMs ?? 3_000;
   const writers = options.writers ?? 50;
   const eventsPerWriter = options.eventsPerWriter ?? 40;
-  const key = process.env.AUDIT_SEAL_KEY ? loadAuditSealKey(process.env) : developmentAuditSealKey();
+  const key = options.key ?? (process.env.AUDIT_SEAL_KEY ? loadAuditSealKey(process.env) : developmentAuditSealKey());
 
   for (let i = 0; i < 20; i += 1) await auditedRead(db);
   const alone: number[] = [];

@@ -46,6 +46,10 @@ import { buildImportSheet, measureBasketImport, signInWithCsrf, type ImportTimin
 import { institutionSearchSql, territorySearchSql, type PageResult } from './sql.js';
 import { formatMs, summarize, timeIterations, type LatencySummary } from './stats.js';
 import { measureAuditTrail, type AuditBenchResult } from './audit.js';
+import { parseAuditSealKey } from '../server/src/audit/audit.seal-key.js';
+
+/** The key the bench's server seals the audit log with, and (h) verifies it with. */
+const benchAuditSealKey = process.env.AUDIT_SEAL_KEY ?? Buffer.alloc(32, 7).toString('base64');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DATABASE = process.env.BENCH_DATABASE ?? 'kooperacja_bench';
@@ -187,12 +191,15 @@ async function startServer(benchUrl: string): Promise<RunningServer> {
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      AUDIT_SEAL_KEY: process.env.AUDIT_SEAL_KEY ?? Buffer.alloc(32, 7).toString('base64'),
+      AUDIT_SEAL_KEY: benchAuditSealKey,
       DATABASE_URL: benchUrl,
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'warn',
       SEED_DEMO: 'false',
+      // The day's stale-card reminders would run at start (tens of thousands of stale cards in the
+      // synthetic basket) beside the measurements; they have their own tests.
+      REMINDER_INTERVAL_HOURS: '0',
       RATE_LIMIT_PER_MINUTE: '1000000',
       LOGIN_MAX_FAILURES: '100',
       LOGIN_IP_MAX_FAILURES: '10000',
@@ -685,7 +692,12 @@ async function main(): Promise<number> {
         const during: number[] = [];
         let isImporting = true;
         const reader = (async () => {
-          while (isImporting) during.push(await readProbe());
+          // Paced like a person clicking (one read every 100 ms), so the reads measure waiting for
+          // the import rather than competing with it for the two cores.
+          while (isImporting) {
+            during.push(await readProbe());
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
         })();
         try {
           importTimings = await measureBasketImport(server.url, session, basket.partnershipId, sheet, importRows);
@@ -703,7 +715,8 @@ async function main(): Promise<number> {
       log('(h) audit trail: audited reads beside a 2,000-event transaction, 50 concurrent writers, seal, verify');
       const handle = await openPostgres(benchUrl);
       try {
-        auditTrail = await measureAuditTrail(handle.db);
+        // The server seals the same log meanwhile (its leader task), with the same key.
+        auditTrail = await measureAuditTrail(handle.db, { key: parseAuditSealKey(benchAuditSealKey) });
       } catch (error) {
         auditTrail = { error: (error as Error).message };
       } finally {
