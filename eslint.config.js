@@ -38,6 +38,32 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in a domain's *.queries.ts (and *.store.ts for versioned writes): services, routes,
+    // presenters and policies call those, and never build a query themselves (issue 7 item 2).
+    files: ['server/src/**/*.{service,routes,presenter,policy}.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'drizzle-orm',
+              allowTypeImports: true,
+              message: 'Build SQL in the domain’s *.queries.ts and call it from here.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/platform/db/tables.js'],
+              allowTypeImports: true,
+              message: 'Tables are for *.queries.ts and *.store.ts; call a query from here.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -15,6 +15,14 @@ export type AuditEventRow = typeof auditEvents.$inferSelect & {
   sealId: number | null;
 };
 
+/**
+ * Appends one event: a plain INSERT (the app role may not UPDATE or DELETE events; the database
+ * stamps xact_id). The caller computed its content hash.
+ */
+export async function insertAuditEvent(tx: Executor, values: typeof auditEvents.$inferInsert): Promise<void> {
+  await tx.insert(auditEvents).values(values);
+}
+
 /** The day after an ISO date, so that `to` includes the whole day it names (UTC). */
 function nextDay(isoDate: string): Date {
   const date = new Date(`${isoDate}T00:00:00.000Z`);

@@ -9,11 +9,10 @@
  * with it (fail closed).
  */
 import type { Database, Executor } from '../platform/db/database.js';
-import { auditEvents } from '../platform/db/tables.js';
 import type { RequestContext } from '../platform/auth/actor.js';
 import type { z } from 'zod';
 import type { AuditAction, AuditListQuery, AuditPage, AuditPurpose } from '../../../shared/src/contracts/audit.js';
-import { findAuditEventPage } from './audit.queries.js';
+import { findAuditEventPage, insertAuditEvent } from './audit.queries.js';
 import { presentAuditEvent } from './audit.presenter.js';
 import { computeContentHash, type HashedEventFields } from './audit.hashing.js';
 import type { AuditSealKey } from './audit.seal-key.js';
@@ -53,7 +52,7 @@ async function appendInTransaction(tx: Executor, context: RequestContext, event:
     details: event.details ?? {},
     purpose: event.purpose ?? null,
   };
-  await tx.insert(auditEvents).values({ ...fields, contentHash: computeContentHash(fields) });
+  await insertAuditEvent(tx, { ...fields, contentHash: computeContentHash(fields) });
 }
 
 /**

@@ -8,11 +8,9 @@
  * hold), so reading one's own notifications is not an audited disclosure: opening the record it links
  * to is, as usual.
  */
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Database, Executor } from '../platform/db/database.js';
-import type { RequestContext } from '../platform/auth/actor.js';
-import { notifications, users } from '../platform/db/tables.js';
+import { requireActor, type RequestContext } from '../platform/auth/actor.js';
 import { AppError } from '../platform/http/problem.js';
 import type { NotificationList } from '../../../shared/src/contracts/notifications.js';
 import type { Mailer } from './mailer.js';
@@ -23,6 +21,15 @@ import {
   presentNotificationParams,
   type NotificationKindDefinition,
 } from './notification-kinds.js';
+import {
+  countUnreadNotifications,
+  findNotificationsToEmail,
+  findUserNotifications,
+  insertNotifications,
+  markAllUserNotificationsRead,
+  markNotificationEmailed,
+  markUserNotificationRead,
+} from './notifications.queries.js';
 
 /** Newest notifications shown; older ones stay in the table but out of the list. */
 const LIST_LIMIT = 100;
@@ -54,12 +61,10 @@ export async function notifyUsers<Params extends z.ZodObject>(
   const checked = definition.params.parse(params);
   const link = definition.link(checked);
   const recipients = [...new Set(userIds)];
-  if (recipients.length === 0) return [];
-  const rows = await tx
-    .insert(notifications)
-    .values(recipients.map((userId) => ({ userId, kind: definition.kind, params: checked, link })))
-    .returning({ id: notifications.id });
-  return rows.map((row) => row.id);
+  return insertNotifications(
+    tx,
+    recipients.map((userId) => ({ userId, kind: definition.kind, params: checked, link })),
+  );
 }
 
 /**
@@ -73,18 +78,7 @@ export async function deliverNotificationEmails(
   notificationIds: readonly string[],
 ): Promise<number> {
   if (!mailer || notificationIds.length === 0) return 0;
-  const pending = await db
-    .select({
-      id: notifications.id,
-      kind: notifications.kind,
-      link: notifications.link,
-      email: users.email,
-    })
-    .from(notifications)
-    .innerJoin(users, eq(users.id, notifications.userId))
-    .where(
-      and(inArray(notifications.id, [...notificationIds]), isNull(notifications.emailedAt), eq(users.isActive, true)),
-    );
+  const pending = await findNotificationsToEmail(db, notificationIds);
   let sentCount = 0;
   for (const item of pending) {
     const { subject, text } = composeNotificationEmail(
@@ -96,15 +90,10 @@ export async function deliverNotificationEmails(
     } catch {
       continue;
     }
-    await db.update(notifications).set({ emailedAt: new Date() }).where(eq(notifications.id, item.id));
+    await markNotificationEmailed(db, item.id);
     sentCount += 1;
   }
   return sentCount;
-}
-
-function requireUserId(context: RequestContext): string {
-  if (!context.actor) throw new AppError('unauthenticated');
-  return context.actor.userId;
 }
 
 /** The actor's own notifications, newest first, with the number still unread. */
@@ -112,17 +101,9 @@ export async function listNotifications(
   db: Database,
   context: RequestContext,
 ): Promise<z.infer<typeof NotificationList>> {
-  const userId = requireUserId(context);
-  const rows = await db
-    .select()
-    .from(notifications)
-    .where(eq(notifications.userId, userId))
-    .orderBy(desc(notifications.createdAt), desc(notifications.id))
-    .limit(LIST_LIMIT);
-  const [unread] = await db
-    .select({ value: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  const userId = requireActor(context).userId;
+  const rows = await findUserNotifications(db, userId, LIST_LIMIT);
+  const unreadCount = await countUnreadNotifications(db, userId);
   return {
     items: rows.map((row) => ({
       id: row.id,
@@ -132,28 +113,16 @@ export async function listNotifications(
       isRead: row.readAt !== null,
       createdAt: row.createdAt.toISOString(),
     })),
-    unreadCount: Number(unread?.value ?? 0),
+    unreadCount,
   };
 }
 
 /** Marks one own notification read; someone else's answers 404 like an unknown id. */
 export async function markNotificationRead(db: Database, context: RequestContext, id: string): Promise<void> {
-  const userId = requireUserId(context);
-  const [row] = await db
-    .update(notifications)
-    .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
-    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
-    .returning({ id: notifications.id });
-  if (!row) throw new AppError('notFound');
+  if (!(await markUserNotificationRead(db, requireActor(context).userId, id))) throw new AppError('notFound');
 }
 
 /** Marks all own notifications read; returns how many were unread. */
 export async function markAllNotificationsRead(db: Database, context: RequestContext): Promise<number> {
-  const userId = requireUserId(context);
-  const rows = await db
-    .update(notifications)
-    .set({ readAt: new Date() })
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-    .returning({ id: notifications.id });
-  return rows.length;
+  return markAllUserNotificationsRead(db, requireActor(context).userId);
 }

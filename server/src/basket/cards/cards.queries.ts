@@ -272,6 +272,28 @@ export async function findServicePage(
   });
 }
 
+/**
+ * The cards of a search for an export, whole rows with the registry provider's name, by name, at
+ * most `limit`. Scoped like the search (serviceSearchWhere); word matching filters rather than ranks.
+ */
+export async function findServicesForExport(
+  db: Executor,
+  actor: Actor,
+  query: ServiceSearch,
+  staleMonths: number,
+  limit: number,
+): Promise<Array<typeof services.$inferSelect & { registryProviderName: string | null }>> {
+  const rows = await db
+    .select({ service: services, registryProviderName: institutions.name })
+    .from(services)
+    .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
+    .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
+    .where(serviceSearchWhere(actor, query, staleMonths, 'filter'))
+    .orderBy(asc(services.name), asc(services.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r.service, registryProviderName: r.registryProviderName }));
+}
+
 export type ServiceDetailRow = ServiceSummaryRow & typeof services.$inferSelect & { territoryName: string | null };
 
 /** UNSCOPED: one card with the names the page shows; callers check canReadService first. */

@@ -10,7 +10,6 @@ import type { RequestContext } from '../../platform/auth/actor.js';
 import { AppError, zodIssuesToFieldErrors, type FieldError, type Messages } from '../../platform/http/problem.js';
 import { recordAuditEvent } from '../../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../../partnerships/partnerships.queries.js';
-import { basketImports } from '../../platform/db/tables.js';
 import { defineWorkerJob } from '../../platform/workers/worker-jobs.js';
 import { CreateServiceInput, type ImportPreview } from '../../../../shared/src/contracts/basket.js';
 import { canReadBasket } from '../basket.policy.js';
@@ -26,7 +25,7 @@ import {
 } from './hsds.queries.js';
 import type { readHsdsUpload } from './hsds.read.js';
 import type { ImportJobs } from './import-jobs.js';
-import { authorizeImport, deleteExpiredPreviews } from './import-preview.js';
+import { authorizeImport, storeImportPreview, type ImportRowMessage, type StoredImportRow } from './import-preview.js';
 
 /** The card as the import reads it: the card form's checks, without the partnership (it is the route's). */
 const ImportedCard = CreateServiceInput.omit({ partnershipId: true });
@@ -56,20 +55,6 @@ const noteMessages: Record<ImportNoteCode, Messages> = {
     pl: 'Nie znaleziono organizacji usługi w dokumencie: realizator nieznany.',
     en: 'The service’s organization is not in the document: provider unknown.',
   },
-};
-
-type RowError = { column: string; messages: Messages };
-
-/** A preview row as stored for the confirm step (the spreadsheet import's stored shape). */
-type StoredRow = {
-  row: number;
-  action: 'create' | 'update' | 'reject' | 'unchanged';
-  serviceId: string | null;
-  version: number | null;
-  name: string | null;
-  card: ServiceCardData | null;
-  errors: RowError[];
-  notes: RowError[];
 };
 
 async function exportDocument(
@@ -138,7 +123,7 @@ function sameCard(card: ServiceCardData, row: ServiceRow): boolean {
   );
 }
 
-const toRowErrors = (errors: FieldError[], prefix: string): RowError[] =>
+const toRowErrors = (errors: FieldError[], prefix: string): ImportRowMessage[] =>
   errors.map((e) => ({ column: `${prefix}.${e.field}`, messages: e.messages }));
 
 /** The worker half of the import (hsds.read.ts). */
@@ -180,11 +165,11 @@ export async function previewHsdsImport(
   );
   const resolve = hsdsServiceResolver({ partnershipTerritoryCode: partnership.territoryCode, institutions });
 
-  const rows: StoredRow[] = [];
+  const rows: StoredImportRow[] = [];
   for (const [index, service] of read.entries()) {
     const prefix = `services.${index}`;
     const mapped = resolve(service);
-    const outcome: StoredRow = {
+    const outcome: StoredImportRow = {
       row: index + 1,
       action: 'reject',
       serviceId: null,
@@ -214,36 +199,7 @@ export async function previewHsdsImport(
     outcome.card = card;
   }
 
-  const stored = await db.transaction(async (tx) => {
-    await deleteExpiredPreviews(tx);
-    const [inserted] = await tx
-      .insert(basketImports)
-      .values({ partnershipId, userId: actor.userId, format: 'hsds', rows })
-      .returning({ id: basketImports.id });
-    await recordAuditEvent(tx, context, {
-      action: 'basket.import.preview',
-      subjectType: 'partnership',
-      subjectId: partnershipId,
-      details: { format: 'hsds', rows: rows.length, rejected: rows.filter((r) => r.action === 'reject').length },
-    });
-    return inserted!;
-  });
-  const countOf = (action: StoredRow['action']) => rows.filter((r) => r.action === action).length;
-  return {
-    importId: stored.id,
-    rows: rows.map(({ row, action, serviceId, name, errors, notes }) => ({
-      row,
-      action,
-      serviceId,
-      name,
-      errors,
-      notes,
-    })),
-    counts: {
-      create: countOf('create'),
-      update: countOf('update'),
-      reject: countOf('reject'),
-      unchanged: countOf('unchanged'),
-    },
-  };
+  return db.transaction((tx) =>
+    storeImportPreview(tx, context, { partnershipId, userId: actor.userId, format: 'hsds', rows }),
+  );
 }

@@ -3,15 +3,13 @@
  * export carries contact persons, so it is audited in the same transaction as the read.
  */
 import ExcelJS from 'exceljs';
-import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import type { RequestContext } from '../../platform/auth/actor.js';
-import { institutions, partnerships, services } from '../../platform/db/tables.js';
 import { AppError } from '../../platform/http/problem.js';
 import { recordAuditEvent } from '../../audit/audit.service.js';
 import { unsafeFindPartnershipAccessRecord } from '../../partnerships/partnerships.queries.js';
 import { canReadBasket } from '../basket.policy.js';
-import { serviceSearchWhere, useServiceSearchThreshold, type ServiceSearch } from '../cards/cards.queries.js';
+import { findServicesForExport, useServiceSearchThreshold, type ServiceSearch } from '../cards/cards.queries.js';
 import { csvField, enumLabels, SHEET_NAME, sheetColumns, type SheetRow } from './spreadsheet.columns.js';
 
 /** An export is a working list, not a data dump: larger baskets are exported with filters. */
@@ -101,21 +99,14 @@ async function readExportRows(
     if (!partnership || !canReadBasket(actor, partnership)) throw new AppError('notFound');
     // The same typo tolerance as the search, so the export holds what the search showed.
     if (query.q?.trim()) await useServiceSearchThreshold(tx);
-    const rows = await tx
-      .select({ service: services, registryProviderName: institutions.name })
-      .from(services)
-      .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
-      .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
-      .where(serviceSearchWhere(actor, { ...query, partnershipId }, staleMonths, 'filter'))
-      .orderBy(asc(services.name), asc(services.id))
-      .limit(EXPORT_ROW_LIMIT);
+    const rows = await findServicesForExport(tx, actor, { ...query, partnershipId }, staleMonths, EXPORT_ROW_LIMIT);
     await recordAuditEvent(tx, context, {
       action: 'basket.export',
       subjectType: 'partnership',
       subjectId: partnershipId,
       details: { format, count: rows.length },
     });
-    return rows.map((r) => ({ ...r.service, registryProviderName: r.registryProviderName }));
+    return rows;
   });
 }
 
