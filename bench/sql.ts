@@ -39,12 +39,12 @@ export async function institutionSearchSql(
   const limit = whereParams.length + 3;
   const page = await client.query<{ id: string; total: string }>(
     `select i.id, i.name, i.short_name, i.kind, i.sector, i.cooperation_areas, i.territory_code,
-            t.name as territory_name, i.city, i.archived_at, count(*) over () as total
+            (select t.name from territories t where t.code = i.territory_code) as territory_name,
+            i.city, i.archived_at, count(*) over () as total
        from institutions i
-       inner join territories t on t.code = i.territory_code
       where ${where}
       order by case when i.name_search = $${exact} then 0 when i.name_search like $${prefix} then 1 else 2 end,
-               similarity(i.name_search, $${exact}) desc, i.name asc, i.id asc
+               length(i.name_search) asc, i.name asc, i.id asc
       limit $${limit} offset $${limit + 1}`,
     [...whereParams, folded, `${escapeLikePattern(folded)}%`, pageSize, offset],
   );

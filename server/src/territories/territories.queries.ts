@@ -5,6 +5,7 @@
 import { and, asc, count, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../platform/db/database.js';
+import { preparedStatements } from '../platform/db/prepared.js';
 import { territories } from '../platform/db/tables.js';
 import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
 import type { TerritoryListQuery } from '../../../shared/src/contracts/territories.js';
@@ -73,30 +74,63 @@ function selectTerritories(db: Executor) {
     .leftJoin(powiats, eq(powiats.code, territories.powiatCode));
 }
 
+type TerritoryPageRow = TerritoryRow & { windowTotal: number };
+
+/**
+ * The page statement of findTerritories, one per shape (how many words, whether level and parent
+ * are given), every value a placeholder: the type-ahead calls it on every key press.
+ */
+const territoryPage = preparedStatements('territory_page', (db, name, shape) => {
+  const [wordCount, hasLevel, hasParent] = shape.split('_').map(Number) as [number, number, number];
+  const conditions: SQL[] = [];
+  for (let i = 0; i < wordCount; i += 1)
+    conditions.push(sql`${territories.nameSearch} ilike ${sql.placeholder(`w${i}`)}`);
+  if (hasLevel) conditions.push(sql`${territories.level} = ${sql.placeholder('level')}`);
+  if (hasParent) conditions.push(eq(territories.parentCode, sql.placeholder('parentCode')));
+  const relevance =
+    wordCount > 0
+      ? [
+          sql`case when ${territories.nameSearch} = ${sql.placeholder('exact')} then 0 when ${territories.nameSearch} like ${sql.placeholder('prefix')} then 1 else 2 end`,
+        ]
+      : [];
+  return db
+    .select({ ...territoryColumns, windowTotal: sql<number>`count(*) over ()`.mapWith(Number) })
+    .from(territories)
+    .leftJoin(voivodeships, eq(voivodeships.code, territories.voivodeshipCode))
+    .leftJoin(powiats, eq(powiats.code, territories.powiatCode))
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(...relevance, levelOrder, asc(territories.name), asc(territories.code))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .prepare(name);
+});
+
 /**
  * One page of territories matching the query, ranked for a type-ahead: exact, prefix, level, name.
  * The total comes with the page (a window count): one statement, so the page and its total share a
  * snapshot without a transaction; only a page past the end, which has no row, counts on its own.
+ * Every word must occur in the folded name (as nameSearchConditions), each a bound parameter.
  */
 export async function findTerritories(
   db: Executor,
   query: TerritoryListQuery,
 ): Promise<{ rows: TerritoryRow[]; total: number }> {
-  const where = listConditions(query);
-  const relevance = nameRelevance(territories.nameSearch, query.q);
-  const order = [...(relevance ? [relevance] : []), levelOrder, asc(territories.name), asc(territories.code)];
-  const rows = await db
-    .select({ ...territoryColumns, windowTotal: sql<number>`count(*) over ()`.mapWith(Number) })
-    .from(territories)
-    .leftJoin(voivodeships, eq(voivodeships.code, territories.voivodeshipCode))
-    .leftJoin(powiats, eq(powiats.code, territories.powiatCode))
-    .where(where)
-    .orderBy(...order)
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize);
+  const folded = normalizeForSearch(query.q ?? '');
+  const words = folded.split(' ').filter(Boolean);
+  const values: Record<string, unknown> = {
+    limit: query.pageSize,
+    offset: (query.page - 1) * query.pageSize,
+    exact: folded,
+    prefix: `${escapeLikePattern(folded)}%`,
+    level: query.level,
+    parentCode: query.parentCode,
+  };
+  words.forEach((word, i) => (values[`w${i}`] = `%${escapeLikePattern(word)}%`));
+  const shape = `${words.length}_${query.level ? 1 : 0}_${query.parentCode ? 1 : 0}`;
+  const rows = (await territoryPage(db, shape).execute(values)) as TerritoryPageRow[];
   let total = rows[0]?.windowTotal ?? 0;
   if (rows.length === 0 && query.page > 1) {
-    const [counted] = await db.select({ value: count() }).from(territories).where(where);
+    const [counted] = await db.select({ value: count() }).from(territories).where(listConditions(query));
     total = Number(counted?.value ?? 0);
   }
   return { rows: rows.map(({ windowTotal: _total, ...row }) => row), total };
