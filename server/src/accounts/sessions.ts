@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db/database.js';
+import { preparedStatements } from '../platform/db/prepared.js';
 import { institutions, memberships, sessions, users } from '../platform/db/tables.js';
 import type { ActingMembership, Actor } from '../platform/auth/actor.js';
 
@@ -65,8 +66,8 @@ export type LoadedSession = {
 };
 
 /** The session with its user and memberships, one row per membership (ordered as loadMemberships). */
-function sessionQuery(db: Executor) {
-  return db
+const sessionQuery = preparedStatements('load_session', (db, name) =>
+  db
     .select({
       publicId: sessions.publicId,
       userId: sessions.userId,
@@ -94,15 +95,8 @@ function sessionQuery(db: Executor) {
     .leftJoin(institutions, eq(institutions.id, memberships.institutionId))
     .where(eq(sessions.id, sql.placeholder('id')))
     .orderBy(memberships.createdAt, memberships.id)
-    .prepare('kooperacja_load_session');
-}
-
-/**
- * The session query is built once per database handle and sent as a named prepared statement, which
- * PostgreSQL parses and plans once per connection: the lookup every request makes costs neither the
- * query builder nor a parse.
- */
-const preparedSessionQueries = new WeakMap<Executor, ReturnType<typeof sessionQuery>>();
+    .prepare(name),
+);
 
 /**
  * Resolves a cookie token to a live session and its actor, or null, in one statement (the session,
@@ -115,12 +109,9 @@ export async function loadSession(
   settings: SessionSettings,
 ): Promise<LoadedSession | null> {
   const id = hashToken(token);
-  let prepared = preparedSessionQueries.get(db);
-  if (!prepared) {
-    prepared = sessionQuery(db);
-    preparedSessionQueries.set(db, prepared);
-  }
-  const rows = await prepared.execute({ id });
+  // Built once per database handle, parsed once per connection (platform/db/prepared.ts): the lookup
+  // every request makes costs neither the query builder nor a parse.
+  const rows = await sessionQuery(db, 'all').execute({ id });
   const row = rows[0];
   if (!row || row.revokedAt || !row.isActive) return null;
   const now = Date.now();
