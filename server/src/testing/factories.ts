@@ -3,20 +3,22 @@
  * buildPartnership makes a leader OPS and a coordinator. Fixtures use Polish names with diacritics.
  */
 import { randomUUID } from 'node:crypto';
-import type { Executor } from '../platform/db/database.js';
+import { eq, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../platform/db/database.js';
 import {
   institutions,
   memberships,
   partnershipCoordinators,
   partnershipMembers,
   partnerships,
+  services,
   users,
 } from '../platform/db/tables.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { reservePublicationSlug } from '../basket/public-page/publication.store.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import type { InstitutionKind, Role } from '../../../shared/src/contracts/common.js';
-import type { ServiceCardData } from '../basket/cards/cards.store.js';
+import { insertServiceCard, type ServiceCardData } from '../basket/cards/cards.store.js';
 import { TestClient, type TestContext } from './test-app.js';
 
 export const TEST_PASSWORD = 'Źdźbło trawy na łące 42';
@@ -156,4 +158,25 @@ export function buildServiceCard(overrides: Partial<ServiceCardData> = {}): Serv
     accessibilityDescription: null,
     ...overrides,
   };
+}
+
+/**
+ * A published card written through the card store (its version and audit event included), then
+ * dated back: last confirmed `monthsAgo` months ago (stale after 12 by default).
+ */
+export async function buildStaleServiceCard(
+  db: Database,
+  partnershipId: string,
+  overrides: Partial<ServiceCardData> = {},
+  monthsAgo = 14,
+): Promise<{ id: string; name: string }> {
+  const context = { actor: null, requestId: `factory-${randomUUID()}`, ip: null };
+  const row = await db.transaction((tx) =>
+    insertServiceCard(tx, context, partnershipId, buildServiceCard(overrides), { status: 'published' }),
+  );
+  await db
+    .update(services)
+    .set({ lastConfirmedAt: sql`now() - make_interval(months => ${monthsAgo}::int)` })
+    .where(eq(services.id, row.id));
+  return { id: row.id, name: row.name };
 }

@@ -7,19 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { auditEvents, notifications, partnershipMembers, services } from '../../platform/db/tables.js';
+import { auditEvents, notifications, partnershipMembers } from '../../platform/db/tables.js';
 import { openPostgres, type DatabaseHandle } from '../../platform/db/database.js';
-import type { RequestContext } from '../../platform/auth/actor.js';
 import type { JobLogger, JobRunner } from '../../platform/jobs/jobs.js';
 import { createPgBossJobRunner } from '../../platform/jobs/pg-boss-runner.js';
-import { GMINA_LODZ, buildInstitution, buildPartnership, buildUser } from '../../testing/factories.js';
+import { buildInstitution, buildPartnership, buildStaleServiceCard, buildUser } from '../../testing/factories.js';
 import { createTestContext, type TestContext } from '../../testing/test-app.js';
 import { createMailer, type Mailer } from '../../notifications/mailer.js';
-import { insertServiceCard } from '../cards/cards.store.js';
 import { scheduleStaleServiceReminders, sendStaleServiceReminders, STALE_SERVICE_REMINDERS_JOB } from './reminders.js';
 import { staleCardNotification } from '../notification-kinds.js';
 
-const systemContext: RequestContext = { actor: null, requestId: 'test-reminder-jobs', ip: null };
 const config = { STALE_SERVICE_MONTHS: 12, REMINDER_INTERVAL_HOURS: 24 };
 
 let context: TestContext;
@@ -40,45 +37,6 @@ function capturingTransport(): Transporter {
       return info;
     },
   } as unknown as Transporter;
-}
-
-/** A published card of the school, last confirmed 14 months ago. */
-async function staleCard(name: string) {
-  const db = context.database.db;
-  const row = await db.transaction((tx) =>
-    insertServiceCard(
-      tx,
-      systemContext,
-      partnershipId,
-      {
-        name,
-        description: 'Zajęcia dla dzieci po lekcjach, pomoc w nauce, posiłek.',
-        providerInstitutionId: schoolId,
-        providerName: null,
-        origin: 'partner',
-        cooperationAreas: ['education'],
-        targetGroups: ['children'],
-        isCompound: false,
-        isReferralRequired: false,
-        cost: 'free',
-        locationKind: 'address',
-        city: 'Łódź',
-        territoryCode: GMINA_LODZ,
-        reachKind: 'gminas',
-        reachCodes: [GMINA_LODZ],
-        contactName: 'Grażyna Żak',
-        contactPhone: '42 611 22 33',
-        languages: ['pl'],
-        isAccessible: false,
-      },
-      { status: 'published' },
-    ),
-  );
-  await db
-    .update(services)
-    .set({ lastConfirmedAt: sql`now() - make_interval(months => 14)` })
-    .where(eq(services.id, row.id));
-  return row;
 }
 
 async function remindersOf(serviceId: string) {
@@ -124,7 +82,10 @@ describe('stale-service reminders on several nodes', () => {
     const db = context.database.db;
     const second = context.databaseUrl ? await openPostgres(context.databaseUrl) : null;
     try {
-      const card = await staleCard(`Świetlica ${randomUUID().slice(0, 6)}`);
+      const card = await buildStaleServiceCard(context.database.db, partnershipId, {
+        name: `Świetlica ${randomUUID().slice(0, 6)}`,
+        providerInstitutionId: schoolId,
+      });
       const results = await Promise.all([
         sendStaleServiceReminders(db, config, { partnershipId, mailer }),
         sendStaleServiceReminders(second?.db ?? db, config, { partnershipId, mailer }),
@@ -143,7 +104,10 @@ describe('stale-service reminders on several nodes', () => {
       const runners: JobRunner[] = [];
       const logger: JobLogger = { error: () => {}, warn: () => {}, info: () => {} };
       try {
-        const card = await staleCard(`Poradnia ${randomUUID().slice(0, 6)}`);
+        const card = await buildStaleServiceCard(context.database.db, partnershipId, {
+          name: `Poradnia ${randomUUID().slice(0, 6)}`,
+          providerInstitutionId: schoolId,
+        });
         for (const node of nodes) {
           const runner = createPgBossJobRunner({
             pool: node.pool!,

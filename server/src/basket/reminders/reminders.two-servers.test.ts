@@ -6,18 +6,15 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { auditEvents, notifications, partnershipMembers, services, users } from '../../platform/db/tables.js';
-import type { RequestContext } from '../../platform/auth/actor.js';
-import { GMINA_LODZ, buildInstitution, buildPartnership, buildUser } from '../../testing/factories.js';
+import { auditEvents, notifications, partnershipMembers, users } from '../../platform/db/tables.js';
+import { buildInstitution, buildPartnership, buildStaleServiceCard, buildUser } from '../../testing/factories.js';
 import { openTestDatabase } from '../../testing/test-app.js';
 import type { DatabaseHandle } from '../../platform/db/database.js';
 import { startServerProcess, type ServerProcess } from '../../testing/server-process.js';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp-sink.js';
-import { insertServiceCard } from '../cards/cards.store.js';
 import { staleCardNotification } from '../notification-kinds.js';
 import { STALE_SERVICE_REMINDERS_JOB } from './reminders.js';
 
-const systemContext: RequestContext = { actor: null, requestId: 'test-two-servers', ip: null };
 const isPostgres = Boolean(process.env.DATABASE_URL);
 
 let database: DatabaseHandle;
@@ -27,45 +24,6 @@ let sink: SmtpSink;
 let servers: ServerProcess[] = [];
 let cardIds: string[] = [];
 let keeperEmails: string[] = [];
-
-/** A published card of the school, last confirmed 14 months ago (stale after 12). */
-async function staleCard(partnershipId: string, schoolId: string, name: string): Promise<string> {
-  const db = database.db;
-  const row = await db.transaction((tx) =>
-    insertServiceCard(
-      tx,
-      systemContext,
-      partnershipId,
-      {
-        name,
-        description: 'Zajęcia dla dzieci po lekcjach, pomoc w nauce, posiłek.',
-        providerInstitutionId: schoolId,
-        providerName: null,
-        origin: 'partner',
-        cooperationAreas: ['education'],
-        targetGroups: ['children'],
-        isCompound: false,
-        isReferralRequired: false,
-        cost: 'free',
-        locationKind: 'address',
-        city: 'Łódź',
-        territoryCode: GMINA_LODZ,
-        reachKind: 'gminas',
-        reachCodes: [GMINA_LODZ],
-        contactName: 'Grażyna Żak',
-        contactPhone: '42 611 22 33',
-        languages: ['pl'],
-        isAccessible: false,
-      },
-      { status: 'published' },
-    ),
-  );
-  await db
-    .update(services)
-    .set({ lastConfirmedAt: sql`now() - make_interval(months => 14)` })
-    .where(eq(services.id, row.id));
-  return row.id;
-}
 
 function rowsOf<Row>(result: unknown): Row[] {
   return (result as { rows: Row[] }).rows;
@@ -92,8 +50,18 @@ describe.runIf(isPostgres)('two servers on one PostgreSQL database (set DATABASE
       .map((user) => user.email)
       .sort();
     cardIds = [
-      await staleCard(partnershipId, schoolId, 'Świetlica środowiskowa „Promyk”'),
-      await staleCard(partnershipId, schoolId, 'Korepetycje z matematyki'),
+      (
+        await buildStaleServiceCard(db, partnershipId, {
+          name: 'Świetlica środowiskowa „Promyk”',
+          providerInstitutionId: schoolId,
+        })
+      ).id,
+      (
+        await buildStaleServiceCard(db, partnershipId, {
+          name: 'Korepetycje z matematyki',
+          providerInstitutionId: schoolId,
+        })
+      ).id,
     ];
     sink = await startSmtpSink();
   });
