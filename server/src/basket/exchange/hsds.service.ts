@@ -13,7 +13,7 @@ import { unsafeFindPartnershipAccessRecord } from '../../partnerships/partnershi
 import { defineWorkerJob } from '../../platform/workers/worker-jobs.js';
 import { CreateServiceInput, type ImportPreview } from '../../../../shared/src/contracts/basket.js';
 import { canReadBasket } from '../basket.policy.js';
-import { serviceCardFields, validateServiceCard, type ServiceCardData, type ServiceRow } from '../cards/cards.store.js';
+import { validateServiceCard, type ServiceCardData } from '../cards/cards.store.js';
 import { buildHsdsDocument, hsdsServiceResolver, type HsdsDocument, type ImportNoteCode } from './hsds.mapping.js';
 import {
   findImportInstitutions,
@@ -25,7 +25,13 @@ import {
 } from './hsds.queries.js';
 import type { readHsdsUpload } from './hsds.read.js';
 import type { ImportJobs } from './import-jobs.js';
-import { authorizeImport, storeImportPreview, type ImportRowMessage, type StoredImportRow } from './import-preview.js';
+import {
+  authorizeImport,
+  changedCardFields,
+  storeImportPreview,
+  type ImportRowMessage,
+  type StoredImportRow,
+} from './import-preview.js';
 
 /** The card as the import reads it: the card form's checks, without the partnership (it is the route's). */
 const ImportedCard = CreateServiceInput.omit({ partnershipId: true });
@@ -116,13 +122,6 @@ export async function exportPublicBasketHsds(
   return exportDocument(db, partnershipId, { includeContactPersons: false, publisherUrl });
 }
 
-function sameCard(card: ServiceCardData, row: ServiceRow): boolean {
-  const normalized = (value: unknown) => JSON.stringify(value === undefined || value === '' ? null : value);
-  return serviceCardFields.every(
-    (field) => normalized((card as Record<string, unknown>)[field]) === normalized(row[field]),
-  );
-}
-
 const toRowErrors = (errors: FieldError[], prefix: string): ImportRowMessage[] =>
   errors.map((e) => ({ column: `${prefix}.${e.field}`, messages: e.messages }));
 
@@ -192,7 +191,7 @@ export async function previewHsdsImport(
     if (existing && existing.status !== 'withdrawn') {
       outcome.serviceId = existing.id;
       outcome.version = existing.version;
-      outcome.action = sameCard(card, existing) ? 'unchanged' : 'update';
+      outcome.action = changedCardFields(card, existing).length === 0 ? 'unchanged' : 'update';
     } else {
       outcome.action = 'create';
     }

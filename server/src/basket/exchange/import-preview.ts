@@ -18,6 +18,7 @@ import type { PartnershipRecord } from '../../partnerships/partnerships.policy.j
 import { canImportBasket, isProviderInPartnership } from '../basket.policy.js';
 import {
   insertServiceCard,
+  serviceCardFields,
   unsafeFindServiceRow,
   updateServiceCard,
   type ServiceCardData,
@@ -43,6 +44,20 @@ export type StoredImportRow = {
   errors: ImportRowMessage[];
   notes?: ImportRowMessage[];
 };
+
+/**
+ * The card fields an imported card would change on the stored one (empty: the row is "unchanged").
+ * Absent, null and an empty text are the same (a sheet cell or a JSON property left empty).
+ */
+export function changedCardFields(
+  card: ServiceCardData,
+  stored: ServiceRow,
+): Array<(typeof serviceCardFields)[number]> {
+  const normalized = (value: unknown) => JSON.stringify(value === undefined || value === '' ? null : value);
+  return serviceCardFields.filter(
+    (field) => normalized((card as Record<string, unknown>)[field]) !== normalized(stored[field]),
+  );
+}
 
 /**
  * A partner card names a provider taking part in the partnership, as the form requires

@@ -21,6 +21,7 @@ import {
 } from '../cards/cards.store.js';
 import {
   authorizeImport,
+  changedCardFields,
   providerMembershipErrors,
   storeImportPreview,
   type StoredImportRow,
@@ -198,10 +199,6 @@ const missingColumnsNote = (columns: string[], kind: 'kept' | 'defaults') => ({
         },
 });
 
-const normalizedCard = (card: Record<string, unknown>) =>
-  Object.fromEntries(serviceCardFields.map((field) => [field, card[field] ?? null]));
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
 /** The worker half of the import (spreadsheet.read.ts). */
 const readSheetJob = defineWorkerJob<typeof readSpreadsheetUpload>(
   new URL('./spreadsheet.read.ts', import.meta.url),
@@ -293,9 +290,7 @@ export async function previewSpreadsheetImport(
     if (existing) {
       outcome.serviceId = existing.id;
       outcome.version = existing.version;
-      const stored = normalizedCard(existing as unknown as Record<string, unknown>);
-      const proposed = normalizedCard(card);
-      const changed = serviceCardFields.filter((field) => !sameJson(stored[field], proposed[field]));
+      const changed = changedCardFields(card, existing);
       outcome.action = changed.length === 0 ? 'unchanged' : 'update';
       if (changed.length > 0) outcome.notes!.push(changedColumnsNote(changed.map((f) => columnOfField[f])));
       if (missingColumns.length > 0) outcome.notes!.push(missingColumnsNote(missingColumns, 'kept'));
