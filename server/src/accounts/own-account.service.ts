@@ -67,6 +67,48 @@ export async function switchActiveMembership(
 }
 
 /**
+ * The start of a change that asks for the password again (a new password, turning off the second
+ * factor): the signed-in actor, their credentials, and the device; answers 423 while the account,
+ * the address or the device is locked out, like a sign-in.
+ */
+async function beginReauthentication(deps: AccountsDependencies, ctx: RequestContext, deviceToken: DeviceToken) {
+  const { db } = deps;
+  const actor = requireActor(ctx);
+  const trustedDeviceId = await trustedDeviceIdFor(db, deviceToken, { userId: actor.userId });
+  if (await isThrottled(db, throttleKeysFor(actor.email, ctx.ip, trustedDeviceId))) throw new AppError('locked');
+  const user = await findCredentialsById(db, actor.userId);
+  if (!user) throw new AppError('unauthenticated');
+  return { actor, user, trustedDeviceId };
+}
+
+type Credentials = NonNullable<Awaited<ReturnType<typeof findCredentialsById>>>;
+
+/**
+ * A wrong password given again counts as a failed sign-in (audited, towards the lockout, with the
+ * lockout e-mail), so asking for the password again cannot be used to guess it.
+ */
+async function recordWrongPassword(
+  deps: AccountsDependencies,
+  ctx: RequestContext,
+  action: 'auth.password.change' | 'auth.totp.disable',
+  user: Credentials,
+  trustedDeviceId: string | null,
+): Promise<void> {
+  const { db, config } = deps;
+  const notificationIds = await db.transaction(async (tx) => {
+    await recordAuditEvent(tx, ctx, {
+      action,
+      outcome: 'failure',
+      subjectType: 'user',
+      subjectId: user.id,
+      details: { reason: 'wrongPassword' },
+    });
+    return countLoginFailure(tx, ctx, config, { email: user.email, user, trustedDeviceId });
+  });
+  emailLockoutNotifications(db, config, notificationIds);
+}
+
+/**
  * Changes the user's own password. The current password is required (a hijacked session alone must
  * not take over the account) and its failures count towards the lockout. Other sessions end.
  */
@@ -76,29 +118,15 @@ export async function changeOwnPassword(
   input: ChangePasswordInput,
   deviceToken: DeviceToken,
 ): Promise<void> {
-  const { db, config } = deps;
-  const actor = requireActor(ctx);
-  const trustedDeviceId = await trustedDeviceIdFor(db, deviceToken, { userId: actor.userId });
-  if (await isThrottled(db, throttleKeysFor(actor.email, ctx.ip, trustedDeviceId))) throw new AppError('locked');
-  const user = await findCredentialsById(db, actor.userId);
-  if (!user) throw new AppError('unauthenticated');
+  const { db } = deps;
+  const { actor, user, trustedDeviceId } = await beginReauthentication(deps, ctx, deviceToken);
   const isCurrentCorrect = await verifyPassword(user.passwordHash, input.currentPassword);
   const errors: FieldError[] = [];
   if (!isCurrentCorrect) errors.push(fieldError('currentPassword', 'wrongPassword'));
   const weakness = checkPasswordStrength(input.newPassword, personalWords(user.email, user.displayName));
   if (weakness) errors.push(fieldError('newPassword', weakness));
   if (!isCurrentCorrect) {
-    const notificationIds = await db.transaction(async (tx) => {
-      await recordAuditEvent(tx, ctx, {
-        action: 'auth.password.change',
-        outcome: 'failure',
-        subjectType: 'user',
-        subjectId: user.id,
-        details: { reason: 'wrongPassword' },
-      });
-      return countLoginFailure(tx, ctx, config, { email: user.email, user, trustedDeviceId });
-    });
-    emailLockoutNotifications(db, config, notificationIds);
+    await recordWrongPassword(deps, ctx, 'auth.password.change', user, trustedDeviceId);
   }
   if (errors.length > 0) throw new AppError('validation', errors);
 
@@ -194,24 +222,10 @@ export async function disableTotp(
   input: z.infer<typeof TotpDisableInput>,
   deviceToken: DeviceToken,
 ): Promise<void> {
-  const { db, config } = deps;
-  const actor = requireActor(ctx);
-  const trustedDeviceId = await trustedDeviceIdFor(db, deviceToken, { userId: actor.userId });
-  if (await isThrottled(db, throttleKeysFor(actor.email, ctx.ip, trustedDeviceId))) throw new AppError('locked');
-  const user = await findCredentialsById(db, actor.userId);
-  if (!user) throw new AppError('unauthenticated');
+  const { db } = deps;
+  const { user, trustedDeviceId } = await beginReauthentication(deps, ctx, deviceToken);
   if (!(await verifyPassword(user.passwordHash, input.password))) {
-    const notificationIds = await db.transaction(async (tx) => {
-      await recordAuditEvent(tx, ctx, {
-        action: 'auth.totp.disable',
-        outcome: 'failure',
-        subjectType: 'user',
-        subjectId: user.id,
-        details: { reason: 'wrongPassword' },
-      });
-      return countLoginFailure(tx, ctx, config, { email: user.email, user, trustedDeviceId });
-    });
-    emailLockoutNotifications(db, config, notificationIds);
+    await recordWrongPassword(deps, ctx, 'auth.totp.disable', user, trustedDeviceId);
     throw new AppError('validation', [fieldError('password', 'wrongPassword')]);
   }
   if (!user.totpEnabledAt && !user.totpSecret)
