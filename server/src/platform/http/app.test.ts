@@ -218,5 +218,7 @@ describe('process life cycle', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
-  });
+    // A whole server from the sources: on a busy machine its start alone took 47 s (the wait for
+    // it above allows 60 s), so the test may take longer than the suite's default.
+  }, 120_000);
 });
