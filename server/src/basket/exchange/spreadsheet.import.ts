@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import type { RequestContext } from '../../platform/auth/actor.js';
 import { institutions, partnershipMembers } from '../../platform/db/tables.js';
-import { fieldError, zodIssuesToFieldErrors, type FieldError } from '../../platform/http/problem.js';
+import { fieldError, zodIssuesToFieldErrors, type FieldError, type Messages } from '../../platform/http/problem.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
 import { CreateServiceInput, type ImportPreview } from '../../../../shared/src/contracts/basket.js';
 import {
@@ -53,9 +53,10 @@ const reverseLabels = {
   targetGroups: reverse(enumLabels.targetGroups),
 };
 
+/** A list cell: values separated by semicolons (the template), commas or line breaks (Alt+Enter). */
 const splitList = (text: string) =>
   text
-    .split(/[;\n]/)
+    .split(/[;,\r\n]/)
     .map((part) => part.trim())
     .filter(Boolean);
 
@@ -162,18 +163,40 @@ const allowedLabels: Record<string, readonly string[]> = {
   locationKind: Object.values(enumLabels.locationKind),
   reachKind: Object.values(enumLabels.reachKind),
 };
+/**
+ * What a cell of a column with a format should look like, added to each error of its value, so the
+ * person sees why and an example rather than "invalid format".
+ */
+const formatHints: Record<string, Messages> = {
+  postalCode: { pl: 'Wpisz kod z myślnikiem, np. 32-020.', en: 'Enter the code with a hyphen, e.g. 32-020.' },
+  territoryCode: { pl: 'Np. 1061011.', en: 'E.g. 1061011.' },
+  reachCodes: {
+    pl: 'Gminy 7 cyfr, powiat 4, województwo 2; oddziel wartości średnikiem, np. 1061011; 1219053.',
+    en: 'Gminas 7 digits, a powiat 4, a voivodeship 2; separate the values with semicolons, e.g. 1061011; 1219053.',
+  },
+  waitingTimeDays: { pl: 'Wpisz liczbę dni, np. 14.', en: 'Enter a number of days, e.g. 14.' },
+  contactEmail: { pl: 'Np. kontakt@ops.lodz.pl.', en: 'E.g. kontakt@ops.lodz.pl.' },
+  contactPhone: { pl: 'Np. 42 638 40 00 lub +48 600 100 200.', en: 'E.g. 42 638 40 00 or +48 600 100 200.' },
+  languages: {
+    pl: 'Kody języków oddziel średnikiem, np. pl; uk.',
+    en: 'Separate the language codes with semicolons, e.g. pl; uk.',
+  },
+  cooperationAreas: { pl: 'Oddziel wartości średnikiem.', en: 'Separate the values with semicolons.' },
+  targetGroups: { pl: 'Oddziel wartości średnikiem.', en: 'Separate the values with semicolons.' },
+};
 const toRowErrors = (errors: FieldError[]) =>
   errors.map((e) => {
     const field = e.field.split('.')[0]!;
     const allowed = allowedLabels[field];
     const isLabelError =
       allowed && (e.code === 'invalid_value' || e.code === 'invalid_enum_value' || e.code === 'custom');
-    const messages = isLabelError
-      ? {
-          pl: `${e.messages.pl} Dozwolone: ${allowed.join('; ')}.`,
-          en: `${e.messages.en} Allowed: ${allowed.join('; ')}.`,
-        }
-      : e.messages;
+    const hint = e.code === 'required' ? undefined : formatHints[field];
+    const parts = [
+      e.messages,
+      ...(isLabelError ? [{ pl: `Dozwolone: ${allowed.join('; ')}.`, en: `Allowed: ${allowed.join('; ')}.` }] : []),
+      ...(hint ? [hint] : []),
+    ];
+    const messages = { pl: parts.map((m) => m.pl).join(' '), en: parts.map((m) => m.en).join(' ') };
     return { column: columnOfField[field as keyof typeof columnOfField] ?? e.field, messages };
   });
 

@@ -97,33 +97,51 @@ function countCells(xml: Buffer): number {
   return count;
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+/**
+ * Spaces Excel and copied web pages leave in a text: the no-break space (U+00A0), the narrow one
+ * (U+202F, Excel's thousands separator in some locales) and the figure space become plain spaces.
+ */
+const cleanText = (text: string) => text.replace(/[\u00a0\u202f\u2007]/g, ' ').trim();
+
+/**
+ * What Excel does to a code typed into a cell it took for a number: the hyphen and the leading
+ * zeros are gone (a postal code 02-345 is 2345, a TERYT code 0261011 is 261011). In these columns an
+ * integer number cell is written back as the code; any other number is left for the validation.
+ */
+const numberCellAsCode: Record<string, (digits: string) => string | null> = {
+  'Kod pocztowy': (digits) =>
+    digits.length <= 5 ? `${digits.padStart(5, '0').slice(0, 2)}-${digits.padStart(5, '0').slice(2)}` : null,
+  'Kod TERYT gminy': (digits) => (digits.length <= 7 ? digits.padStart(7, '0') : null),
+};
+
+function cellText(value: ExcelJS.CellValue, header?: string): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') {
-    if ('richText' in value)
-      return value.richText
-        .map((part) => part.text)
-        .join('')
-        .trim();
-    if ('text' in value) return String(value.text).trim();
-    if ('result' in value) return String(value.result ?? '').trim();
+    if ('richText' in value) return cleanText(value.richText.map((part) => part.text).join(''));
+    if ('text' in value) return cleanText(String(value.text));
+    if ('result' in value)
+      return typeof value.result === 'number' ? cellText(value.result, header) : cleanText(String(value.result ?? ''));
     if (value instanceof Date) return value.toISOString().slice(0, 10);
   }
-  return String(value).trim();
+  if (typeof value === 'number' && header && Number.isSafeInteger(value) && value >= 0) {
+    const code = numberCellAsCode[header]?.(String(value));
+    if (code) return code;
+  }
+  return cleanText(String(value));
 }
 
 async function loadWorkbook(body: Buffer): Promise<ExcelJS.Worksheet> {
   if (body.length < 4 || body.readUInt32LE(0) !== 0x04034b50) {
-    throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
+    throw new AppError('notXlsx', [fieldError('file', 'notXlsx')]);
   }
   const zip = checkZip(body, IMPORT_MAX_UNCOMPRESSED_BYTES);
   if (zip === 'tooLarge') throw new AppError('payloadTooLarge', [fieldError('file', 'spreadsheetTooLarge')]);
-  if (zip === 'notZip') throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
+  if (zip === 'notZip') throw new AppError('notXlsx', [fieldError('file', 'notXlsx')]);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(body as unknown as ArrayBuffer);
   } catch {
-    throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
+    throw new AppError('notXlsx', [fieldError('file', 'notXlsx')]);
   }
   const sheet = workbook.getWorksheet(SHEET_NAME) ?? workbook.worksheets[0];
   if (!sheet) throw new AppError('unprocessable', [fieldError('file', 'noBasketSheet')]);
@@ -173,7 +191,7 @@ export async function readSpreadsheetUpload(input: { body: Uint8Array }): Promis
     if (number === 1) return;
     const cells: Record<string, string> = {};
     for (const { header, column } of columns) {
-      const text = cellText(row.getCell(column).value);
+      const text = cellText(row.getCell(column).value, header);
       if (text !== '') cells[header] = text;
     }
     if (Object.keys(cells).length > 0) rows.push({ number, cells });
