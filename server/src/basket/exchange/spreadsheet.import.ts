@@ -27,7 +27,7 @@ import {
   type StoredImportRow,
 } from './import-preview.js';
 import { enumLabels, labelAliases } from './spreadsheet.columns.js';
-import type { readSpreadsheetUpload } from './spreadsheet.read.js';
+import type { readSpreadsheetUpload, UnreadHeader } from './spreadsheet.read.js';
 import type { ImportJobs } from './import-jobs.js';
 import { defineWorkerJob } from '../../platform/workers/worker-jobs.js';
 
@@ -222,6 +222,22 @@ const missingColumnsNote = (columns: string[], kind: 'kept' | 'defaults') => ({
         },
 });
 
+/** About the whole sheet (ImportPreview.notes), each once. */
+const headerRowNote = (row: number) => ({
+  column: '',
+  messages: {
+    pl: `Nagłówki kolumn odczytano z wiersza ${row}; wiersze nad nim pominięto.`,
+    en: `The column headers were read from row ${row}; the rows above it were skipped.`,
+  },
+});
+const unreadHeaderNote = (header: UnreadHeader) => ({
+  column: header.text,
+  messages: {
+    pl: `Nie rozpoznano tego scalonego nagłówka (kolumny ${header.columns}): ich wartości pominięto. Wpisz nad każdą kolumną jej nagłówek z szablonu.`,
+    en: `This merged header (columns ${header.columns}) was not understood: their values were skipped. Give each column its header from the template.`,
+  },
+});
+
 /** The worker half of the import (spreadsheet.read.ts). */
 const readSheetJob = defineWorkerJob<typeof readSpreadsheetUpload>(
   new URL('./spreadsheet.read.ts', import.meta.url),
@@ -323,7 +339,11 @@ export async function previewSpreadsheetImport(
     }
   }
 
+  const notes = [
+    ...(sheet.headerRow > 1 ? [headerRowNote(sheet.headerRow)] : []),
+    ...sheet.unreadHeaders.map(unreadHeaderNote),
+  ];
   return db.transaction((tx) =>
-    storeImportPreview(tx, context, { partnershipId, userId: actor.userId, format: 'xlsx', rows }),
+    storeImportPreview(tx, context, { partnershipId, userId: actor.userId, format: 'xlsx', rows, notes }),
   );
 }

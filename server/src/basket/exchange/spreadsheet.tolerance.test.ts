@@ -165,3 +165,76 @@ describe('values as Excel leaves them', () => {
     expect(text).toContain('np. pl; uk.');
   });
 });
+
+describe('the header row of an OPS sheet', () => {
+  const headers = sheetColumns.map((c) => c.header);
+  const columnOf = (header: string) => headers.indexOf(header) + 1;
+
+  it('is found below a merged title and a blank row, and errors keep the sheet’s real row numbers', async () => {
+    const body = await buildSheet([newService('Świetlica „Tęcza”'), newService('Bez opisu', { Opis: null })], {
+      above: [['Koszyk usług – OPS Łódź-Bałuty, stan na 1.12.2026'], []],
+      edit: (sheet) => sheet.mergeCells('A1:F1'),
+    });
+    const preview = await previewOf(body);
+    expect(preview.rows.map((r) => [r.row, r.action])).toEqual([
+      [4, 'create'],
+      [5, 'reject'],
+    ]);
+    expect(preview.rows[1]!.errors.map((e) => e.column)).toEqual(['Opis']);
+    expect(preview.notes).toEqual([
+      {
+        column: '',
+        messages: expect.objectContaining({ pl: 'Nagłówki kolumn odczytano z wiersza 3; wiersze nad nim pominięto.' }),
+      },
+    ]);
+  });
+
+  it('reads a header merged over two rows as its top-left text for its column', async () => {
+    const nameColumn = columnOf('Nazwa usługi');
+    const body = await buildSheet([newService('Grupa wsparcia dla opiekunów')], {
+      headers: headers.map((h) => (h === 'Nazwa usługi' ? null : h)) as string[],
+      above: [headers.map((h) => (h === 'Nazwa usługi' ? h : null))],
+      edit: (sheet) => {
+        sheet.getRow(3).getCell(nameColumn).value = 'Grupa wsparcia dla opiekunów';
+        sheet.mergeCells(1, nameColumn, 2, nameColumn);
+      },
+    });
+    const preview = await previewOf(body);
+    expect(preview.rows).toMatchObject([{ row: 3, action: 'create', name: 'Grupa wsparcia dla opiekunów' }]);
+  });
+
+  it('reads a group header "Kontakt (telefon / e-mail)" over two columns as those two columns', async () => {
+    const grouped = headers.map((h) => (h === 'Telefon' ? 'Kontakt (telefon / e-mail)' : h === 'E-mail' ? null : h));
+    const row = newService('Poradnia rodzinna', { Telefon: '42 638 40 00', 'E-mail': 'poradnia@example.pl' });
+    const body = await buildSheet([], {
+      headers: grouped as string[],
+      edit: (sheet) => {
+        sheet.addRow(headers.map((h) => row[h] ?? null));
+        sheet.mergeCells(1, columnOf('Telefon'), 1, columnOf('E-mail'));
+      },
+    });
+    const preview = await previewOf(body);
+    expect(preview.rows).toMatchObject([{ action: 'create' }]);
+    expect(messagesOf(preview.rows[0]!).join('\n')).not.toMatch(/Telefon|E-mail/);
+    expect(preview.notes ?? []).toEqual([]);
+    expect((await confirm(preview.importId)).statusCode).toBe(200);
+    const card = (await basketCards()).find((c) => c.name === 'Poradnia rodzinna')!;
+    expect(card).toMatchObject({ contactPhone: '42 638 40 00', contactEmail: 'poradnia@example.pl' });
+  });
+
+  it('reports a merged header it does not understand once, not as two unknown columns', async () => {
+    const grouped = headers.map((h) => (h === 'Telefon' ? 'Dane kontaktowe' : h === 'E-mail' ? null : h));
+    const body = await buildSheet([newService('Klub młodzieżowy'), newService('Klub sportowy')], {
+      headers: grouped as string[],
+      edit: (sheet) => sheet.mergeCells(1, columnOf('Telefon'), 1, columnOf('E-mail')),
+    });
+    const preview = await previewOf(body);
+    expect(preview.rows.map((r) => r.action)).toEqual(['create', 'create']);
+    expect(preview.notes).toEqual([
+      {
+        column: 'Dane kontaktowe',
+        messages: expect.objectContaining({ pl: expect.stringContaining('Nie rozpoznano tego scalonego nagłówka') }),
+      },
+    ]);
+  });
+});

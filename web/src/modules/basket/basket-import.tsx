@@ -107,6 +107,16 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
             })}
           </Text>
           <Text size="sm">{t('imports.nothingYet')}</Text>
+          {step.preview.notes && step.preview.notes.length > 0 ? (
+            <Alert color="yellow" variant="light" title={t('imports.fileNotes')}>
+              <ul className="compact-list">
+                {step.preview.notes.map((note) => {
+                  const line = note.column ? `${note.column}: ${note.messages[language]}` : note.messages[language];
+                  return <li key={line}>{line}</li>;
+                })}
+              </ul>
+            </Alert>
+          ) : null}
           <DataTable
             caption={t('imports.previewCaption')}
             rows={step.preview.rows}
