@@ -222,6 +222,24 @@ const missingColumnsNote = (columns: string[], kind: 'kept' | 'defaults') => ({
         },
 });
 
+/**
+ * Two rows for one new service: the same name (without case, diacritics, quotes or punctuation) and
+ * the same provider (the registry's institution, or the name of one outside it).
+ */
+const loose = (text: string | null | undefined) =>
+  fold(text ?? '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+const newServiceKey = (card: ServiceCardData) =>
+  JSON.stringify([loose(card.name), card.providerInstitutionId ?? null, loose(card.providerName)]);
+const repeatedRowNote = (row: number) => ({
+  column: 'Nazwa usługi',
+  messages: {
+    pl: `Powtarza wiersz ${row} (ta sama usługa i realizator): pominięty przy zapisie, żeby nie powstały dwie karty.`,
+    en: `Repeats row ${row} (the same service and provider): skipped on confirmation, so that no two cards are made.`,
+  },
+});
+
 /** About the whole sheet (ImportPreview.notes), each once. */
 const headerRowNote = (row: number) => ({
   column: '',
@@ -282,6 +300,7 @@ export async function previewSpreadsheetImport(
   const missingFields = serviceCardFields.filter((field) => !present.has(columnOfField[field]));
   const missingColumns = [...new Set(missingFields.map((field) => columnOfField[field]))];
   const seenIds = new Map<string, number>();
+  const newServiceRows = new Map<string, number>();
   const rows: StoredImportRow[] = [];
   for (const row of sheet.rows) {
     const get = (header: string) => row.cells[header] ?? '';
@@ -334,6 +353,16 @@ export async function previewSpreadsheetImport(
       if (changed.length > 0) outcome.notes!.push(changedColumnsNote(changed.map((f) => columnOfField[f])));
       if (missingColumns.length > 0) outcome.notes!.push(missingColumnsNote(missingColumns, 'kept'));
     } else {
+      const key = newServiceKey(card);
+      const repeated = newServiceRows.get(key);
+      if (repeated !== undefined) {
+        // Skipped, not refused for a fault: the first row creates the card, this one would be a copy.
+        outcome.action = 'reject';
+        outcome.card = null;
+        outcome.notes!.push(repeatedRowNote(repeated));
+        continue;
+      }
+      newServiceRows.set(key, row.number);
       outcome.action = 'create';
       if (missingColumns.length > 0) outcome.notes!.push(missingColumnsNote(missingColumns, 'defaults'));
     }

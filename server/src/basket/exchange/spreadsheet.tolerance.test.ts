@@ -238,3 +238,28 @@ describe('the header row of an OPS sheet', () => {
     ]);
   });
 });
+
+describe('a new service entered twice in the sheet', () => {
+  it('flags the second row with the row it repeats and creates one card on confirmation', async () => {
+    const rows = [
+      newService('Świetlica „Słoneczko”', { 'Realizator spoza rejestru': 'Parafia św. Jadwigi' }),
+      newService('Klub Seniora'),
+      newService('  swietlica SŁONECZKO ', { 'Realizator spoza rejestru': 'parafia sw. Jadwigi' }),
+      newService('Świetlica „Słoneczko”', { 'Realizator spoza rejestru': 'Stowarzyszenie Bałuty' }),
+    ];
+    const preview = await previewOf(await buildSheet(rows));
+    expect(preview.rows.map((r) => [r.row, r.action])).toEqual([
+      [2, 'create'],
+      [3, 'create'],
+      [4, 'reject'],
+      [5, 'create'],
+    ]);
+    expect(preview.rows[2]).toMatchObject({
+      errors: [],
+      notes: [{ column: 'Nazwa usługi', messages: { pl: expect.stringContaining('Powtarza wiersz 2') } }],
+    });
+    expect((await confirm(preview.importId)).json()).toEqual({ created: 3, updated: 0 });
+    const copies = (await basketCards()).filter((c) => c.name.toLowerCase().includes('słoneczko'));
+    expect(copies.map((c) => c.providerName).sort()).toEqual(['Parafia św. Jadwigi', 'Stowarzyszenie Bałuty']);
+  });
+});
