@@ -337,6 +337,10 @@ export const ImportRowOutcome = z.object({
 export const ImportPreview = z.object({
   importId: z.string().describe('Send back to confirm; valid for 30 minutes'),
   rows: z.array(ImportRowOutcome),
+  notes: z
+    .array(z.object({ column: z.string(), messages: z.object({ pl: z.string(), en: z.string() }) }))
+    .optional()
+    .describe('About the whole file, each once (e.g. the row the headers were read from, a header not understood)'),
   counts: z.object({
     create: z.number().int(),
     update: z.number().int(),

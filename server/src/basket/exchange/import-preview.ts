@@ -124,9 +124,16 @@ export async function deleteExpiredPreviews(tx: Executor): Promise<void> {
 export async function storeImportPreview(
   tx: Executor,
   context: RequestContext,
-  input: { partnershipId: string; userId: string; format: string; rows: StoredImportRow[] },
+  input: {
+    partnershipId: string;
+    userId: string;
+    format: string;
+    rows: StoredImportRow[];
+    /** About the whole file; answered with the preview, not stored (confirmation needs only the rows). */
+    notes?: ImportRowMessage[];
+  },
 ): Promise<ImportPreview> {
-  const { partnershipId, userId, format, rows } = input;
+  const { partnershipId, userId, format, rows, notes } = input;
   await deleteExpiredPreviews(tx);
   const [stored] = await tx
     .insert(basketImports)
@@ -155,6 +162,7 @@ export async function storeImportPreview(
       errors,
       ...(notes && notes.length > 0 ? { notes } : {}),
     })),
+    ...(notes && notes.length > 0 ? { notes } : {}),
     counts,
   };
 }

@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import type { RequestContext } from '../../platform/auth/actor.js';
 import { institutions, partnershipMembers } from '../../platform/db/tables.js';
-import { fieldError, zodIssuesToFieldErrors, type FieldError } from '../../platform/http/problem.js';
+import { fieldError, zodIssuesToFieldErrors, type FieldError, type Messages } from '../../platform/http/problem.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
 import { CreateServiceInput, type ImportPreview } from '../../../../shared/src/contracts/basket.js';
 import {
@@ -27,7 +27,7 @@ import {
   type StoredImportRow,
 } from './import-preview.js';
 import { enumLabels, labelAliases } from './spreadsheet.columns.js';
-import type { readSpreadsheetUpload } from './spreadsheet.read.js';
+import type { readSpreadsheetUpload, UnreadHeader } from './spreadsheet.read.js';
 import type { ImportJobs } from './import-jobs.js';
 import { defineWorkerJob } from '../../platform/workers/worker-jobs.js';
 
@@ -53,9 +53,10 @@ const reverseLabels = {
   targetGroups: reverse(enumLabels.targetGroups),
 };
 
+/** A list cell: values separated by semicolons (the template), commas or line breaks (Alt+Enter). */
 const splitList = (text: string) =>
   text
-    .split(/[;\n]/)
+    .split(/[;,\r\n]/)
     .map((part) => part.trim())
     .filter(Boolean);
 
@@ -162,18 +163,40 @@ const allowedLabels: Record<string, readonly string[]> = {
   locationKind: Object.values(enumLabels.locationKind),
   reachKind: Object.values(enumLabels.reachKind),
 };
+/**
+ * What a cell of a column with a format should look like, added to each error of its value, so the
+ * person sees why and an example rather than "invalid format".
+ */
+const formatHints: Record<string, Messages> = {
+  postalCode: { pl: 'Wpisz kod z myślnikiem, np. 32-020.', en: 'Enter the code with a hyphen, e.g. 32-020.' },
+  territoryCode: { pl: 'Np. 1061011.', en: 'E.g. 1061011.' },
+  reachCodes: {
+    pl: 'Gminy 7 cyfr, powiat 4, województwo 2; oddziel wartości średnikiem, np. 1061011; 1219053.',
+    en: 'Gminas 7 digits, a powiat 4, a voivodeship 2; separate the values with semicolons, e.g. 1061011; 1219053.',
+  },
+  waitingTimeDays: { pl: 'Wpisz liczbę dni, np. 14.', en: 'Enter a number of days, e.g. 14.' },
+  contactEmail: { pl: 'Np. kontakt@ops.lodz.pl.', en: 'E.g. kontakt@ops.lodz.pl.' },
+  contactPhone: { pl: 'Np. 42 638 40 00 lub +48 600 100 200.', en: 'E.g. 42 638 40 00 or +48 600 100 200.' },
+  languages: {
+    pl: 'Kody języków oddziel średnikiem, np. pl; uk.',
+    en: 'Separate the language codes with semicolons, e.g. pl; uk.',
+  },
+  cooperationAreas: { pl: 'Oddziel wartości średnikiem.', en: 'Separate the values with semicolons.' },
+  targetGroups: { pl: 'Oddziel wartości średnikiem.', en: 'Separate the values with semicolons.' },
+};
 const toRowErrors = (errors: FieldError[]) =>
   errors.map((e) => {
     const field = e.field.split('.')[0]!;
     const allowed = allowedLabels[field];
     const isLabelError =
       allowed && (e.code === 'invalid_value' || e.code === 'invalid_enum_value' || e.code === 'custom');
-    const messages = isLabelError
-      ? {
-          pl: `${e.messages.pl} Dozwolone: ${allowed.join('; ')}.`,
-          en: `${e.messages.en} Allowed: ${allowed.join('; ')}.`,
-        }
-      : e.messages;
+    const hint = e.code === 'required' ? undefined : formatHints[field];
+    const parts = [
+      e.messages,
+      ...(isLabelError ? [{ pl: `Dozwolone: ${allowed.join('; ')}.`, en: `Allowed: ${allowed.join('; ')}.` }] : []),
+      ...(hint ? [hint] : []),
+    ];
+    const messages = { pl: parts.map((m) => m.pl).join(' '), en: parts.map((m) => m.en).join(' ') };
     return { column: columnOfField[field as keyof typeof columnOfField] ?? e.field, messages };
   });
 
@@ -197,6 +220,40 @@ const missingColumnsNote = (columns: string[], kind: 'kept' | 'defaults') => ({
           pl: 'Tych kolumn nie ma w arkuszu: nowa karta dostanie wartości domyślne formularza.',
           en: 'The sheet lacks these columns: the new card gets the form’s defaults.',
         },
+});
+
+/**
+ * Two rows for one new service: the same name (without case, diacritics, quotes or punctuation) and
+ * the same provider (the registry's institution, or the name of one outside it).
+ */
+const loose = (text: string | null | undefined) =>
+  fold(text ?? '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+const newServiceKey = (card: ServiceCardData) =>
+  JSON.stringify([loose(card.name), card.providerInstitutionId ?? null, loose(card.providerName)]);
+const repeatedRowNote = (row: number) => ({
+  column: 'Nazwa usługi',
+  messages: {
+    pl: `Powtarza wiersz ${row} (ta sama usługa i realizator): pominięty przy zapisie, żeby nie powstały dwie karty.`,
+    en: `Repeats row ${row} (the same service and provider): skipped on confirmation, so that no two cards are made.`,
+  },
+});
+
+/** About the whole sheet (ImportPreview.notes), each once. */
+const headerRowNote = (row: number) => ({
+  column: '',
+  messages: {
+    pl: `Nagłówki kolumn odczytano z wiersza ${row}; wiersze nad nim pominięto.`,
+    en: `The column headers were read from row ${row}; the rows above it were skipped.`,
+  },
+});
+const unreadHeaderNote = (header: UnreadHeader) => ({
+  column: header.text,
+  messages: {
+    pl: `Nie rozpoznano tego scalonego nagłówka (kolumny ${header.columns}): ich wartości pominięto. Wpisz nad każdą kolumną jej nagłówek z szablonu.`,
+    en: `This merged header (columns ${header.columns}) was not understood: their values were skipped. Give each column its header from the template.`,
+  },
 });
 
 /** The worker half of the import (spreadsheet.read.ts). */
@@ -243,6 +300,7 @@ export async function previewSpreadsheetImport(
   const missingFields = serviceCardFields.filter((field) => !present.has(columnOfField[field]));
   const missingColumns = [...new Set(missingFields.map((field) => columnOfField[field]))];
   const seenIds = new Map<string, number>();
+  const newServiceRows = new Map<string, number>();
   const rows: StoredImportRow[] = [];
   for (const row of sheet.rows) {
     const get = (header: string) => row.cells[header] ?? '';
@@ -295,12 +353,26 @@ export async function previewSpreadsheetImport(
       if (changed.length > 0) outcome.notes!.push(changedColumnsNote(changed.map((f) => columnOfField[f])));
       if (missingColumns.length > 0) outcome.notes!.push(missingColumnsNote(missingColumns, 'kept'));
     } else {
+      const key = newServiceKey(card);
+      const repeated = newServiceRows.get(key);
+      if (repeated !== undefined) {
+        // Skipped, not refused for a fault: the first row creates the card, this one would be a copy.
+        outcome.action = 'reject';
+        outcome.card = null;
+        outcome.notes!.push(repeatedRowNote(repeated));
+        continue;
+      }
+      newServiceRows.set(key, row.number);
       outcome.action = 'create';
       if (missingColumns.length > 0) outcome.notes!.push(missingColumnsNote(missingColumns, 'defaults'));
     }
   }
 
+  const notes = [
+    ...(sheet.headerRow > 1 ? [headerRowNote(sheet.headerRow)] : []),
+    ...sheet.unreadHeaders.map(unreadHeaderNote),
+  ];
   return db.transaction((tx) =>
-    storeImportPreview(tx, context, { partnershipId, userId: actor.userId, format: 'xlsx', rows }),
+    storeImportPreview(tx, context, { partnershipId, userId: actor.userId, format: 'xlsx', rows, notes }),
   );
 }

@@ -97,60 +97,151 @@ function countCells(xml: Buffer): number {
   return count;
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+/**
+ * Spaces Excel and copied web pages leave in a text: the no-break space (U+00A0), the narrow one
+ * (U+202F, Excel's thousands separator in some locales) and the figure space become plain spaces.
+ */
+const cleanText = (text: string) => text.replace(/[\u00a0\u202f\u2007]/g, ' ').trim();
+
+/**
+ * What Excel does to a code typed into a cell it took for a number: the hyphen and the leading
+ * zeros are gone (a postal code 02-345 is 2345, a TERYT code 0261011 is 261011). In these columns an
+ * integer number cell is written back as the code; any other number is left for the validation.
+ */
+const numberCellAsCode: Record<string, (digits: string) => string | null> = {
+  'Kod pocztowy': (digits) =>
+    digits.length <= 5 ? `${digits.padStart(5, '0').slice(0, 2)}-${digits.padStart(5, '0').slice(2)}` : null,
+  'Kod TERYT gminy': (digits) => (digits.length <= 7 ? digits.padStart(7, '0') : null),
+};
+
+function cellText(value: ExcelJS.CellValue, header?: string): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') {
-    if ('richText' in value)
-      return value.richText
-        .map((part) => part.text)
-        .join('')
-        .trim();
-    if ('text' in value) return String(value.text).trim();
-    if ('result' in value) return String(value.result ?? '').trim();
+    if ('richText' in value) return cleanText(value.richText.map((part) => part.text).join(''));
+    if ('text' in value) return cleanText(String(value.text));
+    if ('result' in value)
+      return typeof value.result === 'number' ? cellText(value.result, header) : cleanText(String(value.result ?? ''));
     if (value instanceof Date) return value.toISOString().slice(0, 10);
   }
-  return String(value).trim();
+  if (typeof value === 'number' && header && Number.isSafeInteger(value) && value >= 0) {
+    const code = numberCellAsCode[header]?.(String(value));
+    if (code) return code;
+  }
+  return cleanText(String(value));
 }
 
 async function loadWorkbook(body: Buffer): Promise<ExcelJS.Worksheet> {
   if (body.length < 4 || body.readUInt32LE(0) !== 0x04034b50) {
-    throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
+    throw new AppError('notXlsx', [fieldError('file', 'notXlsx')]);
   }
   const zip = checkZip(body, IMPORT_MAX_UNCOMPRESSED_BYTES);
   if (zip === 'tooLarge') throw new AppError('payloadTooLarge', [fieldError('file', 'spreadsheetTooLarge')]);
-  if (zip === 'notZip') throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
+  if (zip === 'notZip') throw new AppError('notXlsx', [fieldError('file', 'notXlsx')]);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(body as unknown as ArrayBuffer);
   } catch {
-    throw new AppError('unsupportedMediaType', [fieldError('file', 'notXlsx')]);
+    throw new AppError('notXlsx', [fieldError('file', 'notXlsx')]);
   }
   const sheet = workbook.getWorksheet(SHEET_NAME) ?? workbook.worksheets[0];
   if (!sheet) throw new AppError('unprocessable', [fieldError('file', 'noBasketSheet')]);
   return sheet;
 }
 
+/** OPS keep a title, a date or blank rows above the headers: the header row is one of the first ten. */
+export const HEADER_SEARCH_ROWS = 10;
+
 /**
- * Header cell -> column number. A header is matched without case and diacritics, and also without
- * a trailing "(…)" hint, so "Odpłatność (bezpłatna/odpłatna/zależna od dochodu)" is "Odpłatność".
+ * Template header for a header cell's text, matched without case and diacritics, and also without a
+ * trailing "(…)" hint, so "Odpłatność (bezpłatna/odpłatna/zależna od dochodu)" is "Odpłatność".
  */
-function readHeaders(sheet: ExcelJS.Worksheet): (header: string) => number | undefined {
-  const byKey = new Map<string, number>();
-  const stripHint = (text: string) => text.replace(/\s*\([^)]*\)\s*$/, '');
-  sheet.getRow(1).eachCell((cell, column) => {
-    const text = cellText(cell.value);
-    for (const key of [fold(text), fold(stripHint(text))]) if (key && !byKey.has(key)) byKey.set(key, column);
-  });
-  return (header) => byKey.get(fold(header)) ?? byKey.get(fold(stripHint(header)));
+const fold = (value: string) => normalizeForSearch(value);
+const stripHint = (text: string) => text.replace(/\s*\([^)]*\)\s*$/, '');
+const templateHeaderByKey = new Map<string, string>();
+for (const { header } of sheetColumns) {
+  for (const key of [fold(header), fold(stripHint(header))]) {
+    if (key && !templateHeaderByKey.has(key)) templateHeaderByKey.set(key, header);
+  }
+}
+function templateHeaderOf(text: string): string | undefined {
+  return templateHeaderByKey.get(fold(text)) ?? templateHeaderByKey.get(fold(stripHint(text)));
 }
 
-const fold = (value: string) => normalizeForSearch(value);
+/** A header cell the import could not read as template columns (a merge over several). */
+export type UnreadHeader = { text: string; columns: string };
+
+type HeaderRow = { columns: Map<string, number>; unread: UnreadHeader[] };
+
+/**
+ * Reads one candidate header row. A cell merged with cells above it (a header over two rows) is the
+ * merge's top-left text for its column. A merge across columns means one column only when its text
+ * is one template header (read from its first column); a group header such as "Kontakt (telefon /
+ * e-mail)" over two columns is read as the columns its hint names, in order, when they are exactly
+ * as many as the columns it spans. Anything else across columns is not guessed: it is reported once.
+ */
+function readHeaderRow(sheet: ExcelJS.Worksheet, number: number): HeaderRow {
+  const row = sheet.getRow(number);
+  const columns = new Map<string, number>();
+  const unread: UnreadHeader[] = [];
+  const take = (header: string | undefined, column: number) => {
+    if (header && !columns.has(header)) columns.set(header, column);
+  };
+  for (let column = 1; column <= row.cellCount; column += 1) {
+    const cell = row.getCell(column);
+    const master = cell.isMerged ? cell.master : cell;
+    const text = cellText(master.value);
+    if (!text) continue;
+    if (Number(master.col) !== column) continue; // spanned by a merge starting to the left: read there
+    let span = 1;
+    while (column + span <= row.cellCount) {
+      const next = row.getCell(column + span);
+      if (!next.isMerged || next.master.address !== master.address) break;
+      span += 1;
+    }
+    const header = templateHeaderOf(text);
+    if (span === 1 || header) {
+      take(header, column);
+      continue;
+    }
+    const hint = /\(([^)]*)\)\s*$/.exec(text)?.[1] ?? '';
+    const parts = hint
+      .split(/[/,;]| i | lub /)
+      .map((part) => templateHeaderOf(part.trim()))
+      .filter((part): part is string => part !== undefined);
+    if (parts.length === span && new Set(parts).size === span) {
+      parts.forEach((part, index) => take(part, column + index));
+    } else {
+      const letter = (at: number) => sheet.getColumn(at).letter;
+      unread.push({ text, columns: `${letter(column)}–${letter(column + span - 1)}` });
+    }
+    column += span - 1;
+  }
+  return { columns, unread };
+}
+
+/**
+ * The header row: of the first HEADER_SEARCH_ROWS rows, the one naming the most template columns
+ * (the first of equals). Title rows, blank rows and merged title cells above it are skipped.
+ */
+function findHeaderRow(sheet: ExcelJS.Worksheet): HeaderRow & { number: number } {
+  let best: HeaderRow & { number: number } = { number: 1, columns: new Map(), unread: [] };
+  const last = Math.min(HEADER_SEARCH_ROWS, sheet.rowCount);
+  for (let number = 1; number <= last; number += 1) {
+    const candidate = readHeaderRow(sheet, number);
+    if (candidate.columns.size > best.columns.size) best = { number, ...candidate };
+  }
+  return best;
+}
 
 /** The sheet as the import needs it: the template's columns it has, and each filled row's texts. */
 export type SheetRead = {
-  /** Headers of sheetColumns found in row 1. */
+  /** Headers of sheetColumns found in the header row. */
   headers: string[];
-  /** Filled rows below the header, with the text of each found column (empty ones left out). */
+  /** The sheet's row holding the headers (1 in the template; lower below a title). */
+  headerRow: number;
+  /** Merged header cells that could not be read as template columns, each once. */
+  unreadHeaders: UnreadHeader[];
+  /** Filled rows below the header, by their real row number, with the text of each found column (empty ones left out). */
   rows: Array<{ number: number; cells: Record<string, string> }>;
 };
 
@@ -158,9 +249,9 @@ export type SheetRead = {
 export async function readSpreadsheetUpload(input: { body: Uint8Array }): Promise<SheetRead> {
   const body = Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
   const sheet = await loadWorkbook(body);
-  const columnOf = readHeaders(sheet);
+  const header = findHeaderRow(sheet);
   const columns = sheetColumns
-    .map((c) => ({ header: c.header, column: columnOf(c.header) }))
+    .map((c) => ({ header: c.header, column: header.columns.get(c.header) }))
     .filter((c): c is { header: string; column: number } => c.column !== undefined);
   const found = new Set(columns.map((c) => c.header));
   const missing = sheetColumns.filter((c) => c.header !== 'Identyfikator' && !found.has(c.header));
@@ -170,15 +261,15 @@ export async function readSpreadsheetUpload(input: { body: Uint8Array }): Promis
   // eachRow visits only rows that exist in the file: a lone cell in row 1,000,000 is one row, not a loop.
   const rows: SheetRead['rows'] = [];
   sheet.eachRow((row, number) => {
-    if (number === 1) return;
+    if (number <= header.number) return;
     const cells: Record<string, string> = {};
     for (const { header, column } of columns) {
-      const text = cellText(row.getCell(column).value);
+      const text = cellText(row.getCell(column).value, header);
       if (text !== '') cells[header] = text;
     }
     if (Object.keys(cells).length > 0) rows.push({ number, cells });
   });
   // Counted before any row is validated: a refused file costs no database work.
   if (rows.length > IMPORT_ROW_LIMIT) throw new AppError('payloadTooLarge', [fieldError('file', 'tooManyRows')]);
-  return { headers: columns.map((c) => c.header), rows };
+  return { headers: columns.map((c) => c.header), headerRow: header.number, unreadHeaders: header.unread, rows };
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isActingInInstitution } from '../../platform/auth/actor.js';
 import type { AppDependencies } from '../../platform/http/app.js';
-import { AppError } from '../../platform/http/problem.js';
+import { AppError, fieldError } from '../../platform/http/problem.js';
 import { IdParams } from '../../../../shared/src/contracts/common.js';
 import {
   ConfirmImportInput,
@@ -34,6 +34,12 @@ export async function spreadsheetRoutes(app: FastifyInstance, { database, config
   api.addContentTypeParser(XLSX, { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) =>
     done(null, body),
   );
+  // Any other type (a CSV or PDF sent as text/csv, application/pdf, octet-stream) arrives as bytes
+  // too, so the worker's check of the content answers the one "not an .xlsx" problem whatever the
+  // header claims. Only in this module's scope; JSON keeps its own parser (the confirmation).
+  api.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
 
   api.post(
     '/partnerships/:id/basket/imports',
@@ -47,7 +53,7 @@ export async function spreadsheetRoutes(app: FastifyInstance, { database, config
       },
     },
     async (request) => {
-      if (!Buffer.isBuffer(request.body)) throw new AppError('unsupportedMediaType');
+      if (!Buffer.isBuffer(request.body)) throw new AppError('notXlsx', [fieldError('file', 'notXlsx')]);
       return previewSpreadsheetImport(db, request.ctx, request.params.id, request.body, jobs, request.log);
     },
   );

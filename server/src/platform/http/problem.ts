@@ -78,6 +78,11 @@ const catalog = {
     pl: 'Nieobsługiwany typ treści; użyj application/json.',
     en: 'Unsupported content type; use application/json.',
   },
+  notXlsx: {
+    status: 415,
+    pl: 'To nie jest plik Excel (.xlsx); zapisz arkusz jako .xlsx.',
+    en: 'This is not an Excel (.xlsx) file; save the sheet as .xlsx.',
+  },
   unprocessable: {
     status: 422,
     pl: 'Nie można wykonać operacji na tych danych.',
@@ -204,8 +209,8 @@ const fieldMessages: Record<string, Messages> = {
     en: 'Address: lower-case letters, digits and hyphens (3–80 characters).',
   },
   notXlsx: {
-    pl: 'To nie jest plik Excel (.xlsx). Użyj szablonu koszyka.',
-    en: 'This is not an Excel (.xlsx) file. Use the basket template.',
+    pl: 'To nie jest plik Excel (.xlsx); zapisz arkusz jako .xlsx.',
+    en: 'This is not an Excel (.xlsx) file; save the sheet as .xlsx.',
   },
   spreadsheetTooLarge: {
     pl: 'Plik po rozpakowaniu jest zbyt duży.',

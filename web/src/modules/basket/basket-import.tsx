@@ -3,7 +3,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportPreview } from '../../../../shared/src/contracts/basket';
+import { ApiError } from '../../api/client';
 import { currentLanguage } from '../../i18n/i18n';
+import type { LeftoverFieldError } from '../common/forms';
 import { DataTable } from '../common/data-table';
 import { LoadingIndicator } from '../common/loading';
 import { ProblemAlert } from '../common/problem-alert';
@@ -15,6 +17,18 @@ type Step =
   | { kind: 'preview'; preview: ImportPreview }
   | { kind: 'applying'; preview: ImportPreview }
   | { kind: 'done'; created: number; updated: number };
+
+/**
+ * The server's reasons with its problem (the file's "not a basket sheet", "too many rows", a row
+ * that failed on confirmation), in the current language, unless one only repeats the message.
+ */
+function problemReasons(error: unknown, language: 'pl' | 'en'): LeftoverFieldError[] {
+  if (!(error instanceof ApiError)) return [];
+  const message = error.problem.messages[language];
+  return (error.problem.errors ?? [])
+    .filter((item) => item.messages[language] !== message)
+    .map((item) => ({ field: '(body)', message: item.messages[language] }));
+}
 
 const actionColors = { create: 'green', update: 'blue', unchanged: 'gray', reject: 'red' } as const;
 
@@ -66,7 +80,7 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
 
   return (
     <Stack>
-      {error ? <ProblemAlert error={error} /> : null}
+      {error ? <ProblemAlert error={error} leftovers={problemReasons(error, language)} /> : null}
       {step.kind === 'choose' && (
         <Group align="end" wrap="wrap">
           <div>
@@ -107,6 +121,16 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
             })}
           </Text>
           <Text size="sm">{t('imports.nothingYet')}</Text>
+          {step.preview.notes && step.preview.notes.length > 0 ? (
+            <Alert color="yellow" variant="light" title={t('imports.fileNotes')}>
+              <ul className="compact-list">
+                {step.preview.notes.map((note) => {
+                  const line = note.column ? `${note.column}: ${note.messages[language]}` : note.messages[language];
+                  return <li key={line}>{line}</li>;
+                })}
+              </ul>
+            </Alert>
+          ) : null}
           <DataTable
             caption={t('imports.previewCaption')}
             rows={step.preview.rows}
