@@ -19,13 +19,17 @@ export async function listTasks(
 ): Promise<TaskList> {
   const actor = requireActor(context);
   if (!isActingInInstitution(actor)) return { groups: [], total: 0 };
-  // One snapshot for all providers, so the counts agree with each other.
-  return db.transaction(async (tx) => {
-    const groups: TaskList['groups'] = [];
-    for (const provider of providers) {
-      const { count, items } = await provider.findTasks({ db: tx, actor, config, limit: TASK_ITEMS_PER_KIND });
-      if (count > 0) groups.push({ kind: provider.kind, count, items: items.slice(0, TASK_ITEMS_PER_KIND) });
-    }
-    return { groups, total: groups.reduce((sum, group) => sum + group.count, 0) };
-  });
+  // One repeatable-read snapshot for all providers, so the counts agree with each other and with
+  // the items (a card published meanwhile cannot be counted in one kind and missing from another).
+  return db.transaction(
+    async (tx) => {
+      const groups: TaskList['groups'] = [];
+      for (const provider of providers) {
+        const { count, items } = await provider.findTasks({ db: tx, actor, config, limit: TASK_ITEMS_PER_KIND });
+        if (count > 0) groups.push({ kind: provider.kind, count, items: items.slice(0, TASK_ITEMS_PER_KIND) });
+      }
+      return { groups, total: groups.reduce((sum, group) => sum + group.count, 0) };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
