@@ -22,8 +22,17 @@ import { spreadsheetRoutes } from './basket/exchange/spreadsheet.routes.js';
 import { hsdsRoutes } from './basket/exchange/hsds.routes.js';
 import { publicBasketRoutes } from './basket/public-page/public-page.routes.js';
 import { notificationRoutes } from './notifications/notifications.routes.js';
+import { taskRoutes } from './tasks/tasks.routes.js';
+import type { TaskProvider } from './tasks/index.js';
+import { basketTaskProviders } from './basket/task-providers.js';
 import { institutionRenamed } from './institutions/institutions.events.js';
 import { refreshCardsOfRenamedProvider } from './basket/cards/cards.store.js';
+
+/**
+ * Who contributes items to "Do zrobienia" (GET /tasks), in the order the home page shows them. A new
+ * capability (meetings, family plans) declares its providers in its own folder and adds them here.
+ */
+export const taskProviders: readonly TaskProvider[] = [...basketTaskProviders];
 
 /** The API modules, each a domain folder under server/src; mounted under /api/v1 in this order. */
 export const apiModules: AppModule[] = [
@@ -39,6 +48,7 @@ export const apiModules: AppModule[] = [
   spreadsheetRoutes,
   hsdsRoutes,
   notificationRoutes,
+  taskRoutes(taskProviders),
 ];
 
 /** Public, read-only pages outside /api (no session): a partnership's published basket. */

@@ -1,5 +1,6 @@
 /**
- * The basket's notification kinds: a stale card to confirm, and the steps of a change request.
+ * The basket's notification kinds: a stale card to confirm, a card submitted for publication, and
+ * the steps of a change request.
  * Parameters are ids, the request's kind and the names of the service and the partnership (public
  * basket data); the e-mail is fixed text (docs/powiadomienia.md).
  */
@@ -23,6 +24,25 @@ export const staleCardNotification = defineNotificationKind({
   },
 });
 
+/**
+ * To those who may publish it (the leader's director and network coordinators, the appointed
+ * coordinators; recipients.ts): a partner submitted a card for publication.
+ */
+export const cardSubmittedNotification = defineNotificationKind({
+  kind: 'basket.cardSubmitted',
+  params: {
+    serviceId: param.recordId(),
+    serviceName: param.publicName(),
+    partnershipId: param.recordId(),
+    partnershipName: param.publicName(),
+  },
+  link: (params) => `/koszyk-uslug/${params.serviceId}`,
+  email: {
+    subject: 'Karta usługi czeka na publikację',
+    lead: 'Instytucja partnerska przesłała kartę usługi do koszyka usług Twojego partnerstwa. Karta czeka na sprawdzenie i publikację.',
+  },
+});
+
 const changeRequestParams = {
   requestId: param.recordId(),
   requestKind: param.choice(changeRequestKinds),
@@ -35,7 +55,7 @@ const changeRequestParams = {
 const changeRequestLink = (params: { partnershipId: string }) =>
   `/partnerstwa/${params.partnershipId}/koszyk?widok=requests`;
 
-/** To the partnership's coordinators: a request waits for their review. */
+/** To the network coordinators who may review it (recipients.ts): a request waits for their review. */
 export const changeRequestCreatedNotification = defineNotificationKind({
   kind: 'basket.changeRequestCreated',
   params: changeRequestParams,
@@ -46,7 +66,7 @@ export const changeRequestCreatedNotification = defineNotificationKind({
   },
 });
 
-/** To the leader's directors: a reviewed request waits for their decision. */
+/** To the leader's directors who may decide it (recipients.ts): a reviewed request waits for their decision. */
 export const changeRequestReviewedNotification = defineNotificationKind({
   kind: 'basket.changeRequestReviewed',
   params: changeRequestParams,

@@ -96,6 +96,8 @@ export const auditActions = [
   'notification.list',
   'notification.read',
   'notification.readAll',
+  // To-do ("Do zrobienia").
+  'task.list',
   // Routes outside the domains (their refusals are audited too).
   'health',
   'openapi',

@@ -6,3 +6,4 @@ export * from './partnerships.js';
 export * from './audit.js';
 export * from './basket.js';
 export * from './notifications.js';
+export * from './tasks.js';

@@ -5,6 +5,7 @@ import { useSignedInMe } from '../modules/accounts/session';
 import { useInstitutions } from '../modules/institutions/institutions-api';
 import { usePartnerships } from '../modules/partnerships/partnerships-api';
 import { PageTitle } from '../modules/layout/page-title';
+import { TaskListSection } from '../modules/tasks/task-list-section';
 import { paths } from '../paths';
 
 function CountCard({
@@ -35,7 +36,10 @@ function CountCard({
   );
 }
 
-/** Home: greeting, acting institution and role, counts and shortcuts for what the role may do. */
+/**
+ * Home: greeting, acting institution and role, then "Do zrobienia" (the work waiting for this person
+ * in this role), then counts and shortcuts for what the role may do.
+ */
 export function HomePage() {
   const { t } = useTranslation();
   const me = useSignedInMe();
@@ -50,6 +54,7 @@ export function HomePage() {
           ? t('home.actingAs', { role: t(`roles.${active.role}`), institution: active.institutionName })
           : t('home.noMembership')}
       </Text>
+      {active && <TaskListSection />}
       <SimpleGrid cols={{ base: 1, sm: 2 }} mb="xl">
         <CountCard
           label={t('home.partnershipsCount')}

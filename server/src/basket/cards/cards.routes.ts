@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isActingInInstitution } from '../../platform/auth/actor.js';
 import type { AppDependencies } from '../../platform/http/app.js';
+import { mailerFor } from '../../notifications/mailer.js';
 import { IdParams } from '../../../../shared/src/contracts/common.js';
 import {
   BasketGaps,
@@ -120,7 +121,8 @@ export async function serviceRoutes(app: FastifyInstance, { database, config }: 
         response: { 200: Service },
       },
     },
-    async (request) => transitionService(db, request.ctx, request.params.id, request.body, staleMonths),
+    async (request) =>
+      transitionService(db, request.ctx, request.params.id, request.body, staleMonths, mailerFor(config)),
   );
 
   api.get(

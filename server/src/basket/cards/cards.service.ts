@@ -51,6 +51,11 @@ import {
   type ServiceSearch,
 } from './cards.queries.js';
 import { presentService, presentServiceSummary } from './cards.presenter.js';
+import { findPartnershipName } from '../change-requests/change-requests.queries.js';
+import { findUsersWhoMayAct } from '../recipients.js';
+import { cardSubmittedNotification } from '../notification-kinds.js';
+import { deliverNotificationEmails, notifyUsers } from '../../notifications/notifications.service.js';
+import type { Mailer } from '../../notifications/mailer.js';
 
 type CreateData = z.output<typeof CreateServiceInput>;
 type UpdateData = z.output<typeof UpdateServiceInput>;
@@ -223,18 +228,44 @@ const transitions: Record<
   confirm: { allow: canConfirmService, event: 'confirmed', confirms: true },
 };
 
+/**
+ * A submitted card waits for whoever may publish it: they are notified in the transaction (the
+ * submitter excepted), e-mail after the commit.
+ */
+async function notifyCardSubmitted(
+  tx: Executor,
+  actor: Actor,
+  partnership: PartnershipAccessRecord,
+  card: { id: string; name: string; providerInstitutionId: string | null },
+): Promise<string[]> {
+  const submitted: ServiceRecord = { providerInstitutionId: card.providerInstitutionId, status: 'submitted' };
+  const publishers = await findUsersWhoMayAct(
+    tx,
+    partnership,
+    (candidate) => canPublishService(candidate, partnership, submitted),
+    { exceptUserId: actor.userId },
+  );
+  return notifyUsers(tx, publishers, cardSubmittedNotification, {
+    serviceId: card.id,
+    serviceName: card.name,
+    partnershipId: partnership.id,
+    partnershipName: await findPartnershipName(tx, partnership.id),
+  });
+}
+
 export async function transitionService(
   db: Database,
   context: RequestContext,
   id: string,
   input: TransitionData,
   staleMonths: number,
+  mailer: Mailer | null = null,
 ): Promise<Service> {
   const actor = requireActingActor(context);
   const transition = transitions[input.action];
   if (transition.needsReason && !input.reason)
     throw new AppError('validation', [fieldError('reason', 'reasonRequired')]);
-  return withRecordRule(db, context, async (tx) => {
+  const { result, notificationIds } = await withRecordRule(db, context, async (tx) => {
     const { row, partnership, card } = await loadVisibleCard(tx, actor, id, `service.${input.action}`, true);
     if (!transition.allow(actor, partnership, card))
       throw RecordRefusal.notAllowed({ action: `service.${input.action}`, subjectType: 'service', subjectId: id });
@@ -253,8 +284,11 @@ export async function transitionService(
         reason: input.reason ?? undefined,
       },
     );
-    return presentById(tx, actor, partnership, id, staleMonths);
+    const ids = input.action === 'submit' ? await notifyCardSubmitted(tx, actor, partnership, row) : [];
+    return { result: await presentById(tx, actor, partnership, id, staleMonths), notificationIds: ids };
   });
+  await deliverNotificationEmails(db, mailer, notificationIds);
+  return result;
 }
 
 export async function getServiceHistory(db: Database, context: RequestContext, id: string) {

@@ -3,7 +3,7 @@
  * policy on the request's partnership before revealing anything. Lists are scoped by the
  * partnership the caller has already been allowed to read.
  */
-import { and, count, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../platform/db/database.js';
 import {
@@ -122,16 +122,6 @@ export async function updateChangeRequest(
     .where(eq(basketChangeRequests.id, id));
 }
 
-/** Active users appointed as the partnership's coordinators. */
-export async function findPartnershipCoordinatorUserIds(db: Executor, partnershipId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: users.id })
-    .from(partnershipCoordinators)
-    .innerJoin(users, eq(users.id, partnershipCoordinators.userId))
-    .where(and(eq(partnershipCoordinators.partnershipId, partnershipId), eq(users.isActive, true)));
-  return rows.map((r) => r.id);
-}
-
 /** The active coordinators of each partnership, in one statement (a run over many cards). */
 export async function findCoordinatorUserIdsByPartnership(
   db: Executor,
@@ -169,27 +159,6 @@ export async function findUserIdsByInstitution(
     );
   for (const row of rows) found.set(row.institutionId, [...(found.get(row.institutionId) ?? []), row.userId]);
   return found;
-}
-
-/** Active users holding one of the roles at the institution (e.g. the leader's directors). */
-export async function findInstitutionUserIds(
-  db: Executor,
-  institutionId: string,
-  roles: readonly Role[],
-  options: { exceptUserId?: string } = {},
-): Promise<string[]> {
-  const conditions: SQL[] = [
-    eq(memberships.institutionId, institutionId),
-    inArray(memberships.role, [...roles]),
-    eq(users.isActive, true),
-  ];
-  if (options.exceptUserId) conditions.push(ne(users.id, options.exceptUserId));
-  const rows = await db
-    .selectDistinct({ id: users.id })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(...conditions));
-  return rows.map((r) => r.id);
 }
 
 /** The partnership's name, for notification texts. */

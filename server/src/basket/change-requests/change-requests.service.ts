@@ -52,8 +52,6 @@ import {
 } from '../cards/cards.store.js';
 import {
   findChangeRequestPage,
-  findInstitutionUserIds,
-  findPartnershipCoordinatorUserIds,
   findPartnershipName,
   insertChangeRequest,
   unsafeFindChangeRequestDetail,
@@ -62,6 +60,7 @@ import {
   type ChangeRequestRow,
 } from './change-requests.queries.js';
 import { presentChangeRequest } from './change-requests.presenter.js';
+import { findUsersWhoMayAct } from '../recipients.js';
 import { deliverNotificationEmails, notifyUsers } from '../../notifications/notifications.service.js';
 import type { Mailer } from '../../notifications/mailer.js';
 import {
@@ -323,8 +322,11 @@ export async function createChangeRequest(
       subjectId: request.id,
       details: { partnershipId: partnership.id, kind: input.kind, serviceId, fields: Object.keys(proposal).sort() },
     });
-    const coordinators = await findPartnershipCoordinatorUserIds(tx, partnership.id);
-    const ids = await notify(tx, actor, coordinators, changeRequestCreatedNotification, request, serviceName);
+    // Whoever may review it: the leader's network coordinators and the appointed ones.
+    const reviewers = await findUsersWhoMayAct(tx, partnership, (candidate) =>
+      canReviewChangeRequest(candidate, partnership),
+    );
+    const ids = await notify(tx, actor, reviewers, changeRequestCreatedNotification, request, serviceName);
     return { result: await presentById(tx, actor, partnership, request.id), notificationIds: ids };
   });
   await deliverNotificationEmails(db, mailer, notificationIds);
@@ -358,8 +360,10 @@ export async function reviewChangeRequest(
       details: { partnershipId: partnership.id, kind: request.kind, hasNote: Boolean(input.note) },
     });
     const detail = await presentById(tx, actor, partnership, id);
-    const directors = await findInstitutionUserIds(tx, partnership.leaderInstitutionId, ['director']);
-    const ids = await notify(tx, actor, directors, changeRequestReviewedNotification, request, detail.serviceName);
+    const deciders = await findUsersWhoMayAct(tx, partnership, (candidate) =>
+      canDecideChangeRequest(candidate, partnership),
+    );
+    const ids = await notify(tx, actor, deciders, changeRequestReviewedNotification, request, detail.serviceName);
     return { result: detail, notificationIds: ids };
   });
   await deliverNotificationEmails(db, mailer, notificationIds);

@@ -100,6 +100,8 @@ export function useServiceTransition(id: string) {
       void queryClient.invalidateQueries({ queryKey: ['services'] });
       void queryClient.invalidateQueries({ queryKey: ['service-history', id] });
       void queryClient.invalidateQueries({ queryKey: ['basket-gaps'] });
+      // The card or request may have left someone's "Do zrobienia".
+      void queryClient.invalidateQueries({ queryKey: ['tasks'] });
     },
   });
 }
@@ -149,6 +151,8 @@ export function useChangeRequestStep() {
       void queryClient.invalidateQueries({ queryKey: ['change-requests'] });
       void queryClient.invalidateQueries({ queryKey: ['services'] });
       void queryClient.invalidateQueries({ queryKey: ['basket-gaps'] });
+      // The card or request may have left someone's "Do zrobienia".
+      void queryClient.invalidateQueries({ queryKey: ['tasks'] });
     },
   });
 }
