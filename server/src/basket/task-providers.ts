@@ -12,7 +12,7 @@
 import type { Executor } from '../platform/db/database.js';
 import type { ActingActor } from '../platform/auth/actor.js';
 import {
-  unsafeFindPartnershipAccessRecord,
+  unsafeFindPartnershipAccessRecords,
   type PartnershipAccessRecord,
 } from '../partnerships/partnerships.queries.js';
 import type { TaskItem } from '../../../shared/src/contracts/tasks.js';
@@ -39,25 +39,24 @@ const serviceLink = (id: string) => `/koszyk-uslug/${id}`;
 const changeRequestsLink = (partnershipId: string) => `/partnerstwa/${partnershipId}/koszyk?widok=requests`;
 
 /**
- * The groups the actor may act on: each partnership's access record is read once and handed to the
- * policy with the group. UNSCOPED reads of the access records are fine here: nothing of a partnership
- * is answered unless the policy allowed the group.
+ * The groups the actor may act on: the partnerships' access records are read at once (three
+ * statements however many partnerships: an administrator's list spans the country) and handed to
+ * the policy with each group. UNSCOPED reads of the access records are fine here: nothing of a
+ * partnership is answered unless the policy allowed the group.
  */
 async function keepAllowedGroups(
   db: Executor,
   groups: readonly TaskGroupCount[],
   isAllowed: (partnership: PartnershipAccessRecord, group: TaskGroupCount) => boolean,
 ): Promise<TaskGroupCount[]> {
-  const records = new Map<string, PartnershipAccessRecord | null>();
-  const allowed: TaskGroupCount[] = [];
-  for (const group of groups) {
-    if (!records.has(group.partnershipId)) {
-      records.set(group.partnershipId, await unsafeFindPartnershipAccessRecord(db, group.partnershipId));
-    }
+  const records = await unsafeFindPartnershipAccessRecords(
+    db,
+    groups.map((g) => g.partnershipId),
+  );
+  return groups.filter((group) => {
     const partnership = records.get(group.partnershipId);
-    if (partnership && isAllowed(partnership, group)) allowed.push(group);
-  }
-  return allowed;
+    return partnership !== undefined && isAllowed(partnership, group);
+  });
 }
 
 function resultOf(

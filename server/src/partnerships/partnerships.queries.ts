@@ -141,6 +141,44 @@ export async function unsafeFindPartnershipAccessRecord(
   };
 }
 
+/**
+ * UNSCOPED: the access records of many partnerships in three statements (not three each), keyed by
+ * id; ids without a partnership are absent. The same duty as unsafeFindPartnershipAccessRecord:
+ * hand each record to a policy before using or revealing anything of it.
+ */
+export async function unsafeFindPartnershipAccessRecords(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, PartnershipAccessRecord>> {
+  const records = new Map<
+    string,
+    PartnershipAccessRecord & { activeMemberInstitutionIds: string[]; coordinatorUserIds: string[] }
+  >();
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return records;
+  const rows = await db
+    .select({
+      id: partnerships.id,
+      territoryCode: partnerships.territoryCode,
+      leaderInstitutionId: partnerships.leaderInstitutionId,
+      version: partnerships.version,
+    })
+    .from(partnerships)
+    .where(inArray(partnerships.id, unique));
+  for (const row of rows) records.set(row.id, { ...row, activeMemberInstitutionIds: [], coordinatorUserIds: [] });
+  const members = await db
+    .select({ partnershipId: partnershipMembers.partnershipId, institutionId: partnershipMembers.institutionId })
+    .from(partnershipMembers)
+    .where(and(inArray(partnershipMembers.partnershipId, unique), ne(partnershipMembers.status, 'left')));
+  for (const m of members) records.get(m.partnershipId)?.activeMemberInstitutionIds.push(m.institutionId);
+  const coordinators = await db
+    .select({ partnershipId: partnershipCoordinators.partnershipId, userId: partnershipCoordinators.userId })
+    .from(partnershipCoordinators)
+    .where(inArray(partnershipCoordinators.partnershipId, unique));
+  for (const c of coordinators) records.get(c.partnershipId)?.coordinatorUserIds.push(c.userId);
+  return records;
+}
+
 export type PartnershipMemberRow = {
   id: string;
   institutionId: string;
