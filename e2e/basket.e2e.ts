@@ -146,11 +146,11 @@ describeWithChromium('basket of services', () => {
     await signOut(page);
   });
 
-  it('lets the coordinator publish the submitted card', async () => {
+  it('lets the coordinator publish the submitted card, which the notification leads to', async () => {
     await signIn(page, server.baseUrl, 'koordynator@kooperacja.demo');
-    await openPartnershipBasket();
-    await page.getByLabel('Status karty').selectOption('submitted');
-    await page.getByRole('link', { name: NEW_SERVICE }).click();
+    // Those who may publish it hear of the submitted card (issue 8 item 2).
+    await page.getByRole('link', { name: 'Powiadomienia: 1 nieprzeczytane' }).click();
+    await page.getByRole('link', { name: new RegExp(`^Karta usługi czeka na publikację.*${NEW_SERVICE}`) }).click();
     await expectHeading(page, NEW_SERVICE);
     await page.getByRole('button', { name: 'Opublikuj' }).click();
     await page.getByText('Opublikowana', { exact: true }).waitFor();
@@ -275,7 +275,8 @@ describeWithChromium('basket of services', () => {
     await signOut(page);
 
     await signIn(page, server.baseUrl, 'dyrektor@kooperacja.demo');
-    await page.getByRole('link', { name: /^Powiadomienia: 1/ }).click();
+    // The card submitted earlier (the director may publish it too) and the reviewed request.
+    await page.getByRole('link', { name: 'Powiadomienia: 2 nieprzeczytane' }).click();
     await page.getByRole('link', { name: /^Wniosek przejrzany przez koordynatora/ }).click();
     await page.getByRole('button', { name: 'Uwzględnij: Asystent rodziny' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Uwzględnij: Asystent rodziny' }).count()).toBe(0);
