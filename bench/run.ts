@@ -142,6 +142,9 @@ async function prepareDatabase(benchUrl: string): Promise<void> {
     // A bulk load leaves GIN pending lists unmerged and no visibility map; autovacuum would fix both
     // in a running deployment, so measure the settled state rather than the minute after the load.
     await handle.pool!.query('vacuum analyze');
+    // And write the load out now, or the checkpoint that follows a 300,000-row load runs during the
+    // first scenarios (its I/O wait showed as a load average of 2 on an otherwise idle machine).
+    await handle.pool!.query('checkpoint');
   } finally {
     await handle.close();
   }
