@@ -44,6 +44,14 @@ export async function countSubmittedCards(db: Executor, actor: ActingActor): Pro
   return rows.map((row) => ({ ...row, providerInstitutionId: null, count: Number(row.count) }));
 }
 
+/** A card as a to-do item: its id, its name as the title, and its partnership. */
+const cardTaskColumns = {
+  id: services.id,
+  title: services.name,
+  partnershipId: services.partnershipId,
+  partnershipName: partnerships.name,
+};
+
 /** The submitted cards of the given partnerships, the longest waiting first. */
 export async function findSubmittedCards(
   db: Executor,
@@ -52,12 +60,7 @@ export async function findSubmittedCards(
 ): Promise<TaskRecordRow[]> {
   if (partnershipIds.length === 0) return [];
   return db
-    .select({
-      id: services.id,
-      title: services.name,
-      partnershipId: services.partnershipId,
-      partnershipName: partnerships.name,
-    })
+    .select(cardTaskColumns)
     .from(services)
     .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
     .where(and(eq(services.status, 'submitted'), inArray(services.partnershipId, [...partnershipIds])))
@@ -164,12 +167,7 @@ export async function findStaleCards(
     ),
   );
   return db
-    .select({
-      id: services.id,
-      title: services.name,
-      partnershipId: services.partnershipId,
-      partnershipName: partnerships.name,
-    })
+    .select(cardTaskColumns)
     .from(services)
     .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
     .where(and(staleCardsOfActorWhere(actor, staleMonths), inGroups))
