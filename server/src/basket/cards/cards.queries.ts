@@ -13,6 +13,7 @@ import {
   partnershipMembers,
   partnerships,
   serviceVersions,
+  serviceWords,
   services,
   territories,
   users,
@@ -20,7 +21,7 @@ import {
 import type { Actor } from '../../platform/auth/actor.js';
 import { visiblePartnershipsWhere } from '../../partnerships/partnerships.queries.js';
 import type { ServiceSearchQuery } from '../../../../shared/src/contracts/basket.js';
-import { escapeLikePattern, normalizeForSearch } from '../../../../shared/src/text.js';
+import { normalizeForSearch } from '../../../../shared/src/text.js';
 
 export type ServiceSearch = z.output<typeof ServiceSearchQuery>;
 
@@ -58,9 +59,9 @@ export function isStaleSql(months: number): SQL<boolean> {
 }
 
 /**
- * How the search words meet the trigram index. `index`: the bare `search_text %> word`, which the
- * GIN trigram index answers (the right plan when nothing else narrows the search: an admin across
- * the country). `filter`: the same test on `search_text || ''`, which no index matches, so the
+ * How the search words meet the cards' words index. `index`: the bare `search_words && ...`, which
+ * the GIN index answers (the right plan when nothing else narrows the search: an admin across
+ * the country). `filter`: the same test on `search_words || '{}'`, which no index matches, so the
  * plan starts from what narrows the search (the covered gmina's reach index, the partnerships) and
  * tests the words on those cards only. Left to itself PostgreSQL ANDs the trigram index in anyway:
  * a common word such as "poradnictwo" yields 61,000 candidates of 300,000, and the bitmap costs
@@ -69,12 +70,64 @@ export function isStaleSql(months: number): SQL<boolean> {
  */
 export type WordMatch = 'index' | 'filter';
 
+/** The lexicon's words that match each search word, with their word_similarity (1 when it contains it). */
+export type SearchLexicon = Map<string, Array<{ word: string; similarity: number }>>;
+
+function textArray(values: readonly string[]): SQL {
+  return values.length === 0
+    ? sql`'{}'::text[]`
+    : sql`array[${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )}]::text[]`;
+}
+
+/**
+ * The lexicon's words within one typo of each search word (the `%>` test on service_words, at the
+ * threshold useServiceSearchThreshold set). One statement for all the words; a word the lexicon
+ * lacks maps to no entry, so the search it is part of finds nothing.
+ */
+export async function findSearchLexicon(tx: Executor, words: readonly string[]): Promise<SearchLexicon> {
+  const lexicon: SearchLexicon = new Map(words.map((word) => [word, []]));
+  if (words.length === 0) return lexicon;
+  const result = await tx.execute(
+    sql`select q.query, ${serviceWords.word} as word,
+               case when position(q.query in ${serviceWords.word}) > 0 then 1 else word_similarity(q.query, ${serviceWords.word}) end as similarity
+          from unnest(${textArray(words)}) as q(query)
+          join ${serviceWords} on ${serviceWords.word} %> q.query`,
+  );
+  const rows = (result as unknown as { rows: Array<{ query: string; word: string; similarity: number | string }> })
+    .rows;
+  for (const row of rows) lexicon.get(row.query)?.push({ word: row.word, similarity: Number(row.similarity) });
+  return lexicon;
+}
+
+/**
+ * A card's score for one search word: the best similarity among its words that the lexicon matched
+ * (every card the search finds holds at least one). Words of equal similarity are one array test,
+ * best first; when all are equal (a word found as it is) the score is that constant.
+ */
+function bestWordScore(entries: ReadonlyArray<{ word: string; similarity: number }>): SQL {
+  const bySimilarity = new Map<number, string[]>();
+  for (const entry of entries)
+    bySimilarity.set(entry.similarity, [...(bySimilarity.get(entry.similarity) ?? []), entry.word]);
+  const groups = [...bySimilarity.entries()].sort(([a], [b]) => b - a);
+  if (groups.length <= 1) return sql`${groups[0]?.[0] ?? 0}::real`;
+  return sql`(case ${sql.join(
+    groups.map(
+      ([similarity, words]) => sql`when ${services.searchWords} && ${textArray(words)} then ${similarity}::real`,
+    ),
+    sql` `,
+  )} else 0 end)`;
+}
+
 /** WHERE of a basket search as seen by the actor; deny by default. */
 export function serviceSearchWhere(
   actor: Actor,
   query: ServiceSearch,
   staleMonths: number,
   wordMatch: WordMatch = 'index',
+  lexicon?: SearchLexicon,
 ): SQL {
   const conditions: SQL[] = [visiblePartnershipsWhere(actor)];
   const statuses = query.status ?? ['published'];
@@ -89,13 +142,23 @@ export function serviceSearchWhere(
     conditions.push(sql`(${services.status} = 'published' or ${unpublishedVisibleWhere(actor)})`);
   }
   for (const word of searchWords(query.q)) {
-    // word_similarity(word, search_text) >= pg_trgm.word_similarity_threshold (0.5, set by
-    // findServicePage): a word present as it is, as the start or end of a longer word, or with one
-    // typo. Only the bare operator: the GIN index then ANDs every word in one index scan, where an
-    // `or like '%word%'` beside it made PostgreSQL scan the whole table (EXPLAIN at 5,000 cards:
-    // 79 ms sequential scan against 13 ms through the index).
-    const text = wordMatch === 'index' ? sql`${services.searchText}` : sql`(${services.searchText} || '')`;
-    conditions.push(sql`${text} %> ${word}`);
+    // A card matches a word when one of its words has word_similarity(word, its word) >=
+    // pg_trgm.word_similarity_threshold (0.5, set by findServicePage): the word as it is, as the
+    // start or end of a longer word, or with one typo. The trigram test runs on the lexicon
+    // (service_words, tens of thousands of words, its own trigram index) and the cards are found
+    // by their words with one array test. Testing `search_text %> word` on every card instead cost
+    // 7 us a card: 142 ms for a ROPS coordinator's 18,000 cards (issue 8 item 7).
+    // With the lexicon looked up beforehand (findSearchLexicon) the words are a literal array, which
+    // the planner estimates from the column's element statistics: it then ANDs the words index with
+    // what narrows the scope. A subquery in its place is an unknown the planner guesses at.
+    const cardWords =
+      wordMatch === 'index' ? sql`${services.searchWords}` : sql`(${services.searchWords} || '{}'::text[])`;
+    const known = lexicon?.get(word);
+    conditions.push(
+      known
+        ? sql`${cardWords} && ${textArray(known.map((entry) => entry.word))}`
+        : sql`${cardWords} && array(select ${serviceWords.word} from ${serviceWords} where ${serviceWords.word} %> ${word})`,
+    );
   }
   if (query.partnershipId) conditions.push(eq(services.partnershipId, query.partnershipId));
   if (query.voivodeshipCode) conditions.push(sql`${partnerships.territoryCode} like ${`${query.voivodeshipCode}%`}`);
@@ -218,36 +281,39 @@ export async function findServicePage(
   staleMonths: number,
 ): Promise<{ rows: ServiceSummaryRow[]; total: number }> {
   const words = searchWords(query.q);
-  // Without words there is nothing to rank by (and `order by 0` would name a column position).
-  // A word found as it is scores 1 without calling word_similarity (which is what it would return
-  // for a whole word, and close to it for the start of one): word_similarity costs tens of
-  // microseconds a card and a common word matches thousands of them.
-  const order =
-    words.length > 0
-      ? [
-          desc(
-            sql`${sql.join(
-              words.map(
-                (word) =>
-                  sql`(case when ${services.searchText} like ${`%${escapeLikePattern(word)}%`} then 1 else word_similarity(${word}, ${services.searchText}) end)`,
-              ),
-              sql` + `,
-            )}`,
-          ),
-        ]
-      : [];
   return db.transaction(async (tx) => {
     const partnershipIds = await findSearchablePartnershipIds(tx, actor, query);
     if (partnershipIds?.length === 0) return { rows: [], total: 0 };
+    if (words.length > 0) await useServiceSearchThreshold(tx);
+    const lexicon = await findSearchLexicon(tx, words);
+    // A word no card holds, even with a typo: nothing to find, and no need to ask the cards.
+    if ([...lexicon.values()].some((entries) => entries.length === 0)) return { rows: [], total: 0 };
     const isNarrowed = partnershipIds !== null || Boolean(query.coversGmina);
     // A covered gmina narrows best (its reach index: about a thousand cards of 300,000); the list of
     // a ROPS coordinator's 169 partnerships beside it made PostgreSQL AND in 18,000 cards (17 ms).
     const narrowByPartnerships = partnershipIds !== null && (!query.coversGmina || partnershipIds.length <= 5);
+    // A whole voivodeship (18,000 cards) is best met from both sides: the words index ANDed with
+    // the partnerships; a covered gmina's thousand cards are cheaper to test one by one.
+    const wordMatch: WordMatch = isNarrowed && query.coversGmina ? 'filter' : 'index';
     const where = and(
-      serviceSearchWhere(actor, query, staleMonths, isNarrowed ? 'filter' : 'index'),
+      serviceSearchWhere(actor, query, staleMonths, wordMatch, lexicon),
       narrowByPartnerships ? inArray(services.partnershipId, partnershipIds) : undefined,
     )!;
-    if (words.length > 0) await useServiceSearchThreshold(tx);
+    // Ranked by each search word's best match among the card's words: 1 for a word that holds it
+    // as it is, else its word_similarity, both from the lexicon lookup, so nothing is computed on
+    // the cards' whole texts (word_similarity on a card's text cost about 90 us a card).
+    // Without words there is nothing to rank by (and `order by 0` would name a column position).
+    const order =
+      words.length > 0
+        ? [
+            desc(
+              sql.join(
+                words.map((word) => bestWordScore(lexicon.get(word) ?? [])),
+                sql` + `,
+              ),
+            ),
+          ]
+        : [];
     const rows = await tx
       .select({ ...summaryColumns(staleMonths), windowTotal: sql<number>`count(*) over ()`.mapWith(Number) })
       .from(services)
