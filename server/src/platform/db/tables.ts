@@ -450,11 +450,9 @@ export const services = pgTable(
  * services, so every writer (the app, imports, the bench loader) keeps it. A word is never removed:
  * one no card holds any more matches no card. Tens of thousands of words for the whole country.
  */
-export const serviceWords = pgTable(
-  'service_words',
-  { word: text('word').primaryKey() },
-  (t) => [index('service_words_word_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)],
-);
+export const serviceWords = pgTable('service_words', { word: text('word').primaryKey() }, (t) => [
+  index('service_words_word_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`),
+]);
 
 /** Every saved state of a service card: who changed what and when (the card's history). */
 export const serviceVersions = pgTable(
