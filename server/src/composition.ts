@@ -17,6 +17,7 @@ import { institutionRoutes } from './institutions/institutions.routes.js';
 import { partnershipRoutes } from './partnerships/partnerships.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { serviceRoutes } from './basket/cards/cards.routes.js';
+import { leafletRoutes } from './basket/leaflet/leaflet.routes.js';
 import { changeRequestRoutes } from './basket/change-requests/change-requests.routes.js';
 import { spreadsheetRoutes } from './basket/exchange/spreadsheet.routes.js';
 import { hsdsRoutes } from './basket/exchange/hsds.routes.js';
@@ -44,6 +45,7 @@ export const apiModules: AppModule[] = [
   partnershipRoutes,
   auditRoutes,
   serviceRoutes,
+  leafletRoutes,
   changeRequestRoutes,
   spreadsheetRoutes,
   hsdsRoutes,

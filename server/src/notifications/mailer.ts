@@ -17,7 +17,10 @@ export type MailConfig = {
   PUBLIC_ORIGIN?: string | undefined;
 };
 
-export type MailMessage = { to: string; subject: string; text: string };
+/** A file sent with a message (the card for a client as PDF); built by the sender, never read from disk. */
+export type MailAttachment = { filename: string; content: Buffer; contentType: string };
+
+export type MailMessage = { to: string; subject: string; text: string; attachments?: MailAttachment[] };
 
 export type Mailer = {
   send: (message: MailMessage) => Promise<void>;

@@ -96,6 +96,8 @@ const ConfigSchema = z.object({
     .optional(),
   /** Sender of notification e-mail, e.g. `Kooperacja GOPS <kooperacja@gops.example.gov.pl>`. */
   MAIL_FROM: z.string().min(3).max(320).optional(),
+  /** Cards for clients one user may send by e-mail in an hour ("Wyślij klientowi"). */
+  LEAFLET_EMAILS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
   /**
    * Ed25519 key that signs the audit log's sealed blocks (issue 7 item 4): base64 of a 32-byte seed
    * or of a PKCS8 DER key. Kept outside the database, so whoever can rewrite the database cannot

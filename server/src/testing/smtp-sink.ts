@@ -6,7 +6,9 @@
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-export type CaughtMail = { from: string; to: string[]; subject: string; text: string };
+export type CaughtAttachment = { filename: string; contentType: string; content: Buffer };
+
+export type CaughtMail = { from: string; to: string[]; subject: string; text: string; attachments: CaughtAttachment[] };
 
 export type SmtpSink = {
   /** smtp://127.0.0.1:<port>, for SMTP_URL. */
@@ -37,6 +39,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             to: addresses(parsed.to),
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
+            attachments: parsed.attachments.map((attachment) => ({
+              filename: attachment.filename ?? '',
+              contentType: attachment.contentType,
+              content: attachment.content,
+            })),
           });
           callback();
         })

@@ -68,6 +68,8 @@ export const auditActions = [
   // The basket of services: cards, their exchange, the public page, reminders, change requests.
   'service.create',
   'service.history',
+  'service.leaflet',
+  'service.leafletSend',
   'service.read',
   'service.search',
   'service.staleReminder',

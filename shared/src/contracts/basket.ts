@@ -144,6 +144,15 @@ export const ServiceTransitionInput = z
   .strict();
 export type ServiceTransitionInput = z.input<typeof ServiceTransitionInput>;
 
+/**
+ * "Wyślij klientowi": the client's e-mail address for one message with the card for the client
+ * (PDF). The address is used for that message only: never stored, logged or audited.
+ */
+export const SendServiceLeafletInput = z
+  .object({ email: Email.describe("The client's e-mail address (used once, not stored)") })
+  .strict();
+export type SendServiceLeafletInput = z.input<typeof SendServiceLeafletInput>;
+
 export const ServiceAbilities = z.object({
   canUpdate: z.boolean(),
   canSubmit: z.boolean(),

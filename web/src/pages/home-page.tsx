@@ -1,4 +1,4 @@
-import { Button, Card, Group, SimpleGrid, Text, Title } from '@mantine/core';
+import { Button, Card, Group, List, SimpleGrid, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useSignedInMe } from '../modules/accounts/session';
@@ -36,6 +36,29 @@ function CountCard({
   );
 }
 
+/** Roles that work with clients: their home leads to the basket and to the card for a client. */
+const clientWorkRoles = ['caseManager', 'specialist'];
+
+/** For a social worker: find a service, then print its card for the client or send it by e-mail. */
+function ClientWorkSection() {
+  const { t } = useTranslation();
+  return (
+    <Card withBorder padding="md" mb="xl" component="section" aria-labelledby="client-work-title">
+      <Title order={2} size="h3" id="client-work-title" mb="xs">
+        {t('leaflet.home.title')}
+      </Title>
+      <Text mb="xs">{t('leaflet.home.search')}</Text>
+      <List size="sm" mb="sm" spacing={4}>
+        <List.Item>{t('leaflet.home.print')}</List.Item>
+        <List.Item>{t('leaflet.home.email')}</List.Item>
+      </List>
+      <Button component={Link} to={paths.basket} style={{ alignSelf: 'flex-start' }}>
+        {t('leaflet.home.openBasket')}
+      </Button>
+    </Card>
+  );
+}
+
 /**
  * Home: greeting, acting institution and role, then "Do zrobienia" (the work waiting for this person
  * in this role), then counts and shortcuts for what the role may do.
@@ -55,6 +78,7 @@ export function HomePage() {
           : t('home.noMembership')}
       </Text>
       {active && <TaskListSection />}
+      {active && clientWorkRoles.includes(active.role) && <ClientWorkSection />}
       <SimpleGrid cols={{ base: 1, sm: 2 }} mb="xl">
         <CountCard
           label={t('home.partnershipsCount')}

@@ -6,6 +6,7 @@ import type { Service } from '../../../shared/src/contracts/basket';
 import { useMe } from '../modules/accounts/session';
 import { useService, useServiceHistory, useServiceTransition } from '../modules/basket/basket-api';
 import { ChangeRequestModal, ReasonModal } from '../modules/basket/change-request-modal';
+import { LeafletActions } from '../modules/basket/leaflet-actions';
 import { regionalRoles, ServiceStatusBadge } from '../modules/basket/service-labels';
 import { DataTable } from '../modules/common/data-table';
 import { DetailsList } from '../modules/common/details-list';
@@ -155,6 +156,7 @@ export function ServicePage() {
             </Alert>
           )}
           <Actions service={service} />
+          <LeafletActions service={service} />
           <DetailsList
             items={[
               { label: t('basket.description'), value: <span className="pre-line">{service.description}</span> },

@@ -175,6 +175,22 @@ export async function getService(
   });
 }
 
+/**
+ * The whole card as the actor may read it, under the card's read rule (an audited 404 otherwise),
+ * for the basket's other views of one card (the card for a client). The caller writes the audit
+ * event of what it discloses in the same transaction.
+ */
+export async function readVisibleService(
+  tx: Executor,
+  actor: Actor,
+  id: string,
+  action: AuditAction,
+  staleMonths: number,
+): Promise<Service> {
+  const { partnership } = await loadVisibleCard(tx, actor, id, action, false);
+  return presentById(tx, actor, partnership, id, staleMonths);
+}
+
 export async function updateService(
   db: Database,
   context: RequestContext,

@@ -93,6 +93,16 @@ const catalog = {
     pl: 'Zbyt wiele nieudanych prób. Spróbuj ponownie za kilka minut.',
     en: 'Too many failed attempts. Try again in a few minutes.',
   },
+  mailNotConfigured: {
+    status: 503,
+    pl: 'W tej instalacji nie skonfigurowano wysyłki e-maili. Wydrukuj kartę (PDF) i przekaż ją klientowi.',
+    en: 'This installation does not send e-mail. Print the card (PDF) and give it to the client.',
+  },
+  mailNotSent: {
+    status: 502,
+    pl: 'Nie udało się wysłać wiadomości. Spróbuj ponownie za chwilę albo wydrukuj kartę (PDF).',
+    en: 'The message could not be sent. Try again shortly or print the card (PDF).',
+  },
   rateLimited: { status: 429, pl: 'Zbyt wiele żądań. Zwolnij.', en: 'Too many requests. Slow down.' },
   internal: {
     status: 500,

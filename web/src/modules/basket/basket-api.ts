@@ -15,9 +15,11 @@ import {
   Service,
   ServiceHistory,
   ServicePage,
+  SendServiceLeafletInput,
   ServiceTransitionInput,
   UpdateServiceInput,
 } from '../../../../shared/src/contracts/basket';
+import { Ok } from '../../../../shared/src/contracts/common';
 import { API_BASE, apiRequest, apiUpload, apiUrl } from '../../api/client';
 
 /** One value per filter, as the search form offers them (the API also takes lists). */
@@ -103,6 +105,17 @@ export function useServiceTransition(id: string) {
       // The card or request may have left someone's "Do zrobienia".
       void queryClient.invalidateQueries({ queryKey: ['tasks'] });
     },
+  });
+}
+
+/**
+ * POST /services/:id/leaflet/email: the card for a client (PDF) to the client's address. The address
+ * goes only into this request: it is not kept in the query cache or anywhere else.
+ */
+export function useSendServiceLeaflet(id: string) {
+  return useMutation({
+    mutationFn: (body: z.output<typeof SendServiceLeafletInput>) =>
+      apiRequest(`/services/${id}/leaflet/email`, { method: 'POST', body, schema: Ok }),
   });
 }
 
@@ -208,4 +221,6 @@ export const basketFiles = {
   export: (partnershipId: string, format: 'xlsx' | 'csv', filters: Record<string, string | undefined>) =>
     apiUrl(`/partnerships/${partnershipId}/basket/export.${format}`, filters),
   hsds: (partnershipId: string) => `${API_BASE}/partnerships/${partnershipId}/basket/hsds.json`,
+  /** The card for a client, one A4 page to print (opens in the browser's PDF viewer). */
+  leaflet: (serviceId: string) => `${API_BASE}/services/${serviceId}/leaflet.pdf`,
 };
