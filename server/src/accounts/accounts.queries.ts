@@ -319,3 +319,13 @@ export async function insertMemberships(
 export async function deleteMembership(db: Executor, userId: string, membershipId: string): Promise<void> {
   await db.delete(memberships).where(and(eq(memberships.id, membershipId), eq(memberships.userId, userId)));
 }
+
+/** Display names of users by id, for labels (the audit log's subjects); callers check who may see them. */
+export async function findUserDisplayNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, displayName: users.displayName })
+    .from(users)
+    .where(inArray(users.id, [...new Set(ids)]));
+  return new Map(rows.map((row) => [row.id, row.displayName]));
+}

@@ -9,11 +9,12 @@
  * with it (fail closed).
  */
 import type { Database, Executor } from '../platform/db/database.js';
-import type { RequestContext } from '../platform/auth/actor.js';
+import { requireActor, type RequestContext } from '../platform/auth/actor.js';
 import type { z } from 'zod';
 import type { AuditAction, AuditListQuery, AuditPage, AuditPurpose } from '../../../shared/src/contracts/audit.js';
 import { findAuditEventPage, insertAuditEvent } from './audit.queries.js';
 import { presentAuditEvent } from './audit.presenter.js';
+import { resolveAuditSubjectNames } from './audit.subject-names.js';
 import { computeContentHash, type HashedEventFields } from './audit.hashing.js';
 import type { AuditSealKey } from './audit.seal-key.js';
 import { verifyAuditChain, type ChainVerification } from './audit.verifier.js';
@@ -81,8 +82,10 @@ export async function listAuditEvents(
   context: RequestContext,
   query: z.output<typeof AuditListQuery>,
 ): Promise<AuditPageView> {
+  const viewer = requireActor(context);
   return db.transaction(async (tx) => {
     const { rows, total } = await findAuditEventPage(tx, query);
+    const subjectNames = await resolveAuditSubjectNames(tx, viewer, rows);
     const { page, pageSize, ...filters } = query;
     await recordAuditEvent(tx, context, {
       action: 'audit.list',
@@ -90,7 +93,7 @@ export async function listAuditEvents(
       purpose: 'oversight',
       details: { filters, page, pageSize, resultCount: rows.length },
     });
-    return { items: rows.map(presentAuditEvent), total, page, pageSize };
+    return { items: rows.map((row) => presentAuditEvent(row, subjectNames)), total, page, pageSize };
   });
 }
 

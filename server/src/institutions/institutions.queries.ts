@@ -2,7 +2,7 @@
  * SQL of the institution registry. The registry is shared reference data visible to every signed-in
  * member, so lists need no per-actor scope; edits are checked against the record by the policy.
  */
-import { and, asc, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../platform/db/database.js';
 import { institutions, memberships, territories, users } from '../platform/db/tables.js';
@@ -189,4 +189,17 @@ export async function updateInstitutionRow(
     .where(and(eq(institutions.id, id), eq(institutions.version, expectedVersion)))
     .returning({ id: institutions.id });
   return rows.length === 1;
+}
+
+/**
+ * Names of institutions by id, for labels (the audit log's subjects). The registry is shared
+ * reference data: callers check canReadInstitution first.
+ */
+export async function findInstitutionNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: institutions.id, name: institutions.name })
+    .from(institutions)
+    .where(inArray(institutions.id, [...new Set(ids)]));
+  return new Map(rows.map((row) => [row.id, row.name]));
 }

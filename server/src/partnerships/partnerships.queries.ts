@@ -375,3 +375,17 @@ export async function updatePartnershipMemberRow(
     .set({ ...changes, updatedAt: new Date() })
     .where(eq(partnershipMembers.id, memberId));
 }
+
+/** Names of the partnerships among `ids` that the actor may read (visiblePartnershipsWhere); others are absent. */
+export async function findVisiblePartnershipNames(
+  db: Executor,
+  actor: Actor,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: partnerships.id, name: partnerships.name })
+    .from(partnerships)
+    .where(and(inArray(partnerships.id, [...new Set(ids)]), visiblePartnershipsWhere(actor)));
+  return new Map(rows.map((row) => [row.id, row.name]));
+}

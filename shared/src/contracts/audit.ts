@@ -5,6 +5,12 @@ import { AuditPurpose } from './audit-actions.js';
 export * from './audit-actions.js';
 
 export const auditOutcomes = ['success', 'denied', 'failure'] as const;
+
+/**
+ * Whether the event's subject is shown by name: `shown` (the viewer may read it), `hidden` (a kind
+ * that has names, but the viewer may not read this one, or it is gone), `none` (a kind without names).
+ */
+export const auditSubjectNameStatuses = ['shown', 'hidden', 'none'] as const;
 export const AuditOutcome = z.enum(auditOutcomes);
 
 export const AuditEventView = z.object({
@@ -19,6 +25,13 @@ export const AuditEventView = z.object({
   action: z.string(),
   subjectType: z.string().nullable(),
   subjectId: z.string().nullable(),
+  subjectName: z
+    .string()
+    .nullable()
+    .describe("The subject's name (institution, partnership, card, user) when the viewer may read it"),
+  subjectNameStatus: z
+    .enum(auditSubjectNameStatuses)
+    .describe('shown: named; hidden: a named kind the viewer may not read (or gone); none: a kind without names'),
   outcome: AuditOutcome,
   ip: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { auditOutcomes, type AuditEventView, type AuditListQuery } from '../../../shared/src/contracts/audit';
 import type { ListParams } from '../api/client';
 import { useAuditEvents } from '../modules/audit/audit-api';
+import { auditActionLabel, auditSubjectLabel } from '../modules/audit/audit-labels';
 import { AuditVerification } from '../modules/audit/audit-verification';
 import { useSignedInMe } from '../modules/accounts/session';
 import { DataTable } from '../modules/common/data-table';
@@ -124,13 +125,18 @@ function AuditLog() {
                 {
                   key: 'action',
                   header: t('audit.action'),
-                  cell: (row) => <Code className="nowrap">{row.action}</Code>,
+                  // In words; the catalogue name below it is what the action filter takes.
+                  cell: (row) => (
+                    <>
+                      <div>{auditActionLabel(t, row.action)}</div>
+                      <Code className="nowrap">{row.action}</Code>
+                    </>
+                  ),
                 },
                 {
                   key: 'subject',
                   header: t('audit.subject'),
-                  cell: (row) =>
-                    row.subjectType ? <span className="mono">{`${row.subjectType} ${row.subjectId ?? ''}`}</span> : '',
+                  cell: (row) => auditSubjectLabel(t, row),
                 },
                 {
                   key: 'outcome',

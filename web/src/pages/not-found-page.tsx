@@ -1,18 +1,14 @@
-import { Anchor, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { NotFoundContent } from '../modules/common/not-found';
 import { PageTitle } from '../modules/layout/page-title';
-import { paths } from '../paths';
 
+/** An address no route knows: says so, with the way back to its list and to the home page. */
 export function NotFoundPage() {
   const { t } = useTranslation();
   return (
     <>
       <PageTitle title={t('notFound.title')} />
-      <Text mb="md">{t('notFound.text')}</Text>
-      <Anchor component={Link} to={paths.home}>
-        {t('notFound.home')}
-      </Anchor>
+      <NotFoundContent />
     </>
   );
 }

@@ -5,9 +5,10 @@ import { serviceCosts, serviceOrigins, targetGroups } from '../../../shared/src/
 import { useMe } from '../modules/accounts/session';
 import { useServices, type ServiceFilters } from '../modules/basket/basket-api';
 import { regionalRoles } from '../modules/basket/service-labels';
+import { EmptySearchNextSteps } from '../modules/basket/empty-search-next-steps';
 import { ServiceResults } from '../modules/basket/service-results';
 import { enumOptions } from '../modules/common/labels';
-import { QueryState } from '../modules/common/loading';
+import { QueryState, RunningStatus } from '../modules/common/loading';
 import { Pager } from '../modules/common/pager';
 import { useUrlFilters, useUrlSearchText } from '../modules/common/use-url-filters';
 import { useInstitution } from '../modules/institutions/institutions-api';
@@ -148,13 +149,24 @@ export function ServicesPage() {
           )}
         </Group>
       </form>
+      <RunningStatus isRunning={query.isFetching && !query.isPending} label={t('basketSearch.running')} />
       <QueryState query={query}>
         {(data) => (
           <>
             <Text mb="sm" aria-live="polite" fw={600}>
               {t('basket.found', { count: data.total })}
             </Text>
-            <ServiceResults items={data.items} showPartnership={showsSeveral} />
+            <ServiceResults
+              items={data.items}
+              showPartnership={showsSeveral}
+              emptyState={
+                <EmptySearchNextSteps
+                  partnershipId={
+                    values.partnershipId || (partnershipItems.length === 1 ? partnershipItems[0]!.id : undefined)
+                  }
+                />
+              }
+            />
             <Group justify="flex-end">
               <Pager page={data.page} pageSize={data.pageSize} total={data.total} onChange={setPage} />
             </Group>

@@ -447,3 +447,28 @@ export async function countBasketCells(db: Executor, partnershipId: string) {
     total: Number(totalRow?.value ?? 0),
   };
 }
+
+/**
+ * Names of the service cards among `ids` that the actor may read, by the search's own rule
+ * (canReadService): a partnership the actor may read, and the card published or one the actor
+ * keeps or manages. Others are absent.
+ */
+export async function findVisibleServiceNames(
+  db: Executor,
+  actor: Actor,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: services.id, name: services.name })
+    .from(services)
+    .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
+    .where(
+      and(
+        inArray(services.id, [...new Set(ids)]),
+        visiblePartnershipsWhere(actor),
+        sql`(${services.status} = 'published' or ${unpublishedVisibleWhere(actor)})`,
+      ),
+    );
+  return new Map(rows.map((row) => [row.id, row.name]));
+}

@@ -12,6 +12,7 @@ import {
 import type { Executor } from '../../platform/db/database.js';
 import { basketPublications, institutions, partnerships, services, territories } from '../../platform/db/tables.js';
 import { alias } from 'drizzle-orm/pg-core';
+import { isStaleSql, searchWords } from '../cards/cards.queries.js';
 
 export type PublicBasket = {
   partnershipId: string;
@@ -50,7 +51,23 @@ export async function findPublicBasket(db: Executor, slug: string): Promise<Publ
   return row ?? null;
 }
 
-export type PublicServiceFilter = { area?: string; targetGroup?: string; page: number; pageSize: number };
+export type PublicServiceFilter = {
+  area?: string;
+  targetGroup?: string;
+  /** Free text: each word must be in the card's name, provider or description (folded, one typo allowed). */
+  q?: string;
+  page: number;
+  pageSize: number;
+  /** STALE_SERVICE_MONTHS: a card not confirmed for this long is marked on the page. */
+  staleMonths: number;
+};
+
+/**
+ * The basket search's word test (cards.queries.ts: `search_text %> word` at the 0.5 threshold),
+ * written with word_similarity itself, so it needs no transaction-local threshold: the public page
+ * searches one partnership's published cards, a few hundred at most, without the trigram index.
+ */
+const PUBLIC_WORD_SIMILARITY = 0.5;
 
 /**
  * What a public page shows of a card: every content field of the contract but the contact person
@@ -67,6 +84,7 @@ const publicCardColumns = Object.fromEntries(publicCardFields.map((field) => [fi
 };
 
 export type PublicServiceRow = Pick<typeof services.$inferSelect, 'id' | PublicCardField | 'lastConfirmedAt'> & {
+  isStale: boolean;
   registryName: string | null;
   registryPhone: string | null;
   registryEmail: string | null;
@@ -85,6 +103,8 @@ export async function findPublicServicePage(
   const conditions: SQL[] = [eq(services.partnershipId, partnershipId), eq(services.status, 'published')];
   if (filter.area) conditions.push(sql`${services.cooperationAreas} @> array[${filter.area}]::text[]`);
   if (filter.targetGroup) conditions.push(sql`${services.targetGroups} @> array[${filter.targetGroup}]::text[]`);
+  for (const word of searchWords(filter.q))
+    conditions.push(sql`word_similarity(${word}, ${services.searchText}) >= ${PUBLIC_WORD_SIMILARITY}`);
   const where = and(...conditions);
   const rows = await db
     .select({
@@ -98,6 +118,7 @@ export async function findPublicServicePage(
       registryPostalCode: institutions.postalCode,
       registryCity: institutions.city,
       lastConfirmedAt: services.lastConfirmedAt,
+      isStale: isStaleSql(filter.staleMonths),
     })
     .from(services)
     .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))

@@ -58,22 +58,48 @@ function safeHttpUrl(value: string | null): string | null {
 
 const telHref = (phone: string) => `tel:${phone.replace(/[^+0-9]/g, '')}`;
 
+const polishDate = new Intl.DateTimeFormat('pl-PL', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  timeZone: 'Europe/Warsaw',
+});
+
+/** dd.MM.yyyy in Polish time, as the app shows dates (web/src/modules/common/format.ts). */
+export function formatPolishDate(date: Date): string {
+  return polishDate.format(date);
+}
+
+/** "1 usługa", "3 usługi", "5 usług", "22 usługi": Polish plural forms by Intl.PluralRules. */
+const pluralRules = new Intl.PluralRules('pl-PL');
+export function servicesCount(count: number, forms = { one: 'usługa', few: 'usługi', many: 'usług' }): string {
+  const rule = pluralRules.select(count);
+  return `${count} ${rule === 'one' ? forms.one : rule === 'few' ? forms.few : forms.many}`;
+}
+
 export type PublicPageModel = {
   basket: PublicBasket;
   rows: PublicServiceRow[];
   total: number;
   page: number;
   pageSize: number;
-  filter: { area?: CooperationArea; targetGroup?: TargetGroup };
+  filter: { area?: CooperationArea; targetGroup?: TargetGroup; q?: string };
   territoryNames: Map<string, string>;
   /** Absolute URL of the page without query (canonical). */
   pageUrl: string;
+  /** Absolute URL of this selection (filters and search, no page number): printed and in the QR code. */
+  printUrl: string;
+  /** Inline SVG of the QR code of `printUrl` (public-page.qr.ts). */
+  printQrSvg: string;
+  /** When the page was made: the printout's "stan na". */
+  renderedAt: Date;
 };
 
 function pageHref(model: PublicPageModel, page: number): string {
   const params = new URLSearchParams();
   if (model.filter.area) params.set('obszar', model.filter.area);
   if (model.filter.targetGroup) params.set('grupa', model.filter.targetGroup);
+  if (model.filter.q) params.set('q', model.filter.q);
   if (page > 1) params.set('strona', String(page));
   const query = params.toString();
   return `/koszyk/${model.basket.slug}${query ? `?${query}` : ''}`;
@@ -130,6 +156,7 @@ function serviceArticle(model: PublicPageModel, row: PublicServiceRow): string {
     escapeHtml(values.map((v) => labels[v] ?? v).join(', '));
   return `<article class="service" aria-labelledby="usluga-${escapeHtml(row.id)}">
 <h3 id="usluga-${escapeHtml(row.id)}">${escapeHtml(row.name)}</h3>
+${row.isStale ? `<p class="stale-note">${escapeHtml(staleText(row))}</p>` : ''}
 <p class="provider">${escapeHtml(provider)} · <span class="origin">${escapeHtml(
     originLabels[row.origin as keyof typeof originLabels] ?? row.origin,
   )}</span>${row.isCompound ? ' · usługa złożona' : ''}</p>
@@ -148,9 +175,74 @@ ${definition('Typowy czas oczekiwania', row.waitingTimeDays !== null ? `${escape
 ${definition('Języki', list(row.languages, languageLabels))}
 ${definition('Dostępność dla osób z niepełnosprawnościami', accessibility)}
 ${definition('Kontakt', contactBlock(model, row))}
-${definition('Informacje potwierdzone', row.lastConfirmedAt ? escapeHtml(row.lastConfirmedAt.toISOString().slice(0, 10)) : '')}
+${definition('Informacje potwierdzone', row.lastConfirmedAt ? escapeHtml(formatPolishDate(row.lastConfirmedAt)) : '')}
 </dl>
 </article>`;
+}
+
+/** The mark of a card nobody has confirmed within STALE_SERVICE_MONTHS (the reminders' rule). */
+function staleText(row: PublicServiceRow): string {
+  return row.lastConfirmedAt
+    ? `Dane mogą być nieaktualne – ostatnie potwierdzenie ${formatPolishDate(row.lastConfirmedAt)}`
+    : 'Dane mogą być nieaktualne – nikt ich jeszcze nie potwierdził';
+}
+
+/** What the list says above the cards: how many, and for which search. */
+function summaryText(model: PublicPageModel): string {
+  const isFiltered = Boolean(model.filter.area || model.filter.targetGroup);
+  const first = (model.page - 1) * model.pageSize + 1;
+  const last = Math.min(model.total, model.page * model.pageSize);
+  const { q } = model.filter;
+  if (q) {
+    if (model.total === 0) return `Nie znaleziono usług dla „${q}”${isFiltered ? ' przy wybranych filtrach' : ''}.`;
+    const range = model.total > model.pageSize ? ` Usługi ${first}–${last}.` : '';
+    return `Znaleziono ${servicesCount(model.total, { one: 'usługę', few: 'usługi', many: 'usług' })} dla „${q}”${isFiltered ? ' (po filtrowaniu)' : ''}.${range}`;
+  }
+  if (model.total === 0)
+    return isFiltered
+      ? 'Brak usług spełniających wybrane kryteria.'
+      : 'Koszyk nie zawiera jeszcze opublikowanych usług.';
+  return `Usługi ${first}–${last} z ${model.total}${isFiltered ? ' (po filtrowaniu)' : ''}.`;
+}
+
+/**
+ * What a person can do when a search found nothing: other words, the search without its filters or
+ * without its words, or ask the coordinating OPS, who knows services not (yet) in the basket.
+ */
+function emptySearchHelp(model: PublicPageModel): string {
+  const { basket, filter } = model;
+  const base = `/koszyk/${basket.slug}`;
+  const withoutWords = new URLSearchParams();
+  if (filter.area) withoutWords.set('obszar', filter.area);
+  if (filter.targetGroup) withoutWords.set('grupa', filter.targetGroup);
+  const withoutFilters = new URLSearchParams();
+  if (filter.q) withoutFilters.set('q', filter.q);
+  const href = (params: URLSearchParams) => escapeHtml(params.size > 0 ? `${base}?${params.toString()}` : base);
+  const steps = [
+    '<li>Sprawdź pisownię albo wpisz krótsze lub inne słowo (np. „psycholog” zamiast „pomoc psychologiczna dla dzieci”).</li>',
+    filter.q ? `<li><a href="${href(withoutWords)}">Pokaż usługi bez wyszukiwanego słowa</a></li>` : '',
+    filter.q && (filter.area || filter.targetGroup)
+      ? `<li><a href="${href(withoutFilters)}">Szukaj „${escapeHtml(filter.q)}” bez filtrów</a></li>`
+      : '',
+    `<li>Zapytaj ${escapeHtml(basket.leaderName)}${
+      basket.leaderPhone
+        ? `, tel. <a href="${escapeHtml(telHref(basket.leaderPhone))}">${escapeHtml(basket.leaderPhone)}</a>`
+        : ''
+    }${
+      basket.leaderEmail
+        ? `, e-mail <a href="mailto:${escapeHtml(basket.leaderEmail)}">${escapeHtml(basket.leaderEmail)}</a>`
+        : ''
+    }: ośrodek zna też usługi, których nie ma jeszcze w koszyku.</li>`,
+  ];
+  return `<div class="next-steps"><h3>Co dalej?</h3><ul>${steps.join('')}</ul></div>`;
+}
+
+/** Shown in print only: the date of the list, its address and the address's QR code for posters. */
+function printNote(model: PublicPageModel): string {
+  return `<aside class="print-note" aria-label="Informacje o wydruku">
+<p>Lista usług – stan na ${escapeHtml(formatPolishDate(model.renderedAt))}. Aktualna lista: ${escapeHtml(model.printUrl)}</p>
+${model.printQrSvg}
+</aside>`;
 }
 
 function options<T extends string>(values: readonly T[], labels: Record<T, string>, selected: T | undefined): string {
@@ -239,24 +331,21 @@ export function renderPublicBasketPage(model: PublicPageModel): string {
   const { basket } = model;
   const title = `Koszyk usług – ${basket.partnershipName}`;
   const description = `Lokalny koszyk usług (${basket.territoryName}): ${model.total} usług pomocy, wsparcia i aktywizacji – kto, co, dla kogo, na jakich warunkach i jak się skontaktować.`;
-  const isFiltered = Boolean(model.filter.area || model.filter.targetGroup);
-  const first = (model.page - 1) * model.pageSize + 1;
-  const last = Math.min(model.total, model.page * model.pageSize);
-  const summary =
-    model.total === 0
-      ? isFiltered
-        ? 'Brak usług spełniających wybrane kryteria.'
-        : 'Koszyk nie zawiera jeszcze opublikowanych usług.'
-      : `Usługi ${first}–${last} z ${model.total}${isFiltered ? ' (po filtrowaniu)' : ''}.`;
+  const isFiltered = Boolean(model.filter.area || model.filter.targetGroup || model.filter.q);
+  const summary = summaryText(model);
   const body = `<header class="site-header">
 <p class="eyebrow">Lokalny koszyk usług</p>
 <h1>${escapeHtml(basket.partnershipName)}</h1>
 <p>Gmina: ${escapeHtml(basket.territoryName)}. Koordynuje: ${escapeHtml(basket.leaderName)}.</p>
 </header>
 <main id="tresc">
+${printNote(model)}
 ${basket.introduction ? `<section class="introduction" aria-label="Wprowadzenie">${paragraphs(basket.introduction)}</section>` : ''}
 <form class="filters" role="search" aria-labelledby="wybierz-uslugi" method="get" action="/koszyk/${escapeHtml(basket.slug)}">
 <h2 id="wybierz-uslugi">Wybierz usługi</h2>
+<div class="field field-wide"><label for="q">Szukaj</label>
+<input type="search" id="q" name="q" value="${escapeHtml(model.filter.q)}" maxlength="100" aria-describedby="q-podpowiedz">
+<p class="hint" id="q-podpowiedz">Nazwa usługi, realizator lub słowo z opisu, np. „terapia”.</p></div>
 <div class="field"><label for="obszar">Obszar współpracy</label>
 <select id="obszar" name="obszar">${options(cooperationAreas, areaLabels, model.filter.area)}</select></div>
 <div class="field"><label for="grupa">Dla kogo</label>
@@ -268,6 +357,7 @@ ${basket.introduction ? `<section class="introduction" aria-label="Wprowadzenie"
 <section aria-labelledby="lista-uslug">
 <h2 id="lista-uslug">Usługi</h2>
 <p class="summary" role="status">${escapeHtml(summary)}</p>
+${model.total === 0 && isFiltered ? emptySearchHelp(model) : ''}
 ${model.rows.map((row) => serviceArticle(model, row)).join('\n')}
 ${pagination(model)}
 </section>
@@ -312,6 +402,14 @@ h3 { font-size: 1.25rem; margin: 0 0 0.25rem; }
 .filters h2 { flex-basis: 100%; margin: 0; font-size: 1.25rem; }
 .field { display: flex; flex-direction: column; gap: 0.25rem; min-width: 14rem; flex: 1; }
 label { font-weight: 600; }
+input[type="search"] { font: inherit; padding: 0.5rem; border: 1px solid #4a4a4a; border-radius: 4px; min-height: 2.75rem; width: 100%; }
+input[type="search"]:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
+.field-wide { flex-basis: 100%; }
+.hint { margin: 0; font-size: 0.875rem; color: #4a4a4a; }
+.stale-note { margin: 0 0 0.5rem; padding: 0.25rem 0.5rem; border-left: 4px solid #b35900; background: #fff4e5; color: #1a1a1a; }
+.next-steps { padding: 0.75rem 1rem; border: 1px solid #767676; border-radius: 4px; margin: 0 0 1rem; }
+.next-steps h3 { font-size: 1.125rem; }
+.print-note { display: none; }
 select, button { font: inherit; padding: 0.5rem; border: 1px solid #4a4a4a; border-radius: 4px; background: #ffffff; color: #1a1a1a; min-height: 2.75rem; }
 button { background: #0b4f9c; color: #ffffff; border-color: #0b4f9c; cursor: pointer; padding: 0.5rem 1.25rem; }
 button:hover { background: #062f5e; }
@@ -329,7 +427,11 @@ dd p, .description p { margin: 0 0 0.5rem; }
 @media (max-width: 40rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: 0.5rem; } h1 { font-size: 1.5rem; } }
 @media print {
   body { font-size: 11pt; color: #000000; }
-  .skip-link, .filters, .pagination, .open-data { display: none !important; }
+  .skip-link, .filters, .pagination, .open-data, .next-steps { display: none !important; }
+  .print-note { display: flex; gap: 1rem; align-items: center; justify-content: space-between; border-top: 1px solid #000000; margin-top: 1rem; padding-top: 0.5rem; break-inside: avoid; page-break-inside: avoid; }
+  .print-note p { margin: 0; overflow-wrap: anywhere; }
+  .qr-code { width: 3cm; height: 3cm; flex: none; }
+  .stale-note { border-left-color: #000000; background: none; padding-left: 0.25rem; }
   .site-header, main, .site-footer { max-width: none; padding: 0; }
   .service { border: 0; border-top: 1px solid #000000; border-radius: 0; padding: 0.5rem 0; break-inside: avoid; page-break-inside: avoid; }
   a { color: #000000; text-decoration: none; }

@@ -37,6 +37,7 @@ export async function publicBasketRoutes(app: FastifyInstance, { database, confi
         request.params.slug,
         readPublicQuery(request.query),
         originOf(request),
+        config.STALE_SERVICE_MONTHS,
       );
       if (!model) return notFound(reply);
       return reply

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, partnershipMembers, users } from '../../platform/db/tables.js';
+import QRCode from 'qrcode';
+import { auditEvents, partnershipMembers, services, users } from '../../platform/db/tables.js';
 import {
   GMINA_GROMADKA,
   GMINA_LODZ,
@@ -15,6 +16,7 @@ import type { RequestContext } from '../../platform/auth/actor.js';
 import { insertServiceCard, type ServiceCardData } from '../cards/cards.store.js';
 import type { HsdsDocument } from '../exchange/hsds.mapping.js';
 import { validateHsdsDocument } from '../exchange/hsds.validation.js';
+import { QR_OPTIONS } from './public-page.qr.js';
 
 let context: TestContext;
 let partnershipId: string;
@@ -86,13 +88,18 @@ beforeAll(async () => {
     }),
     { status: 'published' },
   );
-  await insertServiceCard(
+  const club = await insertServiceCard(
     db,
     systemContext,
     partnershipId,
     card({ name: 'Klub seniora – spotkania', cooperationAreas: ['culture'], targetGroups: ['seniors'] }),
     { status: 'published' },
   );
+  // Last confirmed long ago (past STALE_SERVICE_MONTHS), just before midnight UTC: 15.01.2025 in Poland.
+  await db
+    .update(services)
+    .set({ lastConfirmedAt: new Date('2025-01-14T23:30:00.000Z') })
+    .where(eq(services.id, club.id));
   await insertServiceCard(
     db,
     systemContext,
@@ -333,6 +340,80 @@ describe('public basket page', () => {
     expect(response.body).not.toContain('601 234 567');
   });
 
+  it('shows dates as dd.MM.yyyy in Polish time and marks a card nobody confirmed within the stale period', async () => {
+    const html = (await anonymous.get(`/koszyk/${SLUG}?obszar=culture`)).body;
+    expect(html).toContain('<dt>Informacje potwierdzone</dt><dd>15.01.2025</dd>');
+    expect(html).toContain('<p class="stale-note">Dane mogą być nieaktualne – ostatnie potwierdzenie 15.01.2025</p>');
+    // A card confirmed at publication today is not marked, and its date is Polish too.
+    const fresh = (await anonymous.get(`/koszyk/${SLUG}?obszar=health`)).body;
+    expect(fresh).not.toContain('stale-note');
+    expect(fresh).toMatch(/<dt>Informacje potwierdzone<\/dt><dd>\d{2}\.\d{2}\.\d{4}<\/dd>/);
+    expect(fresh).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
+  it('searches the text without JavaScript, ignoring Polish letters and case, and says how many it found', async () => {
+    const page = (await anonymous.get(`/koszyk/${SLUG}`)).body;
+    expect(page).toContain('<label for="q">Szukaj</label>');
+    expect(page).toContain('<input type="search" id="q" name="q" value=""');
+    // Typed without diacritics and in capitals: "DOROSLYCH" finds "dorosłych".
+    const adults = (await anonymous.get(`/koszyk/${SLUG}?q=${encodeURIComponent('konsultacje DOROSLYCH')}`)).body;
+    expect(adults).toContain('Konsultacje psychiatryczne dla dorosłych');
+    expect(adults).not.toContain('Klub seniora – spotkania');
+    expect(adults).toContain('Znaleziono 1 usługę dla „konsultacje DOROSLYCH”.');
+    expect(adults).toContain('value="konsultacje DOROSLYCH"');
+    // With diacritics the other way round, and one typo.
+    const club = (await anonymous.get(`/koszyk/${SLUG}?q=${encodeURIComponent('spotkańia')}`)).body;
+    expect(club).toContain('Klub seniora – spotkania');
+    expect(club).toContain('Znaleziono 1 usługę');
+  });
+
+  it('keeps the filters with the search, in the form and in the page links', async () => {
+    const html = (await anonymous.get(`/koszyk/${SLUG}?q=zajecia&grupa=children`)).body;
+    expect(html).toContain('Znaleziono 21 usług dla „zajecia” (po filtrowaniu). Usługi 1–20.');
+    expect(html).toContain('<option value="children" selected>');
+    expect(html).toContain(`href="/koszyk/${SLUG}?grupa=children&amp;q=zajecia&amp;strona=2" rel="next"`);
+    const other = (await anonymous.get(`/koszyk/${SLUG}?q=zajecia&grupa=seniors`)).body;
+    expect(other).toContain('Nie znaleziono usług dla „zajecia” przy wybranych filtrach.');
+    expect(other).not.toContain('Zajęcia świetlicowe');
+    // The next steps: the same words without the filters, the filters without the words, the OPS.
+    expect(other).toContain('<h3>Co dalej?</h3>');
+    expect(other).toContain(`<a href="/koszyk/${SLUG}?q=zajecia">Szukaj „zajecia” bez filtrów</a>`);
+    expect(other).toContain(`<a href="/koszyk/${SLUG}?grupa=seniors">Pokaż usługi bez wyszukiwanego słowa</a>`);
+    expect(other).toMatch(/<li>Zapytaj [^<]+/);
+    // A search is text: markup in it is escaped, and it never runs.
+    const hostile = (await anonymous.get(`/koszyk/${SLUG}?q=${encodeURIComponent('<script>x</script>')}`)).body;
+    expect(hostile).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(hostile.match(/<script/g)).toHaveLength(1);
+  });
+
+  it('prints "stan na" with the full address and a QR code of that address', async () => {
+    const response = await anonymous.get(`/koszyk/${SLUG}?grupa=seniors`);
+    const html = response.body;
+    const today = new Intl.DateTimeFormat('pl-PL', {
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      timeZone: 'Europe/Warsaw',
+    }).format(new Date());
+    const address = /Aktualna lista: (https?:\/\/[^<\s]+)<\/p>/.exec(html)?.[1];
+    expect(address).toMatch(new RegExp(`^https?://[^/]+/koszyk/${SLUG}\\?grupa=seniors$`));
+    expect(html).toContain(`Lista usług – stan na ${today}. Aktualna lista: ${address}`);
+    // The QR code is inline SVG (no script, no image request): read its dark modules back from the
+    // path and compare them with the matrix of the address.
+    const svg = /<svg class="qr-code"[^>]*>.*?<\/svg>/s.exec(html)?.[0];
+    expect(svg).toBeDefined();
+    expect(svg).toContain('aria-label="Kod QR z adresem tej strony"');
+    expect(readQrModules(svg!)).toEqual(qrModulesOf(address!));
+    expect(readQrModules(svg!)).not.toEqual(qrModulesOf(`${address!}x`));
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    // Screen: hidden; print: shown, with the filters hidden.
+    const css = (await anonymous.get('/koszyk/koszyk.css')).body;
+    expect(css).toContain('.print-note { display: none; }');
+    const print = css.slice(css.indexOf('@media print'));
+    expect(print).toMatch(/\.print-note \{ display: flex;/);
+    expect(print).toMatch(/\.filters[^{]*\{ display: none !important; \}/);
+  });
+
   it('is 404 again once hidden', async () => {
     const hide = await coordinator.put(`/api/v1/partnerships/${partnershipId}/basket/publication`, {
       isPublic: false,
@@ -343,3 +424,44 @@ describe('public basket page', () => {
     expect((await anonymous.get(`/koszyk/${SLUG}/hsds.json`)).statusCode).toBe(404);
   });
 });
+
+/** The dark modules of the QR code's matrix, as "x,y" strings, for a given text. */
+function qrModulesOf(text: string): string[] {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: QR_OPTIONS.errorCorrectionLevel });
+  const dark: string[] = [];
+  for (let y = 0; y < modules.size; y += 1)
+    for (let x = 0; x < modules.size; x += 1) if (modules.get(y, x)) dark.push(`${x},${y}`);
+  return dark;
+}
+
+/**
+ * Reads an SVG drawn by qrcode's renderer back into modules: its dark path is a series of
+ * horizontal runs, "M x y" (absolute, or "m dx dy" relative to the end of the last run) then "h n".
+ * Coordinates include the quiet zone, which is taken off here.
+ */
+function readQrModules(svg: string): string[] {
+  const path =
+    /<path[^>]*stroke="#000000"[^>]*d="([^"]+)"/.exec(svg)?.[1] ??
+    /<path[^>]*d="([^"]+)"[^>]*stroke="#000000"/.exec(svg)?.[1];
+  if (!path) throw new Error('no dark path in the QR code');
+  const dark: string[] = [];
+  let x = 0;
+  let y = 0;
+  for (const [, command, a, b] of path.matchAll(/([MmHh])(-?[\d.]+)(?:[ ,](-?[\d.]+))?/g)) {
+    const first = Number(a);
+    if (command === 'M') [x, y] = [first, Number(b)];
+    else if (command === 'm') [x, y] = [x + first, y + Number(b)];
+    else {
+      // A stroke of width 1 is drawn at y + 0.5: the run covers row floor(y).
+      for (let i = 0; i < first; i += 1) dark.push(`${x + i - QR_OPTIONS.margin},${Math.floor(y) - QR_OPTIONS.margin}`);
+      x += first;
+    }
+  }
+  return dark.sort(byModule);
+}
+
+function byModule(left: string, right: string): number {
+  const [lx, ly] = left.split(',').map(Number) as [number, number];
+  const [rx, ry] = right.split(',').map(Number) as [number, number];
+  return ly - ry || lx - rx;
+}

@@ -28,7 +28,7 @@ import type { Partnership } from '../../../../shared/src/contracts/partnerships'
 import { useMe } from '../accounts/session';
 import { applyServerErrors, useContractForm, useFieldError } from '../common/forms';
 import { enumOptions } from '../common/labels';
-import { QueryState } from '../common/loading';
+import { QueryState, RunningStatus } from '../common/loading';
 import { Pager } from '../common/pager';
 import { ProblemAlert } from '../common/problem-alert';
 import { paths } from '../../paths';
@@ -36,6 +36,7 @@ import { basketFiles, useBasketPublication, useSaveBasketPublication, useService
 import { BasketGapsSection } from './basket-gaps';
 import { ImportWizard } from './basket-import';
 import { ChangeRequestsSection } from './change-requests-section';
+import { EmptySearchNextSteps } from './empty-search-next-steps';
 import { ServiceResults } from './service-results';
 import { regionalRoles } from './service-labels';
 
@@ -118,13 +119,19 @@ function ServicesView({
           </Button>
         )}
       </Group>
+      <RunningStatus isRunning={query.isFetching && !query.isPending} label={t('basketSearch.running')} />
       <QueryState query={query}>
         {(data) => (
           <>
             <Text mb="sm" aria-live="polite" fw={600}>
               {t('basket.found', { count: data.total })}
             </Text>
-            <ServiceResults items={data.items} showStatus={canManage} headingLevel={3} />
+            <ServiceResults
+              items={data.items}
+              showStatus={canManage}
+              headingLevel={3}
+              emptyState={<EmptySearchNextSteps partnershipId={partnership.id} canAdd={canAdd} />}
+            />
             <Pager page={data.page} pageSize={data.pageSize} total={data.total} onChange={setPage} />
           </>
         )}

@@ -1,4 +1,5 @@
 import { Anchor, Badge, Card, Group, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ServiceSummary } from '../../../../shared/src/contracts/basket';
@@ -13,16 +14,25 @@ type ServiceResultsProps = {
   /** Show the status (managers see drafts and submitted cards too). */
   showStatus?: boolean;
   headingLevel?: 2 | 3;
+  /** What to offer when nothing was found (EmptySearchNextSteps), below the "nothing found" line. */
+  emptyState?: ReactNode;
 };
 
 /** Search results as a list of cards: name, provider, areas, cost, stale flag; a list for screen readers. */
-export function ServiceResults({ items, showPartnership, showStatus, headingLevel = 2 }: ServiceResultsProps) {
+export function ServiceResults({
+  items,
+  showPartnership,
+  showStatus,
+  headingLevel = 2,
+  emptyState,
+}: ServiceResultsProps) {
   const { t } = useTranslation();
   if (items.length === 0)
     return (
-      <Text c="dimmed" my="md">
-        {t('basket.noServices')}
-      </Text>
+      <Stack gap="xs" my="md">
+        <Text c="dimmed">{t('basket.noServices')}</Text>
+        {emptyState}
+      </Stack>
     );
   return (
     <Stack component="ul" gap="sm" p={0} m={0} style={{ listStyle: 'none' }} aria-label={t('basket.tableCaption')}>
