@@ -21,6 +21,7 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { visiblePartnershipsWhere } from '../../partnerships/partnerships.queries.js';
 import type { ServiceSearchQuery } from '../../../../shared/src/contracts/basket.js';
 import { escapeLikePattern, normalizeForSearch } from '../../../../shared/src/text.js';
+import { byPolishName } from '../../platform/db/polish-order.js';
 
 export type ServiceSearch = z.output<typeof ServiceSearchQuery>;
 
@@ -254,7 +255,7 @@ export async function findServicePage(
       .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
       .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
       .where(where)
-      .orderBy(...order, asc(services.name), asc(services.id))
+      .orderBy(...order, byPolishName(services.name), asc(services.id))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize);
     let total = rows[0]?.windowTotal ?? 0;
@@ -289,7 +290,7 @@ export async function findServicesForExport(
     .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
     .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
     .where(serviceSearchWhere(actor, query, staleMonths, 'filter'))
-    .orderBy(asc(services.name), asc(services.id))
+    .orderBy(byPolishName(services.name), asc(services.id))
     .limit(limit);
   return rows.map((r) => ({ ...r.service, registryProviderName: r.registryProviderName }));
 }

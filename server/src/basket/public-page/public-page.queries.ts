@@ -12,6 +12,7 @@ import {
 import type { Executor } from '../../platform/db/database.js';
 import { basketPublications, institutions, partnerships, services, territories } from '../../platform/db/tables.js';
 import { alias } from 'drizzle-orm/pg-core';
+import { byPolishName } from '../../platform/db/polish-order.js';
 
 export type PublicBasket = {
   partnershipId: string;
@@ -102,7 +103,7 @@ export async function findPublicServicePage(
     .from(services)
     .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
     .where(where)
-    .orderBy(asc(services.name), asc(services.id))
+    .orderBy(byPolishName(services.name), asc(services.id))
     .limit(filter.pageSize)
     .offset((filter.page - 1) * filter.pageSize);
   const [totalRow] = await db.select({ value: count() }).from(services).where(where);
