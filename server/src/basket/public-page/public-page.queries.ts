@@ -13,6 +13,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { basketPublications, institutions, partnerships, services, territories } from '../../platform/db/tables.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { byPolishName } from '../../platform/db/polish-order.js';
+import { servesTargetGroupsWhere } from '../cards/cards.queries.js';
 
 export type PublicBasket = {
   partnershipId: string;
@@ -85,7 +86,7 @@ export async function findPublicServicePage(
 ): Promise<{ rows: PublicServiceRow[]; total: number }> {
   const conditions: SQL[] = [eq(services.partnershipId, partnershipId), eq(services.status, 'published')];
   if (filter.area) conditions.push(sql`${services.cooperationAreas} @> array[${filter.area}]::text[]`);
-  if (filter.targetGroup) conditions.push(sql`${services.targetGroups} @> array[${filter.targetGroup}]::text[]`);
+  if (filter.targetGroup) conditions.push(servesTargetGroupsWhere([filter.targetGroup]));
   const where = and(...conditions);
   const rows = await db
     .select({
