@@ -93,5 +93,7 @@ describe('services for everyone ("Wszyscy")', () => {
     expect(page.body).toContain(FOR_EVERYONE);
     expect(page.body).toContain(FOR_SENIORS);
     expect(page.body).not.toContain(FOR_CHILDREN);
+    // A card's languages by name, not by ISO code.
+    expect(page.body).toContain('polski');
   });
 });
