@@ -7,6 +7,7 @@ import type { Executor } from '../platform/db/database.js';
 import { institutions, memberships, sessions, users } from '../platform/db/tables.js';
 import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
 import type { MembershipRow, SessionRow, UserRow } from './accounts.presenter.js';
+import { bySurname } from '../platform/db/polish-order.js';
 
 const userColumns = {
   id: users.id,
@@ -132,7 +133,7 @@ export async function listUsers(db: Executor, filter: UserListFilter): Promise<{
     .select(userColumns)
     .from(users)
     .where(where)
-    .orderBy(asc(users.displayName), asc(users.id))
+    .orderBy(...bySurname(users.displayName), asc(users.id))
     .limit(filter.pageSize)
     .offset((filter.page - 1) * filter.pageSize);
   // count() arrives as a string through pg and as a number through PGlite.

@@ -9,6 +9,7 @@ import { institutions, memberships, territories, users } from '../platform/db/ta
 import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
 import type { CooperationArea, InstitutionKind, Sector } from '../../../shared/src/contracts/common.js';
 import { nameRelevance, nameSearchConditions } from '../territories/territories.queries.js';
+import { byPolishName } from '../platform/db/polish-order.js';
 
 const powiats = alias(territories, 'institution_powiat');
 const voivodeships = alias(territories, 'institution_voivodeship');
@@ -106,7 +107,7 @@ export async function findInstitutions(
   const relevance = nameRelevance(institutions.nameSearch, search.q);
   const order = [
     ...(relevance ? [relevance, asc(sql`length(${institutions.nameSearch})`)] : []),
-    asc(institutions.name),
+    byPolishName(institutions.name),
     asc(institutions.id),
   ];
   // The total comes with the page (a window count): one statement, one snapshot, no transaction; only

@@ -20,6 +20,7 @@ import type { PartnershipListQuery } from '../../../shared/src/contracts/partner
 import type { Role } from '../../../shared/src/contracts/common.js';
 import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
 import type { z } from 'zod';
+import { byPolishName, bySurname } from '../platform/db/polish-order.js';
 
 const regionalRoles: readonly Role[] = ['ropsCoordinator', 'evaluator', 'supervisor'];
 
@@ -97,7 +98,7 @@ export async function findVisiblePartnershipPage(
     .innerJoin(territories, eq(territories.code, partnerships.territoryCode))
     .innerJoin(institutions, eq(institutions.id, partnerships.leaderInstitutionId))
     .where(where)
-    .orderBy(asc(partnerships.name), asc(partnerships.id))
+    .orderBy(byPolishName(partnerships.name), asc(partnerships.id))
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize);
   return { rows: rows.map((r) => ({ ...r, memberCount: Number(r.memberCount) })), total: Number(totalRow?.value ?? 0) };
@@ -234,7 +235,7 @@ export async function unsafeFindPartnershipDetail(db: Executor, id: string): Pro
     .from(partnershipCoordinators)
     .innerJoin(users, eq(users.id, partnershipCoordinators.userId))
     .where(eq(partnershipCoordinators.partnershipId, id))
-    .orderBy(asc(partnershipCoordinators.since), asc(users.displayName));
+    .orderBy(asc(partnershipCoordinators.since), ...bySurname(users.displayName));
   const members = await db
     .select({
       id: partnershipMembers.id,
@@ -251,7 +252,7 @@ export async function unsafeFindPartnershipDetail(db: Executor, id: string): Pro
     .from(partnershipMembers)
     .innerJoin(institutions, eq(institutions.id, partnershipMembers.institutionId))
     .where(eq(partnershipMembers.partnershipId, id))
-    .orderBy(asc(institutions.name), asc(partnershipMembers.id));
+    .orderBy(byPolishName(institutions.name), asc(partnershipMembers.id));
   return { ...row, coordinators, members };
 }
 

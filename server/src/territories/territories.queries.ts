@@ -9,6 +9,7 @@ import { preparedStatements } from '../platform/db/prepared.js';
 import { territories } from '../platform/db/tables.js';
 import { escapeLikePattern, normalizeForSearch } from '../../../shared/src/text.js';
 import type { TerritoryListQuery } from '../../../shared/src/contracts/territories.js';
+import { byPolishName } from '../platform/db/polish-order.js';
 
 const voivodeships = alias(territories, 'voivodeship');
 const powiats = alias(territories, 'powiat');
@@ -99,7 +100,7 @@ const territoryPage = preparedStatements('territory_page', (db, name, shape) => 
     .leftJoin(voivodeships, eq(voivodeships.code, territories.voivodeshipCode))
     .leftJoin(powiats, eq(powiats.code, territories.powiatCode))
     .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(...relevance, levelOrder, asc(territories.name), asc(territories.code))
+    .orderBy(...relevance, levelOrder, byPolishName(territories.name), asc(territories.code))
     .limit(sql.placeholder('limit'))
     .offset(sql.placeholder('offset'))
     .prepare(name);
@@ -145,7 +146,7 @@ export async function findTerritoryByCode(db: Executor, code: string): Promise<T
 export async function findTerritoryChildren(db: Executor, code: string): Promise<TerritoryRow[]> {
   return selectTerritories(db)
     .where(eq(territories.parentCode, code))
-    .orderBy(levelOrder, asc(territories.name), asc(territories.code));
+    .orderBy(levelOrder, byPolishName(territories.name), asc(territories.code));
 }
 
 /** Whether the code names a whole gmina (not a voivodeship, powiat or a part of a gmina). */

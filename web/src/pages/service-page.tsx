@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { Service } from '../../../shared/src/contracts/basket';
+import { languageList } from '../../../shared/src/language-names';
+import { currentLanguage } from '../i18n/i18n';
 import { useMe } from '../modules/accounts/session';
 import { useService, useServiceHistory, useServiceTransition } from '../modules/basket/basket-api';
 import { ChangeRequestModal, ReasonModal } from '../modules/basket/change-request-modal';
@@ -216,7 +218,7 @@ export function ServicePage() {
               },
               {
                 label: t('basket.languages'),
-                value: service.languages.map((code) => t(`languageNames.${code}`, { defaultValue: code })).join(', '),
+                value: languageList(service.languages, currentLanguage()),
               },
               {
                 label: t('basket.accessibility'),

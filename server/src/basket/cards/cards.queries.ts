@@ -20,8 +20,9 @@ import {
 } from '../../platform/db/tables.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { visiblePartnershipsWhere } from '../../partnerships/partnerships.queries.js';
-import type { ServiceSearchQuery } from '../../../../shared/src/contracts/basket.js';
+import { targetGroups, type ServiceSearchQuery } from '../../../../shared/src/contracts/basket.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
+import { byPolishName } from '../../platform/db/polish-order.js';
 
 export type ServiceSearch = z.output<typeof ServiceSearchQuery>;
 
@@ -51,6 +52,26 @@ function unpublishedVisibleWhere(actor: Actor): SQL {
     );
   }
   return conditions.length > 0 ? sql`(${sql.join(conditions, sql` or `)})` : sql`false`;
+}
+
+/**
+ * A card for everyone (target group `all`, "Wszyscy") is for every group: it answers every target
+ * group filter, in the app and on the public page alike.
+ */
+export function servesTargetGroupsWhere(groups: readonly string[]): SQL {
+  const wanted = [...new Set([...groups, 'all'])];
+  return sql`${services.targetGroups} && array[${sql.join(
+    wanted.map((group) => sql`${group}`),
+    sql`, `,
+  )}]::text[]`;
+}
+
+/** The groups a card counts for in the gap view: every column when it is for everyone (`all`). */
+function countedTargetGroups(): SQL {
+  return sql`(case when 'all' = any(${services.targetGroups}) then array[${sql.join(
+    targetGroups.map((group) => sql`${group}`),
+    sql`, `,
+  )}]::text[] else ${services.targetGroups} end)`;
 }
 
 /** The stale rule: published and not confirmed within the last `months` months. */
@@ -172,7 +193,7 @@ export function serviceSearchWhere(
       );
   };
   arrayFilter(services.cooperationAreas, query.area);
-  arrayFilter(services.targetGroups, query.targetGroup);
+  if (query.targetGroup && query.targetGroup.length > 0) conditions.push(servesTargetGroupsWhere(query.targetGroup));
   const inFilter = (column: AnyPgColumn | SQL, values: string[] | undefined) => {
     if (values && values.length > 0)
       conditions.push(
@@ -320,7 +341,7 @@ export async function findServicePage(
       .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
       .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
       .where(where)
-      .orderBy(...order, asc(services.name), asc(services.id))
+      .orderBy(...order, byPolishName(services.name), asc(services.id))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize);
     let total = rows[0]?.windowTotal ?? 0;
@@ -355,7 +376,7 @@ export async function findServicesForExport(
     .innerJoin(partnerships, eq(partnerships.id, services.partnershipId))
     .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
     .where(serviceSearchWhere(actor, query, staleMonths, 'filter'))
-    .orderBy(asc(services.name), asc(services.id))
+    .orderBy(byPolishName(services.name), asc(services.id))
     .limit(limit);
   return rows.map((r) => ({ ...r.service, registryProviderName: r.registryProviderName }));
 }
@@ -419,21 +440,22 @@ type CountRow = { key: string; count: number | string };
 const rowsOf = (result: unknown) => (result as { rows: CountRow[] }).rows;
 
 /**
- * Published services of a basket: per area x target group (a service counts in every pair it has),
- * and distinct services per area and per target group.
+ * Published services of a basket: per area x target group (a service counts in every pair it has,
+ * and a service for everyone in every target group's column), and distinct services per area and
+ * per target group.
  */
 export async function countBasketCells(db: Executor, partnershipId: string) {
   const published = sql`${services.partnershipId} = ${partnershipId} and ${services.status} = 'published'`;
   const cells = await db.execute(sql`
     select area || '|' || target_group as key, count(*)::int as count
-    from ${services}, unnest(${services.cooperationAreas}) as area, unnest(${services.targetGroups}) as target_group
+    from ${services}, unnest(${services.cooperationAreas}) as area, unnest(${countedTargetGroups()}) as target_group
     where ${published}
     group by area, target_group`);
   const byArea = await db.execute(sql`
     select area as key, count(*)::int as count from ${services}, unnest(${services.cooperationAreas}) as area
     where ${published} group by area`);
   const byTargetGroup = await db.execute(sql`
-    select target_group as key, count(*)::int as count from ${services}, unnest(${services.targetGroups}) as target_group
+    select target_group as key, count(*)::int as count from ${services}, unnest(${countedTargetGroups()}) as target_group
     where ${published} group by target_group`);
   const [totalRow] = await db
     .select({ value: count() })

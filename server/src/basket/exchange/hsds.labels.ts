@@ -5,6 +5,7 @@
  */
 import type { CooperationArea, InstitutionKind } from '../../../../shared/src/contracts/common.js';
 import type { ServiceCost, ServiceOrigin, TargetGroup } from '../../../../shared/src/contracts/basket.js';
+import { languageNames } from '../../../../shared/src/language-names.js';
 
 export const areaLabels: Record<CooperationArea, string> = {
   socialAssistance: 'Pomoc społeczna',
@@ -70,15 +71,7 @@ export const institutionKindLabels: Record<InstitutionKind, string> = {
   other: 'Inna',
 };
 
-/** Names of the languages services are most often offered in; other codes are shown as they are. */
-export const languageLabels: Record<string, string> = {
-  pl: 'polski',
-  uk: 'ukraiński',
-  en: 'angielski',
-  de: 'niemiecki',
-  ru: 'rosyjski',
-  be: 'białoruski',
-  cs: 'czeski',
-  sk: 'słowacki',
-  lt: 'litewski',
-};
+/** Names of the languages in Polish (the shared map, shared/src/language-names.ts); other codes are shown as they are. */
+export const languageLabels: Record<string, string> = Object.fromEntries(
+  Object.entries(languageNames).map(([code, name]) => [code, name.pl]),
+);

@@ -8,6 +8,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../platform/db/database.js';
 import { institutions, partnershipMembers, partnerships, services, territories } from '../../platform/db/tables.js';
 import type { ExportProvider, ExportService, ImportInstitution, TerritoryInfo } from './hsds.mapping.js';
+import { byPolishName } from '../../platform/db/polish-order.js';
 
 /** UNSCOPED: the published cards of one partnership, in a stable order. */
 export async function unsafeFindPublishedServices(db: Executor, partnershipId: string): Promise<ExportService[]> {
@@ -15,7 +16,7 @@ export async function unsafeFindPublishedServices(db: Executor, partnershipId: s
     .select()
     .from(services)
     .where(and(eq(services.partnershipId, partnershipId), eq(services.status, 'published')))
-    .orderBy(asc(services.name), asc(services.id));
+    .orderBy(byPolishName(services.name), asc(services.id));
 }
 
 export async function findPartnershipHeader(db: Executor, partnershipId: string) {

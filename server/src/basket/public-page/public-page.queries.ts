@@ -12,7 +12,8 @@ import {
 import type { Executor } from '../../platform/db/database.js';
 import { basketPublications, institutions, partnerships, services, territories } from '../../platform/db/tables.js';
 import { alias } from 'drizzle-orm/pg-core';
-import { isStaleSql, searchWords } from '../cards/cards.queries.js';
+import { byPolishName } from '../../platform/db/polish-order.js';
+import { isStaleSql, searchWords, servesTargetGroupsWhere } from '../cards/cards.queries.js';
 
 export type PublicBasket = {
   partnershipId: string;
@@ -102,7 +103,7 @@ export async function findPublicServicePage(
 ): Promise<{ rows: PublicServiceRow[]; total: number }> {
   const conditions: SQL[] = [eq(services.partnershipId, partnershipId), eq(services.status, 'published')];
   if (filter.area) conditions.push(sql`${services.cooperationAreas} @> array[${filter.area}]::text[]`);
-  if (filter.targetGroup) conditions.push(sql`${services.targetGroups} @> array[${filter.targetGroup}]::text[]`);
+  if (filter.targetGroup) conditions.push(servesTargetGroupsWhere([filter.targetGroup]));
   for (const word of searchWords(filter.q))
     conditions.push(sql`word_similarity(${word}, ${services.searchText}) >= ${PUBLIC_WORD_SIMILARITY}`);
   const where = and(...conditions);
@@ -123,7 +124,7 @@ export async function findPublicServicePage(
     .from(services)
     .leftJoin(institutions, eq(institutions.id, services.providerInstitutionId))
     .where(where)
-    .orderBy(asc(services.name), asc(services.id))
+    .orderBy(byPolishName(services.name), asc(services.id))
     .limit(filter.pageSize)
     .offset((filter.page - 1) * filter.pageSize);
   const [totalRow] = await db.select({ value: count() }).from(services).where(where);

@@ -44,6 +44,7 @@ import type { territoryKinds, territoryLevels } from '../../../../shared/src/con
  */
 type OneOf<T extends readonly string[]> = T[number];
 import type { AuditPurpose } from '../../../../shared/src/contracts/audit-actions.js';
+import { polishSortKey } from './polish-order.js';
 
 type AuditOutcome = 'success' | 'denied' | 'failure';
 
@@ -110,6 +111,8 @@ export const institutions = pgTable(
     index('institutions_territory_idx').on(t.territoryCode),
     index('institutions_kind_idx').on(t.kind),
     index('institutions_name_search_trgm_idx').using('gin', sql`${t.nameSearch} gin_trgm_ops`),
+    // The registry's pages in Polish order (polish-order.ts) walk this index instead of sorting.
+    index('institutions_polish_name_idx').on(polishSortKey(t.name), t.id),
   ],
 );
 
@@ -442,6 +445,8 @@ export const services = pgTable(
     // fifth of the basket; a GIN index there never narrows enough, and PostgreSQL ANDed its
     // 55,000-card bitmap into searches the reach index answers alone (26 -> 3 ms, migration 0004).
     index('services_reach_gminas_idx').using('gin', t.reachGminaCodes),
+    // One basket's cards in Polish order (polish-order.ts), page by page, without sorting them all.
+    index('services_partnership_polish_name_idx').on(t.partnershipId, polishSortKey(t.name), t.id),
   ],
 );
 

@@ -21,6 +21,7 @@ import {
 import type { Config } from '../config.js';
 import { expectedMigrationCount } from '../db/database.js';
 import type { Actor, RequestContext } from '../auth/actor.js';
+import type { IssueLike } from '../../../../shared/src/field-messages.js';
 import { AppError, fieldError, problemBody, zodIssuesToFieldErrors, type ProblemCode } from './problem.js';
 import type { RoutePolicy } from './route-policy.js';
 import type { AppComposition, AppDependencies } from './app-composition.js';
@@ -301,11 +302,12 @@ export async function buildApp(
     if (error instanceof AppError) return send(error.code, error.errors, error.headers);
     if (hasZodFastifySchemaValidationErrors(error)) {
       const prefix = (error as { validationContext?: string }).validationContext;
+      // The provider keeps the rest of each zod issue (origin, minimum, maximum, format...) in `params`.
       const issues = error.validation.map((v) => ({
+        ...(v.params as Omit<IssueLike, 'code' | 'message'> & { keys?: string[] }),
         path: v.instancePath.split('/').filter(Boolean),
         code: v.keyword,
         message: v.message ?? '',
-        keys: (v.params as { keys?: string[] }).keys,
       }));
       return send('validation', zodIssuesToFieldErrors(issues, prefix === 'body' ? '' : prefix));
     }

@@ -2,7 +2,20 @@
  * Errors as RFC 9457 problem details with a message in Polish and English. Codes are stable: the
  * web client and integrators switch on `code` and field `errors[].code`, never on text.
  */
-export type Messages = { pl: string; en: string };
+import {
+  describeIssue,
+  fieldMessages,
+  installZodErrorMap,
+  isFieldMessageKey,
+  type IssueLike,
+  type Messages,
+} from '../../../../shared/src/field-messages.js';
+
+// Every server path that turns zod issues into field errors imports this module, so the shared error
+// map is in place before the first request is parsed (the web app installs the same map at start).
+installZodErrorMap();
+
+export type { Messages };
 
 const catalog = {
   badRequest: { status: 400, pl: 'Nieprawidłowe żądanie.', en: 'Bad request.' },
@@ -114,169 +127,11 @@ const catalog = {
 
 export type ProblemCode = keyof typeof catalog;
 
-/** Field-level messages; a zod issue's message (when it is one of these keys) or its code picks the text. */
-const fieldMessages: Record<string, Messages> = {
-  required: { pl: 'To pole jest wymagane.', en: 'This field is required.' },
-  duplicateKey: {
-    pl: 'To pole występuje w treści żądania więcej niż raz.',
-    en: 'This field appears more than once in the request body.',
-  },
-  invalid_type: { pl: 'Nieprawidłowy typ wartości.', en: 'Wrong type of value.' },
-  too_small: { pl: 'Wartość jest za krótka lub za mała.', en: 'The value is too short or too small.' },
-  too_big: { pl: 'Wartość jest za długa lub za duża.', en: 'The value is too long or too large.' },
-  invalid_format: { pl: 'Nieprawidłowy format.', en: 'Invalid format.' },
-  invalid_value: { pl: 'Niedozwolona wartość.', en: 'Value not allowed.' },
-  unrecognized_keys: { pl: 'Nieznane pole.', en: 'Unknown field.' },
-  custom: { pl: 'Nieprawidłowa wartość.', en: 'Invalid value.' },
-  passwordTooShort: {
-    pl: 'Hasło musi mieć co najmniej 10 znaków.',
-    en: 'The password must be at least 10 characters.',
-  },
-  passwordTooCommon: {
-    pl: 'To hasło jest zbyt popularne lub łatwe do odgadnięcia. Wybierz inne.',
-    en: 'This password is too common or easy to guess. Choose another.',
-  },
-  territoryCode: { pl: 'Podaj 7-cyfrowy kod TERYT gminy.', en: 'Enter the 7-digit TERYT code of a gmina.' },
-  unknownTerritory: { pl: 'Nie ma takiej gminy w rejestrze TERYT.', en: 'No such gmina in the TERYT register.' },
-  unknownInstitution: { pl: 'Nie ma takiej instytucji.', en: 'No such institution.' },
-  leaderKind: {
-    pl: 'Liderem partnerstwa może być tylko OPS lub CUS.',
-    en: 'Only an OPS or a CUS can lead a partnership.',
-  },
-  coordinatorNotInLeader: {
-    pl: 'Koordynator musi być pracownikiem instytucji lidera.',
-    en: 'A coordinator must work at the leader institution.',
-  },
-  postalCode: { pl: 'Kod pocztowy w formacie 00-000.', en: 'Postal code as 00-000.' },
-  phone: { pl: 'Nieprawidłowy numer telefonu.', en: 'Invalid phone number.' },
-  controlCharacter: {
-    pl: 'Tekst zawiera niedozwolony znak sterujący (np. NUL) lub uszkodzony znak. Usuń go i spróbuj ponownie.',
-    en: 'The text contains a control character (such as NUL) or a broken character that is not allowed. Remove it and try again.',
-  },
-  unique: { pl: 'Wartości nie mogą się powtarzać.', en: 'Values must not repeat.' },
-  emailTaken: { pl: 'Ten adres e-mail jest już używany.', en: 'This e-mail address is already in use.' },
-  alreadyMember: { pl: 'Ta instytucja już należy do partnerstwa.', en: 'This institution is already a member.' },
-  wrongPassword: { pl: 'Obecne hasło jest nieprawidłowe.', en: 'The current password is incorrect.' },
-  codeOrRecoveryCode: {
-    pl: 'Podaj kod z aplikacji albo kod zapasowy.',
-    en: 'Enter an app code or a recovery code.',
-  },
-  declarationDateRequired: {
-    pl: 'Podaj datę złożenia deklaracji.',
-    en: 'Enter the date of the declaration.',
-  },
-  invalidTotpCode: {
-    pl: 'Kod jest nieprawidłowy lub wygasł. Wpisz aktualny kod z aplikacji.',
-    en: 'The code is incorrect or has expired. Enter the current code from the app.',
-  },
-  totpNotSetUp: {
-    pl: 'Najpierw rozpocznij konfigurację aplikacji uwierzytelniającej.',
-    en: 'Start the authenticator app setup first.',
-  },
-  totpNotEnabled: {
-    pl: 'Logowanie dwuskładnikowe nie jest włączone.',
-    en: 'Two-factor sign-in is not on.',
-  },
-  alreadyHasRole: {
-    pl: 'Użytkownik ma już tę rolę w tej instytucji.',
-    en: 'The user already holds this role in this institution.',
-  },
-  cannotDeactivateSelf: {
-    pl: 'Nie możesz dezaktywować własnego konta.',
-    en: 'You cannot deactivate your own account.',
-  },
-  reachSingleUnit: {
-    pl: 'Zasięg powiatowy lub wojewódzki to dokładnie jeden powiat lub jedno województwo.',
-    en: 'A powiat or voivodeship reach names exactly one powiat or one voivodeship.',
-  },
-  reachCodeLevel: {
-    pl: 'Kody zasięgu nie pasują do jego rodzaju (gmina: 7 cyfr, powiat: 4, województwo: 2).',
-    en: 'Reach codes do not match the reach kind (gmina: 7 digits, powiat: 4, voivodeship: 2).',
-  },
-  providerRequired: {
-    pl: 'Wskaż instytucję z rejestru albo wpisz nazwę realizatora.',
-    en: 'Choose an institution from the registry or enter the provider’s name.',
-  },
-  addressRequired: {
-    pl: 'Podaj miejscowość, w której usługa jest realizowana.',
-    en: 'Enter the town where the service is given.',
-  },
-  referralByRequired: {
-    pl: 'Podaj, kto wydaje skierowanie.',
-    en: 'Enter who issues the referral.',
-  },
-  reasonRequired: { pl: 'Podaj uzasadnienie.', en: 'Enter a reason.' },
-  providerNotMember: {
-    pl: 'Usługę partnera może realizować tylko instytucja należąca do partnerstwa.',
-    en: 'A partner’s service must be provided by an institution that takes part in the partnership.',
-  },
-  languageCode: {
-    pl: 'Kod języka: dwie małe litery (np. pl, uk).',
-    en: 'Language code: two lower-case letters (e.g. pl, uk).',
-  },
-  slug: {
-    pl: 'Adres: małe litery, cyfry i myślniki (3–80 znaków).',
-    en: 'Address: lower-case letters, digits and hyphens (3–80 characters).',
-  },
-  notXlsx: {
-    pl: 'To nie jest plik Excel (.xlsx); zapisz arkusz jako .xlsx.',
-    en: 'This is not an Excel (.xlsx) file; save the sheet as .xlsx.',
-  },
-  spreadsheetTooLarge: {
-    pl: 'Plik po rozpakowaniu jest zbyt duży.',
-    en: 'The file is too large when unpacked.',
-  },
-  noBasketSheet: {
-    pl: 'Nie znaleziono arkusza koszyka z nagłówkami szablonu.',
-    en: 'No basket sheet with the template’s headers was found.',
-  },
-  tooManyRows: { pl: 'Zbyt wiele wierszy (najwyżej 5000).', en: 'Too many rows (at most 5,000).' },
-  importTooComplex: {
-    pl: 'Pliku nie da się przetworzyć w dopuszczalnym czasie i pamięci serwera. Podziel go na mniejsze części. Nic nie zapisano.',
-    en: 'The file cannot be processed within the server’s time and memory limits. Split it into smaller parts. Nothing was saved.',
-  },
-  importBusy: {
-    pl: 'Serwer przetwarza teraz inne importy. Spróbuj ponownie za chwilę.',
-    en: 'The server is processing other imports. Try again in a moment.',
-  },
-  unknownService: {
-    pl: 'Nie ma takiej usługi w koszyku tego partnerstwa.',
-    en: 'No such service in this partnership’s basket.',
-  },
-  duplicateServiceRow: {
-    pl: 'Ta usługa występuje już we wcześniejszym wierszu arkusza.',
-    en: 'This service already appears in an earlier row of the sheet.',
-  },
-  importRowFailed: {
-    pl: 'Tego wiersza nie da się już zapisać; import wycofano w całości. Przygotuj podgląd ponownie.',
-    en: 'This row can no longer be saved; the whole import was rolled back. Prepare the preview again.',
-  },
-  proposalEmpty: {
-    pl: 'Wskaż co najmniej jedno pole karty, które ma się zmienić.',
-    en: 'Name at least one field of the card to change.',
-  },
-  changedSinceProposal: {
-    pl: 'To pole zmieniło się w karcie po złożeniu wniosku.',
-    en: 'This field of the card changed after the request was made.',
-  },
-  serviceWithdrawn: {
-    pl: 'Ta usługa została już wycofana z koszyka.',
-    en: 'This service has already been withdrawn from the basket.',
-  },
-  adminOnlyField: {
-    pl: 'To pole decyduje o uprawnieniach i zmienia je tylko administrator wdrożenia.',
-    en: 'This field decides access; only the deployment administrator changes it.',
-  },
-  lastMembership: {
-    pl: 'Użytkownik musi mieć co najmniej jedną rolę.',
-    en: 'A user must keep at least one role.',
-  },
-};
-
 export type FieldError = { field: string; code: string; messages: Messages };
 
+/** A field error by key of the shared catalogue (a server rule's own refusal, e.g. `emailTaken`). */
 export function fieldError(field: string, code: string): FieldError {
-  return { field, code, messages: fieldMessages[code] ?? fieldMessages.custom! };
+  return { field, code, messages: isFieldMessageKey(code) ? fieldMessages[code] : fieldMessages.custom };
 }
 
 export class AppError extends Error {
@@ -306,9 +161,12 @@ export function problemBody(code: ProblemCode, requestId: string, instance?: str
   };
 }
 
-/** Maps zod issues (from any schema) to field errors; message keys we know win over zod's codes. */
+/**
+ * Maps zod issues (from any schema) to field errors through the shared map (shared/src/field-messages.ts),
+ * the same one the web forms use: message keys a schema names win, else the code and its parameters.
+ */
 export function zodIssuesToFieldErrors(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; code: string; message: string; keys?: string[] }>,
+  issues: ReadonlyArray<IssueLike & { path: ReadonlyArray<PropertyKey>; keys?: string[] }>,
   prefix = '',
 ): FieldError[] {
   const errors: FieldError[] = [];
@@ -318,13 +176,7 @@ export function zodIssuesToFieldErrors(
       for (const key of issue.keys) errors.push(fieldError(base ? `${base}.${key}` : key, 'unrecognized_keys'));
       continue;
     }
-    const code =
-      issue.message in fieldMessages
-        ? issue.message
-        : issue.code === 'invalid_type' && /received undefined/.test(issue.message)
-          ? 'required'
-          : issue.code;
-    errors.push(fieldError(base || '(body)', code));
+    errors.push({ field: base || '(body)', ...describeIssue(issue) });
   }
   return errors;
 }

@@ -28,6 +28,8 @@ import {
   type ServiceOrigin,
   type TargetGroup,
 } from '../../../../shared/src/contracts/basket';
+import { languageName } from '../../../../shared/src/language-names';
+import { currentLanguage } from '../../i18n/i18n';
 import { applyServerErrors, useContractForm, useFieldError, type LeftoverFieldError } from '../common/forms';
 import { enumOptions } from '../common/labels';
 import { ProblemAlert } from '../common/problem-alert';
@@ -146,7 +148,7 @@ type ServiceFormProps =
       onSubmit: (values: z.output<typeof UpdateServiceInput>) => Promise<unknown>;
     };
 
-/** The service card (tool 7, "Karta usług kooperanta"): create, or edit with the version read. */
+/** The service card ("Karta usług kooperanta", the model's tool 7): create, or edit with the version read. */
 export function ServiceForm(props: ServiceFormProps) {
   const { t } = useTranslation();
   const schema = props.mode === 'create' ? CreateServiceInput : UpdateServiceInput;
@@ -441,7 +443,7 @@ export function ServiceForm(props: ServiceFormProps) {
                 >
                   <Group mt="xs">
                     {[...new Set([...languageChoices, ...field.value])].map((code) => (
-                      <Checkbox key={code} value={code} label={t(`languageNames.${code}`, { defaultValue: code })} />
+                      <Checkbox key={code} value={code} label={languageName(code, currentLanguage())} />
                     ))}
                   </Group>
                 </Checkbox.Group>

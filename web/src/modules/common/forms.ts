@@ -1,23 +1,29 @@
 /**
- * Forms are validated with the shared zod contracts (react-hook-form + zodResolver). Empty inputs
- * become null before validation, so optional fields are cleared and required ones say "required".
- * Field errors keep the zod code; they are translated when shown, so a language switch applies.
+ * Forms are validated with the shared zod contracts (react-hook-form). Empty inputs become null
+ * before validation, so optional fields are cleared and required ones say "required". Each zod
+ * issue is put into words by the shared map (shared/src/field-messages.ts), the same one the API's
+ * problem+json uses; a field error keeps the zod code as its type and both languages in `types`, so
+ * a language switch applies at once.
  */
 import { useCallback } from 'react';
 import {
   get,
   useForm,
+  type FieldErrors,
   type DefaultValues,
   type FieldValues,
   type Path,
   type Resolver,
   type UseFormReturn,
 } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
+import { toNestErrors } from '@hookform/resolvers';
 import type { z } from 'zod';
+import { describeIssue, installZodErrorMap } from '../../../../shared/src/field-messages';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { currentLanguage } from '../../i18n/i18n';
+
+installZodErrorMap();
 
 /** Deeply replaces '' with null (and trims nothing: the schemas trim). */
 export function emptyToNull(value: unknown): unknown {
@@ -43,10 +49,18 @@ export function useContractForm<S extends z.ZodType, TValues extends FieldValues
   schema: S,
   options: FormOptions<TValues>,
 ): UseFormReturn<TValues, unknown, z.output<S>> {
-  const base = zodResolver(schema as never) as unknown as Resolver<FieldValues, unknown, z.output<S>>;
-  const resolver: Resolver<TValues, unknown, z.output<S>> = (values, context, resolverOptions) => {
-    const prepared = emptyToNull(options.prepare ? options.prepare(values) : values) as FieldValues;
-    return base(prepared, context, resolverOptions as never) as never;
+  const resolver: Resolver<TValues, unknown, z.output<S>> = async (values, _context, resolverOptions) => {
+    const prepared = emptyToNull(options.prepare ? options.prepare(values) : values);
+    const result = await schema.safeParseAsync(prepared);
+    if (result.success) return { values: result.data as z.output<S>, errors: {} };
+    const flat: FieldErrors = {};
+    for (const issue of result.error.issues) {
+      const name = issue.path.map(String).join('.');
+      if (flat[name]) continue; // the first problem of a field is the one to fix first
+      const described = describeIssue(issue as Parameters<typeof describeIssue>[0]);
+      flat[name] = { type: described.code, message: described.messages.pl, types: described.messages };
+    }
+    return { values: {}, errors: toNestErrors(flat, resolverOptions) };
   };
   return useForm<TValues, unknown, z.output<S>>({
     resolver,
@@ -56,33 +70,23 @@ export function useContractForm<S extends z.ZodType, TValues extends FieldValues
   });
 }
 
-const knownMessageKeys = new Set([
-  'passwordTooShort',
-  'passwordTooCommon',
-  'territoryCode',
-  'postalCode',
-  'phone',
-  'unique',
-  'codeOrRecoveryCode',
-  'passwordsDiffer',
-]);
+type ShownError = { type?: string; message?: string; types?: Record<string, unknown> };
 
-/** The text of a field error: server messages as sent, client ones translated from their code. */
+/** The text of a field error: server messages as sent, client ones in the current language. */
 export function useFieldError<T extends FieldValues>(form: UseFormReturn<T, unknown, unknown>) {
-  const { t } = useTranslation();
+  const { i18n } = useTranslation();
   const errors = form.formState.errors;
+  const language = i18n.language;
   return useCallback(
     (name: string): string | undefined => {
-      const error = get(errors, name) as
-        { type?: string; message?: string; root?: { message?: string; type?: string } } | undefined;
+      const error = get(errors, name) as (ShownError & { root?: ShownError }) | undefined;
       if (!error) return undefined;
       const leaf = error.type === undefined && error.root ? error.root : error;
-      if (leaf.type === 'server' && leaf.message) return leaf.message;
-      if (leaf.message && knownMessageKeys.has(leaf.message)) return t(`fieldErrors.${leaf.message}`);
-      const code = leaf.type === 'invalid_type' ? 'required' : (leaf.type ?? 'custom');
-      return t(`fieldErrors.${code}`, { defaultValue: t('fieldErrors.custom') });
+      const translated = leaf.types?.[language === 'en' ? 'en' : 'pl'];
+      if (typeof translated === 'string') return translated;
+      return leaf.message;
     },
-    [errors, t],
+    [errors, language],
   );
 }
 

@@ -1,0 +1,2 @@
+CREATE INDEX "institutions_polish_name_idx" ON "institutions" USING btree ((polish_sort_key("name") collate "C"),"id");--> statement-breakpoint
+CREATE INDEX "services_partnership_polish_name_idx" ON "services" USING btree ("partnership_id",(polish_sort_key("name") collate "C"),"id");
