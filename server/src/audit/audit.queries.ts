@@ -23,6 +23,11 @@ export async function insertAuditEvent(tx: Executor, values: typeof auditEvents.
   await tx.insert(auditEvents).values(values);
 }
 
+/** Appends several events in one multi-row INSERT, in the given order (their ids follow it). */
+export async function insertAuditEvents(tx: Executor, values: Array<typeof auditEvents.$inferInsert>): Promise<void> {
+  if (values.length > 0) await tx.insert(auditEvents).values(values);
+}
+
 /** The day after an ISO date, so that `to` includes the whole day it names (UTC). */
 function nextDay(isoDate: string): Date {
   const date = new Date(`${isoDate}T00:00:00.000Z`);

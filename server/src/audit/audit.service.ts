@@ -12,7 +12,7 @@ import type { Database, Executor } from '../platform/db/database.js';
 import { requireActor, type RequestContext } from '../platform/auth/actor.js';
 import type { z } from 'zod';
 import type { AuditAction, AuditListQuery, AuditPage, AuditPurpose } from '../../../shared/src/contracts/audit.js';
-import { findAuditEventPage, insertAuditEvent } from './audit.queries.js';
+import { findAuditEventPage, insertAuditEvent, insertAuditEvents } from './audit.queries.js';
 import { presentAuditEvent } from './audit.presenter.js';
 import { resolveAuditSubjectNames } from './audit.subject-names.js';
 import { computeContentHash, type HashedEventFields } from './audit.hashing.js';
@@ -38,7 +38,7 @@ export type AuditEventInput = {
   purpose?: AuditPurpose | null;
 };
 
-async function appendInTransaction(tx: Executor, context: RequestContext, event: AuditEventInput): Promise<void> {
+function auditRowOf(context: RequestContext, event: AuditEventInput) {
   const fields: HashedEventFields & { action: AuditAction; outcome: AuditOutcome; purpose: AuditPurpose | null } = {
     occurredAt: new Date(),
     requestId: context.requestId,
@@ -53,7 +53,11 @@ async function appendInTransaction(tx: Executor, context: RequestContext, event:
     details: event.details ?? {},
     purpose: event.purpose ?? null,
   };
-  await insertAuditEvent(tx, { ...fields, contentHash: computeContentHash(fields) });
+  return { ...fields, contentHash: computeContentHash(fields) };
+}
+
+async function appendInTransaction(tx: Executor, context: RequestContext, event: AuditEventInput): Promise<void> {
+  await insertAuditEvent(tx, auditRowOf(context, event));
 }
 
 /**
@@ -62,6 +66,21 @@ async function appendInTransaction(tx: Executor, context: RequestContext, event:
  */
 export async function recordAuditEvent(tx: Executor, context: RequestContext, event: AuditEventInput): Promise<void> {
   await appendInTransaction(tx, context, event);
+}
+
+/**
+ * Appends several events of one change in the caller's transaction with one multi-row INSERT (a
+ * bulk load such as the demo data): the same rows as one recordAuditEvent call each, in order.
+ */
+export async function recordAuditEvents(
+  tx: Executor,
+  context: RequestContext,
+  events: readonly AuditEventInput[],
+): Promise<void> {
+  await insertAuditEvents(
+    tx,
+    events.map((event) => auditRowOf(context, event)),
+  );
 }
 
 /** Appends an event in a transaction of its own: for refusals and failures, whose work was rolled back. */

@@ -1,11 +1,13 @@
 /**
  * Demo basket of the Wieliczka partnership: service cards of several partners, one neighbourhood
- * and one self-help service, and one card not confirmed for over a year (to show the stale flag).
+ * and one self-help service, two cards not confirmed for over a year (to show the stale flag: the
+ * police's, and the school's, which its representative finds in "Do zrobienia"), and one proposed
+ * new service waiting for the coordinator's review. The end-to-end tests walk through this basket:
+ * its eight cards and their names are what they expect.
  */
-import { eq } from 'drizzle-orm';
 import type { Executor } from '../platform/db/database.js';
-import { services } from '../platform/db/tables.js';
-import { insertServiceCard, type ServiceCardData } from '../basket/cards/cards.store.js';
+import { basketChangeRequests } from '../platform/db/tables.js';
+import { insertServiceCards, type ServiceCardData } from '../basket/cards/cards.store.js';
 
 const WIELICZKA = '1219053';
 const seedContext = { actor: null, requestId: 'demo-seed', ip: null };
@@ -65,6 +67,7 @@ const cards: DemoCard[] = [
     locationKind: 'address',
     street: 'ul. Kościuszki 5',
     capacity: '3 grupy po 8 osób',
+    isStale: true,
   },
   {
     ...base,
@@ -151,24 +154,51 @@ const cards: DemoCard[] = [
   },
 ];
 
-/** Inserts the demo cards as published services; `institutionIds` maps demo keys to ids. */
+/**
+ * Inserts the demo cards as published services (one multi-row insert) and the pending proposal;
+ * `institutionIds` and `userIds` map demo keys and e-mails to ids.
+ */
 export async function seedDemoBasket(
   tx: Executor,
   partnershipId: string,
   institutionIds: Map<string, string>,
+  userIds: Map<string, string>,
 ): Promise<void> {
-  for (const { provider, isStale, ...card } of cards) {
-    const row = await insertServiceCard(
-      tx,
-      seedContext,
-      partnershipId,
-      { ...card, providerInstitutionId: provider ? institutionIds.get(provider)! : null },
-      { status: 'published' },
-    );
-    if (isStale)
-      await tx
-        .update(services)
-        .set({ lastConfirmedAt: new Date('2025-06-01') })
-        .where(eq(services.id, row.id));
-  }
+  await insertServiceCards(
+    tx,
+    seedContext,
+    partnershipId,
+    cards.map(({ provider, isStale, ...card }) => ({
+      card: { ...card, providerInstitutionId: provider ? institutionIds.get(provider)! : null },
+      status: 'published' as const,
+      lastConfirmedAt: isStale ? new Date('2025-06-01') : undefined,
+    })),
+  );
+  await tx.insert(basketChangeRequests).values({
+    partnershipId,
+    kind: 'newService',
+    status: 'pending',
+    proposal: {
+      name: 'Koło szachowe dla uczniów klas 1–3',
+      description: 'Cotygodniowe zajęcia z nauczycielem: zasady gry, turnieje szkolne.',
+      origin: 'partner',
+      providerInstitutionId: institutionIds.get('school')!,
+      cooperationAreas: ['education', 'recreation'],
+      targetGroups: ['children'],
+      cost: 'free',
+      locationKind: 'address',
+      street: 'ul. Kościuszki 5',
+      city: 'Wieliczka',
+      postalCode: '32-020',
+      reachKind: 'gminas',
+      reachCodes: [WIELICZKA],
+      isCompound: false,
+      isReferralRequired: false,
+      languages: ['pl'],
+      isAccessible: true,
+    },
+    justification: 'Uczniowie pytają o szachy; mamy nauczyciela i salę w piątki.',
+    requestedByUserId: userIds.get('szkola@kooperacja.demo')!,
+    requestedByInstitutionId: institutionIds.get('school')!,
+  });
 }

@@ -1,6 +1,8 @@
 /**
  * Demo data for the quick start: one partnership in the urban-rural gmina of Wieliczka with its
- * leader OPS, partner institutions and one account per role. Loaded on first start only, and never
+ * leader OPS, partner institutions and one account per role (the one the end-to-end tests walk
+ * through), and beside it three partnerships of the same voivodeship, one per model variant, with
+ * baskets of realistic size and three accounts each (demo-region.ts). Loaded on first start only, and never
  * in production: every demo account has the password printed in the README.
  */
 import { count } from 'drizzle-orm';
@@ -16,6 +18,7 @@ import {
 } from '../platform/db/tables.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { seedDemoBasket } from './demo-basket.js';
+import { seedDemoRegion } from './demo-region.js';
 import { reservePublicationSlug } from '../basket/public-page/publication.store.js';
 import { normalizeForSearch } from '../../../shared/src/text.js';
 import type { CooperationArea, InstitutionKind, Role, Sector } from '../../../shared/src/contracts/common.js';
@@ -235,13 +238,17 @@ export async function seedDemoData(db: Database): Promise<DemoLogin[]> {
       });
     }
     await reservePublicationSlug(tx, partnership!.id, 'Partnerski Zespół Kooperacyjny Gminy Wieliczka');
-    await seedDemoBasket(tx, partnership!.id, ids);
-    return demoUsers.map((u) => ({
-      email: u.email,
-      role: u.role,
-      institution:
-        demoInstitutions.find((i) => i.key === u.institution)!.shortName ??
-        demoInstitutions.find((i) => i.key === u.institution)!.name,
-    }));
+    await seedDemoBasket(tx, partnership!.id, ids, userIds);
+    const regionLogins = await seedDemoRegion(tx, passwordHash, ids.get('pcpr')!);
+    return [
+      ...demoUsers.map((u) => ({
+        email: u.email,
+        role: u.role,
+        institution:
+          demoInstitutions.find((i) => i.key === u.institution)!.shortName ??
+          demoInstitutions.find((i) => i.key === u.institution)!.name,
+      })),
+      ...regionLogins.map(({ email, role, institution }) => ({ email, role, institution })),
+    ];
   });
 }

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Executor } from '../../platform/db/database.js';
 import { institutions, serviceVersions, services, territories } from '../../platform/db/tables.js';
 import type { RequestContext } from '../../platform/auth/actor.js';
-import { recordAuditEvent } from '../../audit/audit.service.js';
+import { recordAuditEvent, recordAuditEvents } from '../../audit/audit.service.js';
 import type { DomainEventHandler } from '../../platform/events/domain-event.js';
 import type { InstitutionRenamed } from '../../institutions/institutions.events.js';
 import { AppError, fieldError, type FieldError } from '../../platform/http/problem.js';
@@ -75,30 +75,74 @@ export async function resolveReach(
   return { gminaCodes: gminas.map((g) => g.code).sort(), errors: [] };
 }
 
+/** What the card checks read from the database; a bulk insert answers each distinct question once. */
+type CardLookups = {
+  isActiveProvider: (institutionId: string) => Promise<boolean>;
+  isGmina: (code: string) => Promise<boolean>;
+  reach: (reachKind: string, reachCodes: readonly string[]) => Promise<{ gminaCodes: string[]; errors: FieldError[] }>;
+};
+
+function databaseLookups(db: Executor): CardLookups {
+  return {
+    async isActiveProvider(institutionId) {
+      const [provider] = await db
+        .select({ id: institutions.id, archivedAt: institutions.archivedAt })
+        .from(institutions)
+        .where(eq(institutions.id, institutionId));
+      return !!provider && !provider.archivedAt;
+    },
+    async isGmina(code) {
+      const [territory] = await db
+        .select({ level: territories.level })
+        .from(territories)
+        .where(eq(territories.code, code));
+      return territory?.level === 'gmina';
+    },
+    reach: (reachKind, reachCodes) => resolveReach(db, reachKind, reachCodes),
+  };
+}
+
+/** The database lookups, each distinct question asked once (for the cards of one bulk insert). */
+function memoizedLookups(db: Executor): CardLookups {
+  const lookups = databaseLookups(db);
+  const memo = <T>(ask: (key: string) => Promise<T>) => {
+    const answers = new Map<string, Promise<T>>();
+    return (key: string) => {
+      if (!answers.has(key)) answers.set(key, ask(key));
+      return answers.get(key)!;
+    };
+  };
+  const reach = memo((key) => {
+    const [reachKind, codes] = key.split(':') as [string, string];
+    return lookups.reach(reachKind, codes === '' ? [] : codes.split(','));
+  });
+  return {
+    isActiveProvider: memo(lookups.isActiveProvider),
+    isGmina: memo(lookups.isGmina),
+    reach: (reachKind, reachCodes) => reach(`${reachKind}:${reachCodes.join(',')}`),
+  };
+}
+
 /** Field-level checks that need the database or several fields at once; [] when the card is sound. */
 export async function validateServiceCard(db: Executor, card: ServiceCardData): Promise<FieldError[]> {
+  return checkServiceCard(databaseLookups(db), card);
+}
+
+async function checkServiceCard(lookups: CardLookups, card: ServiceCardData): Promise<FieldError[]> {
   const errors: FieldError[] = [];
   if (card.origin === 'partner' && !card.providerInstitutionId) {
     errors.push(fieldError('providerInstitutionId', 'providerRequired'));
   }
   if (!card.providerInstitutionId && !card.providerName) errors.push(fieldError('providerName', 'providerRequired'));
-  if (card.providerInstitutionId) {
-    const [provider] = await db
-      .select({ id: institutions.id, archivedAt: institutions.archivedAt })
-      .from(institutions)
-      .where(eq(institutions.id, card.providerInstitutionId));
-    if (!provider || provider.archivedAt) errors.push(fieldError('providerInstitutionId', 'unknownInstitution'));
+  if (card.providerInstitutionId && !(await lookups.isActiveProvider(card.providerInstitutionId))) {
+    errors.push(fieldError('providerInstitutionId', 'unknownInstitution'));
   }
   if (card.locationKind === 'address' && !card.city) errors.push(fieldError('city', 'addressRequired'));
   if (card.isReferralRequired && !card.referralBy) errors.push(fieldError('referralBy', 'referralByRequired'));
-  if (card.territoryCode) {
-    const [territory] = await db
-      .select({ level: territories.level })
-      .from(territories)
-      .where(eq(territories.code, card.territoryCode));
-    if (territory?.level !== 'gmina') errors.push(fieldError('territoryCode', 'unknownTerritory'));
+  if (card.territoryCode && !(await lookups.isGmina(card.territoryCode))) {
+    errors.push(fieldError('territoryCode', 'unknownTerritory'));
   }
-  errors.push(...(await resolveReach(db, card.reachKind, card.reachCodes)).errors);
+  errors.push(...(await lookups.reach(card.reachKind, card.reachCodes)).errors);
   return errors;
 }
 
@@ -199,6 +243,90 @@ export async function insertServiceCard(
     details: { partnershipId, event, status },
   });
   return row!;
+}
+
+/** One card of a bulk insert: its content, its status, and when it was last confirmed (now when omitted). */
+export type ServiceCardEntry = { card: ServiceCardData; status: ServiceStatus; lastConfirmedAt?: Date | null };
+
+/** Rows per INSERT of a bulk load: well under PostgreSQL's 65,535 bound parameters (about 40 a card). */
+const BULK_CHUNK = 200;
+
+/**
+ * The bulk form of insertServiceCard for loads of many cards at once (the demo data): every card is
+ * checked as one would be, then the cards, their first version rows and their audit events go in
+ * with one multi-row INSERT per table and chunk, so a basket of hundreds of cards costs a few
+ * statements instead of five per card. Each distinct provider, territory and reach is looked up
+ * once however many cards share it.
+ */
+export async function insertServiceCards(
+  tx: Executor,
+  ctx: RequestContext,
+  partnershipId: string,
+  entries: readonly ServiceCardEntry[],
+): Promise<ServiceRow[]> {
+  const lookups = memoizedLookups(tx);
+  const providerIds = [...new Set(entries.map((e) => e.card.providerInstitutionId).filter((id) => !!id))] as string[];
+  const providers = new Map(
+    providerIds.length === 0
+      ? []
+      : (
+          await tx
+            .select({ id: institutions.id, name: institutions.name, shortName: institutions.shortName })
+            .from(institutions)
+            .where(inArray(institutions.id, providerIds))
+        ).map((p) => [p.id, p]),
+  );
+  const values: Array<typeof services.$inferInsert> = [];
+  for (const { card, status, lastConfirmedAt } of entries) {
+    const errors = await checkServiceCard(lookups, card);
+    if (errors.length > 0) throw new AppError('validation', errors);
+    const provider = card.providerInstitutionId ? providers.get(card.providerInstitutionId) : undefined;
+    const providerName = card.providerInstitutionId
+      ? [provider?.name, provider?.shortName, card.providerName].filter(Boolean).join(' ')
+      : (card.providerName ?? '');
+    values.push({
+      ...card,
+      partnershipId,
+      status,
+      reachGminaCodes: (await lookups.reach(card.reachKind, card.reachCodes)).gminaCodes,
+      searchText: serviceSearchText(card.name, card.description, providerName),
+      lastConfirmedAt: lastConfirmedAt !== undefined ? lastConfirmedAt : status === 'published' ? new Date() : null,
+      createdByUserId: ctx.actor?.userId ?? null,
+    });
+  }
+  const rows: ServiceRow[] = [];
+  for (let start = 0; start < values.length; start += BULK_CHUNK) {
+    rows.push(
+      ...(await tx
+        .insert(services)
+        .values(values.slice(start, start + BULK_CHUNK))
+        .returning()),
+    );
+  }
+  for (let start = 0; start < rows.length; start += BULK_CHUNK) {
+    const chunk = rows.slice(start, start + BULK_CHUNK);
+    await tx.insert(serviceVersions).values(
+      chunk.map((row) => ({
+        serviceId: row.id,
+        version: row.version,
+        changedByUserId: ctx.actor?.userId ?? null,
+        event: 'created' as const,
+        changedFields: [...serviceCardFields],
+        snapshot: snapshotOf(row),
+      })),
+    );
+    await recordAuditEvents(
+      tx,
+      ctx,
+      chunk.map((row) => ({
+        action: 'service.create' as const,
+        subjectType: 'service',
+        subjectId: row.id,
+        details: { partnershipId, event: 'created', status: row.status },
+      })),
+    );
+  }
+  return rows;
 }
 
 function isSameValue(a: unknown, b: unknown): boolean {
