@@ -179,6 +179,9 @@ describeWithChromium('phones and small screens', () => {
     await expect.poll(() => toggle.textContent()).toBe('Filtry (0)');
 
     await page.getByLabel('Szukaj usługi').fill('asystent rodziny');
+    // Click only once the search has answered: the unfiltered list is re-rendered under the pointer.
+    await page.waitForURL(/[?&]q=asystent/);
+    await settle();
     await results.getByRole('link', { name: SERVICE }).click();
     await expectHeading(page, SERVICE);
     await settle();
