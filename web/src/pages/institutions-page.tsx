@@ -102,6 +102,7 @@ export function InstitutionsPage() {
           <>
             <DataTable<InstitutionSummary>
               caption={t('institutions.tableCaption')}
+              stackBelow="sm"
               rows={data.items}
               rowKey={(row) => row.id}
               columns={[

@@ -102,6 +102,7 @@ export function PartnershipPage() {
                 rows={partnership.members}
                 rowKey={(row) => row.id}
                 emptyText={t('partnerships.noMembers')}
+                stackBelow="sm"
                 columns={[
                   {
                     key: 'institution',
@@ -142,6 +143,7 @@ export function PartnershipPage() {
                         {
                           key: 'actions',
                           header: t('common.actions'),
+                          isAction: true,
                           cell: (row: PartnershipMember) => (
                             <Anchor component={Link} to={paths.editMember(partnership.id, row.id)}>
                               {t('partnerships.editMember')}

@@ -59,6 +59,7 @@ export function PartnershipsPage() {
           <>
             <DataTable<PartnershipSummary>
               caption={t('partnerships.tableCaption')}
+              stackBelow="sm"
               rows={data.items}
               rowKey={(row) => row.id}
               emptyText={t('partnerships.none')}

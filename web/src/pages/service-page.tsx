@@ -102,6 +102,7 @@ function History({ service }: { service: Service }) {
             caption={t('basket.historyCaption', { count: history.items.length })}
             rows={history.items}
             rowKey={(row) => `${row.version}-${row.event}-${row.changedAt}`}
+            stackBelow="sm"
             columns={[
               {
                 key: 'when',
@@ -119,8 +120,10 @@ function History({ service }: { service: Service }) {
               {
                 key: 'fields',
                 header: t('basket.changedFields'),
+                isWide: true,
+                // A new card sets every field: naming them all would only lengthen the row.
                 cell: (row) =>
-                  row.changedFields.length === 0
+                  row.changedFields.length === 0 || row.event === 'created'
                     ? '–'
                     : row.changedFields.map((field) => t(`serviceFields.${field}`, { defaultValue: field })).join(', '),
               },

@@ -7,6 +7,7 @@ import { useServices, type ServiceFilters } from '../modules/basket/basket-api';
 import { regionalRoles } from '../modules/basket/service-labels';
 import { EmptySearchNextSteps } from '../modules/basket/empty-search-next-steps';
 import { ServiceResults } from '../modules/basket/service-results';
+import { FoldingFilters } from '../modules/common/folding-filters';
 import { enumOptions } from '../modules/common/labels';
 import { QueryState, RunningStatus } from '../modules/common/loading';
 import { Pager } from '../modules/common/pager';
@@ -74,6 +75,19 @@ export function ServicesPage() {
   const partnershipItems = partnerships.data?.items ?? [];
   const showsSeveral = partnershipItems.length > 1 || Boolean(regional.code);
 
+  // The filters beside the search text: on a phone they fold away behind a toggle that counts them.
+  const activeCount = [
+    filters.partnershipId,
+    filters.voivodeshipCode,
+    filters.area,
+    filters.targetGroup,
+    filters.cost,
+    filters.origin,
+    filters.providerKind,
+    filters.coversGmina,
+    filters.isStale,
+  ].filter(Boolean).length;
+
   const select = (label: string, key: SelectKey, options: { value: string; label: string }[]) => (
     <NativeSelect
       label={label}
@@ -95,59 +109,63 @@ export function ServicesPage() {
           onChange={(event) => setQ(event.currentTarget.value)}
           mb="sm"
         />
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} mb="sm">
-          {showsSeveral &&
-            select(t('basket.partnership'), 'partnershipId', [
-              { value: '', label: t('common.all') },
-              ...partnershipItems.map((item) => ({ value: item.id, label: item.name })),
-            ])}
-          {regional.code &&
-            select(t('basket.voivodeship'), 'voivodeshipCode', [
-              { value: '', label: t('common.all') },
-              ...(voivodeships.data?.items ?? []).map((item) => ({ value: item.code, label: item.name })),
-            ])}
-          {select(t('basket.area'), 'area', enumOptions(t, 'areas', cooperationAreas, t('common.all')))}
-          {select(
-            t('basket.targetGroup'),
-            'targetGroup',
-            enumOptions(t, 'targetGroups', targetGroups, t('common.all')),
-          )}
-          {select(t('basket.cost'), 'cost', enumOptions(t, 'costs', serviceCosts, t('common.all')))}
-          {select(t('basket.origin'), 'origin', enumOptions(t, 'origins', serviceOrigins, t('common.all')))}
-          {select(
-            t('basket.providerKind'),
-            'providerKind',
-            enumOptions(t, 'institutionKinds', institutionKinds, t('common.all')),
-          )}
-          {(!coversGmina || gmina.data) && (
-            <TerritorySelect
-              key={gmina.data?.code ?? 'none'}
-              label={t('basket.coversGmina')}
-              value={coversGmina || null}
-              onChange={(code) => setFilters({ coversGmina: code })}
-              initialOption={gmina.data ? { value: gmina.data.code, label: gmina.data.name } : null}
-              name="coversGmina"
-            />
-          )}
-        </SimpleGrid>
-        <Group justify="space-between" mb="md" wrap="wrap">
+        <FoldingFilters
+          activeCount={activeCount}
+          aside={
+            (hasFilters || q !== '') && (
+              <Button
+                variant="subtle"
+                onClick={() => {
+                  setQ('');
+                  clear();
+                }}
+              >
+                {t('common.clearFilters')}
+              </Button>
+            )
+          }
+        >
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} mb="sm">
+            {showsSeveral &&
+              select(t('basket.partnership'), 'partnershipId', [
+                { value: '', label: t('common.all') },
+                ...partnershipItems.map((item) => ({ value: item.id, label: item.name })),
+              ])}
+            {regional.code &&
+              select(t('basket.voivodeship'), 'voivodeshipCode', [
+                { value: '', label: t('common.all') },
+                ...(voivodeships.data?.items ?? []).map((item) => ({ value: item.code, label: item.name })),
+              ])}
+            {select(t('basket.area'), 'area', enumOptions(t, 'areas', cooperationAreas, t('common.all')))}
+            {select(
+              t('basket.targetGroup'),
+              'targetGroup',
+              enumOptions(t, 'targetGroups', targetGroups, t('common.all')),
+            )}
+            {select(t('basket.cost'), 'cost', enumOptions(t, 'costs', serviceCosts, t('common.all')))}
+            {select(t('basket.origin'), 'origin', enumOptions(t, 'origins', serviceOrigins, t('common.all')))}
+            {select(
+              t('basket.providerKind'),
+              'providerKind',
+              enumOptions(t, 'institutionKinds', institutionKinds, t('common.all')),
+            )}
+            {(!coversGmina || gmina.data) && (
+              <TerritorySelect
+                key={gmina.data?.code ?? 'none'}
+                label={t('basket.coversGmina')}
+                value={coversGmina || null}
+                onChange={(code) => setFilters({ coversGmina: code })}
+                initialOption={gmina.data ? { value: gmina.data.code, label: gmina.data.name } : null}
+                name="coversGmina"
+              />
+            )}
+          </SimpleGrid>
           <Checkbox
             label={t('basket.staleOnly')}
             checked={values.isStale}
             onChange={(event) => setFilters({ isStale: event.currentTarget.checked })}
           />
-          {(hasFilters || q !== '') && (
-            <Button
-              variant="subtle"
-              onClick={() => {
-                setQ('');
-                clear();
-              }}
-            >
-              {t('common.clearFilters')}
-            </Button>
-          )}
-        </Group>
+        </FoldingFilters>
       </form>
       <RunningStatus isRunning={query.isFetching && !query.isPending} label={t('basketSearch.running')} />
       <QueryState query={query}>

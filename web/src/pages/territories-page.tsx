@@ -45,6 +45,7 @@ export function TerritoriesPage() {
           <>
             <DataTable<Territory>
               caption={t('territories.tableCaption')}
+              stackBelow="sm"
               rows={data.items}
               rowKey={(row) => row.code}
               columns={[

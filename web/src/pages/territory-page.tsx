@@ -55,6 +55,7 @@ export function TerritoryPage() {
           </Title>
           <DataTable<Territory>
             caption={t('territories.childrenCaption', { name: territory.name })}
+            stackBelow="sm"
             rows={territory.children}
             rowKey={(row) => row.code}
             emptyText={t('territories.noChildren')}

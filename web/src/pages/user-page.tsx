@@ -142,12 +142,14 @@ function MembershipsTable({ user }: { user: UserSummary }) {
         caption={t('users.membershipsCaption', { name: user.displayName })}
         rows={user.memberships}
         rowKey={(row) => row.id}
+        stackBelow="sm"
         columns={[
           { key: 'institution', header: t('users.institution'), isRowHeader: true, cell: (row) => row.institutionName },
           { key: 'role', header: t('users.role'), cell: (row) => t(`roles.${row.role}`) },
           {
             key: 'actions',
             header: t('common.actions'),
+            isAction: true,
             cell: (row) => (
               <Button
                 size="xs"

@@ -36,6 +36,7 @@ function UsersList() {
           <>
             <DataTable<UserSummary>
               caption={t('users.tableCaption')}
+              stackBelow="sm"
               rows={data.items}
               rowKey={(row) => row.id}
               columns={[

@@ -20,6 +20,7 @@ export function SessionsTable({ caption, sessions, onEnd, endingId }: SessionsTa
       rows={sessions}
       rowKey={(row) => row.id}
       emptyText={t('sessions.none')}
+      stackBelow="sm"
       columns={[
         {
           key: 'created',
@@ -42,6 +43,7 @@ export function SessionsTable({ caption, sessions, onEnd, endingId }: SessionsTa
         {
           key: 'agent',
           header: t('sessions.userAgent'),
+          isWide: true,
           cell: (row) => <span className="mono">{row.userAgent ?? ''}</span>,
         },
         ...(onEnd
@@ -49,6 +51,7 @@ export function SessionsTable({ caption, sessions, onEnd, endingId }: SessionsTa
               {
                 key: 'actions',
                 header: t('common.actions'),
+                isAction: true,
                 cell: (row: SessionView) =>
                   row.isCurrent ? null : (
                     <Button size="xs" variant="default" loading={endingId === row.id} onClick={() => onEnd(row)}>

@@ -135,8 +135,15 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
             caption={t('imports.previewCaption')}
             rows={step.preview.rows}
             rowKey={(row) => String(row.row)}
+            stackBelow="sm"
             columns={[
-              { key: 'row', header: t('imports.row'), isRowHeader: true, cell: (row) => row.row },
+              {
+                key: 'row',
+                header: t('imports.row'),
+                isRowHeader: true,
+                isTitleLabelled: true,
+                cell: (row) => row.row,
+              },
               {
                 key: 'action',
                 header: t('imports.action'),
@@ -150,6 +157,7 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
               {
                 key: 'reasons',
                 header: t('imports.reasons'),
+                isWide: true,
                 cell: (row) => {
                   const line = (item: { column: string; messages: Record<'pl' | 'en', string> }) =>
                     item.column ? `${item.column}: ${item.messages[language]}` : item.messages[language];

@@ -36,12 +36,16 @@ function Proposal({ request }: { request: ChangeRequest }) {
   );
 }
 
+/** An open request the viewer may review or decide. */
+function canActOn(request: ChangeRequest): boolean {
+  const isOpen = request.status === 'pending' || request.status === 'reviewed';
+  return isOpen && (request.abilities.canReview || request.abilities.canDecide);
+}
+
 function RequestActions({ request }: { request: ChangeRequest }) {
   const { t } = useTranslation();
   const step = useChangeRequestStep();
   const [asking, setAsking] = useState<'review' | 'refuse' | null>(null);
-  const isOpen = request.status === 'pending' || request.status === 'reviewed';
-  if (!isOpen || (!request.abilities.canReview && !request.abilities.canDecide)) return <>–</>;
   const label = request.serviceName ?? String(request.proposal.name ?? '');
   return (
     <Stack gap={4}>
@@ -141,6 +145,7 @@ export function ChangeRequestsSection({ partnershipId, canPropose }: { partnersh
               rows={data.items}
               rowKey={(row) => row.id}
               emptyText={t('changeRequests.none')}
+              stackBelow="md"
               columns={[
                 {
                   key: 'subject',
@@ -180,15 +185,22 @@ export function ChangeRequestsSection({ partnershipId, canPropose }: { partnersh
                     </>
                   ),
                 },
-                { key: 'proposal', header: t('changeRequests.proposal'), cell: (row) => <Proposal request={row} /> },
+                {
+                  key: 'proposal',
+                  header: t('changeRequests.proposal'),
+                  isWide: true,
+                  cell: (row) => <Proposal request={row} />,
+                },
                 {
                   key: 'justification',
                   header: t('changeRequests.justification'),
+                  isWide: true,
                   cell: (row) => row.justification ?? '–',
                 },
                 {
                   key: 'outcome',
                   header: t('changeRequests.outcome'),
+                  isWide: true,
                   cell: (row) =>
                     [
                       row.reviewNote ? `${t('changeRequests.reviewNote')}: ${row.reviewNote}` : null,
@@ -199,7 +211,12 @@ export function ChangeRequestsSection({ partnershipId, canPropose }: { partnersh
                       .filter(Boolean)
                       .join(' · ') || '–',
                 },
-                { key: 'actions', header: t('common.actions'), cell: (row) => <RequestActions request={row} /> },
+                {
+                  key: 'actions',
+                  header: t('common.actions'),
+                  isAction: true,
+                  cell: (row) => (canActOn(row) ? <RequestActions request={row} /> : '–'),
+                },
               ]}
             />
             <Pager page={data.page} pageSize={data.pageSize} total={data.total} onChange={setPage} />

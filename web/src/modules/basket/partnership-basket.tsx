@@ -27,6 +27,7 @@ import type { z } from 'zod';
 import type { Partnership } from '../../../../shared/src/contracts/partnerships';
 import { useMe } from '../accounts/session';
 import { applyServerErrors, useContractForm, useFieldError } from '../common/forms';
+import { FoldingFilters } from '../common/folding-filters';
 import { enumOptions } from '../common/labels';
 import { QueryState, RunningStatus } from '../common/loading';
 import { Pager } from '../common/pager';
@@ -90,8 +91,17 @@ function ServicesView({
   });
   return (
     <>
-      <Group justify="space-between" align="end" mb="md" wrap="wrap">
-        <SimpleGrid cols={{ base: 1, sm: canManage ? 3 : 2 }} style={{ flex: 1 }}>
+      <FoldingFilters
+        activeCount={Object.values(filters).filter(Boolean).length}
+        aside={
+          canAdd && (
+            <Button component={Link} to={paths.newService(partnership.id)}>
+              {t('basket.addService')}
+            </Button>
+          )
+        }
+      >
+        <SimpleGrid cols={{ base: 1, sm: canManage ? 3 : 2 }}>
           {canManage && (
             <NativeSelect
               label={t('basket.status')}
@@ -113,12 +123,7 @@ function ServicesView({
             data={enumOptions(t, 'targetGroups', targetGroups, t('common.all'))}
           />
         </SimpleGrid>
-        {canAdd && (
-          <Button component={Link} to={paths.newService(partnership.id)}>
-            {t('basket.addService')}
-          </Button>
-        )}
-      </Group>
+      </FoldingFilters>
       <RunningStatus isRunning={query.isFetching && !query.isPending} label={t('basketSearch.running')} />
       <QueryState query={query}>
         {(data) => (
