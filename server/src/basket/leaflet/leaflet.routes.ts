@@ -42,7 +42,10 @@ export async function leafletRoutes(app: FastifyInstance, { database, config }: 
         policy: { action: 'service.leafletSend', allow: isActingInInstitution },
         // Per signed-in user (the route's policy admits no one else): a worker sends a few cards a
         // day, so a burst means a script or a stolen session, and the mail relay's reputation is shared.
+        // Counted after the policy and the body's validation (preHandler), so a refused or malformed
+        // request answers for itself and only real sends use the allowance.
         rateLimit: {
+          hook: 'preHandler',
           max: config.LEAFLET_EMAILS_PER_HOUR,
           timeWindow: HOUR,
           keyGenerator: (request) => `leaflet-email:${request.actor?.userId ?? request.ip}`,
