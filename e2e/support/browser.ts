@@ -54,8 +54,25 @@ export async function launchBrowser(): Promise<Browser> {
 /** Violations per page label, printed at the end of the run. */
 export const axeSummary = new Map<string, number>();
 
-/** Runs axe (WCAG 2.1 A/AA) on the page as it is now and fails softly with a readable list. */
+/**
+ * Waits for the page's finite animations and transitions (a dialog fading in, a menu sliding open) to
+ * end, so that a check sees the colours the user ends up seeing, not a half-faded frame. Endless
+ * animations (a spinner) are not waited for.
+ */
+export async function waitForAnimations(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => Number.isFinite(animation.effect?.getComputedTiming().endTime ?? Infinity))
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
+}
+
+/** Runs axe (WCAG 2.1 A/AA) on the page once it is still, and fails softly with a readable list. */
 export async function checkAccessibility(page: Page, label: string): Promise<void> {
+  await waitForAnimations(page);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   axeSummary.set(label, results.violations.length);
   const report = results.violations
