@@ -23,6 +23,7 @@
  * conditions; with BENCH_SERVER=source for a checkout without the build).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,7 +44,7 @@ import {
   type BasketBenchData,
 } from './basket.js';
 import { buildImportSheet, measureBasketImport, signInWithCsrf, type ImportTimings } from './basket-import.js';
-import { institutionSearchSql, territorySearchSql, type PageResult } from './sql.js';
+import { institutionSearchSql, sessionLookupSql, territorySearchSql, type PageResult } from './sql.js';
 import { formatMs, summarize, timeIterations, type LatencySummary } from './stats.js';
 import { measureAuditTrail, type AuditBenchResult } from './audit.js';
 import { parseAuditSealKey } from '../server/src/audit/audit.seal-key.js';
@@ -100,6 +101,8 @@ type ScenarioResult = {
   latency?: LatencySummary;
   sequential?: LatencySummary;
   sql?: LatencySummary;
+  /** The session lookup and then the same SQL, one after the other: every statement a request sends. */
+  sqlWithSession?: LatencySummary;
   /** CPU time of the server process (user + system) per response under load: contention does not inflate it. */
   serverCpuMsPerRequest?: number;
   /** The same SQL under `connections` concurrent `pg` connections for the same duration. */
@@ -326,15 +329,21 @@ async function sqlThroughput(
  * The API one request at a time: the load generator's own client (autocannon) on one kept-alive
  * connection, one request after the other. Not fetch: measured side by side on one server, fetch
  * took about 0.8 ms a request more than node:http, and node:http a few tenths more than autocannon;
- * that is the client's time, not the API's (the SQL beside it runs on a bare `pg` client).
+ * that is the client's time, not the API's (the SQL beside it runs on a bare `pg` client). The
+ * first response of a block (which opens the connection) is not counted.
  */
-async function sequentialApi(url: string, paths: string[], headers: Record<string, string>): Promise<number[]> {
+async function sequentialApi(
+  url: string,
+  paths: string[],
+  headers: Record<string, string>,
+  amount: number,
+): Promise<number[]> {
   const samples: number[] = [];
   let failure: string | null = null;
   const instance = autocannon({
     url,
     connections: 1,
-    amount: sqlIterations,
+    amount: amount + 1,
     timeout: 30,
     requests: paths.map((p) => ({ method: 'GET', path: p, headers })),
   });
@@ -344,7 +353,39 @@ async function sequentialApi(url: string, paths: string[], headers: Record<strin
   });
   await instance;
   if (failure) throw new Error(`API one at a time: ${failure}`);
-  return samples;
+  return samples.slice(1);
+}
+
+/** Blocks of the one-at-a-time comparison: SQL and API alternate, so a drift in load meets both. */
+const SEQUENTIAL_BLOCKS = 10;
+
+/**
+ * The query's SQL, the same SQL after the session lookup the server makes first, and the API, one
+ * request at a time, in alternating blocks of sqlIterations / SEQUENTIAL_BLOCKS each.
+ */
+async function alternatingSequential(
+  server: RunningServer,
+  sqlClient: pg.Client,
+  headers: Record<string, string>,
+  sessionId: string,
+  spec: { paths: string[]; sqlFor: (client: pg.ClientBase, index: number) => Promise<PageResult> },
+): Promise<{ sql: number[]; sqlWithSession: number[]; api: number[] }> {
+  const perBlock = Math.max(1, Math.round(sqlIterations / SEQUENTIAL_BLOCKS));
+  const sql: number[] = [];
+  const sqlWithSession: number[] = [];
+  const api: number[] = [];
+  let index = 0;
+  for (let block = 0; block < SEQUENTIAL_BLOCKS; block += 1) {
+    sql.push(...(await timeIterations(() => spec.sqlFor(sqlClient, index++ % spec.paths.length), perBlock)));
+    sqlWithSession.push(
+      ...(await timeIterations(async () => {
+        if ((await sessionLookupSql(sqlClient, sessionId)) === 0) throw new Error('session lookup found no session');
+        return spec.sqlFor(sqlClient, index++ % spec.paths.length);
+      }, perBlock)),
+    );
+    api.push(...(await sequentialApi(server.url, spec.paths, headers, perBlock)));
+  }
+  return { sql, sqlWithSession, api };
 }
 
 function compareWithSql(label: string, api: { keys: string[]; total: number }, sql: PageResult): string | null {
@@ -442,15 +483,18 @@ async function scenarioSearch(
   result.equivalence =
     mismatches.length === 0 ? `same total and first page for ${spec.paths.length} queries` : mismatches.join('; ');
 
-  log(`${spec.name}: SQL alone, ${sqlIterations} runs`);
-  let sqlIndex = 0;
-  result.sql = summarize(
-    await timeIterations(() => spec.sqlFor(sqlClient, sqlIndex++ % spec.paths.length), sqlIterations),
+  log(
+    `${spec.name}: SQL, SQL after the session lookup and the API one at a time, ${sqlIterations} runs each, alternating`,
   );
+  const sessionId = createHash('sha256')
+    .update(cookie.slice(cookie.indexOf('=') + 1))
+    .digest('hex');
+  const sequential = await alternatingSequential(server, sqlClient, headers, sessionId, spec);
+  result.sql = summarize(sequential.sql);
+  result.sqlWithSession = summarize(sequential.sqlWithSession);
+  result.sequential = summarize(sequential.api);
   log(`${spec.name}: SQL alone, ${connections} pg connections for ${durationSeconds} s`);
   result.sqlRequestsPerSecond = await sqlThroughput(sqlPool, spec.sqlFor, spec.paths.length);
-  log(`${spec.name}: API one request at a time, ${sqlIterations} runs`);
-  result.sequential = summarize(await sequentialApi(server.url, spec.paths, headers));
   log(`${spec.name}: ${connections} connections for ${durationSeconds} s`);
   const cpuBefore = processCpuMs(server.child.pid);
   const load = await runLoad(server.url, { requests: spec.paths.map((p) => ({ method: 'GET', path: p, headers })) });
@@ -478,16 +522,18 @@ function printReport(results: ScenarioResult[]): void {
       .join(' / ')} ` +
       '(1 / 5 / 15 min): anything well above 0 means other work shared the CPUs and the figures are pessimistic.',
     '',
-    `| scenario | req/s | SQL req/s | API / SQL req/s | server CPU ms/req | p50 ms | p95 ms | p99 ms | non-2xx | SQL p50 ms | SQL p95 ms | API p50 / SQL p50 | API p50 ms, 1 conn | 1 conn / SQL |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| scenario | req/s | SQL req/s | API / SQL req/s | server CPU ms/req | p50 ms | p95 ms | p99 ms | non-2xx | SQL p50 ms | SQL p95 ms | API p50 / SQL p50 | API p50 ms, 1 conn | 1 conn / SQL | session + SQL p50 ms | 1 conn / (session + SQL) |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of results) {
     if (r.status !== 'measured') {
-      lines.push(`| ${r.name} \`${r.request}\` | ${r.status}: ${r.note ?? ''} | | | | | | | | | | | | |`);
+      lines.push(`| ${r.name} \`${r.request}\` | ${r.status}: ${r.note ?? ''} | | | | | | | | | | | | | | |`);
       continue;
     }
     const ratio = r.sql && r.latency ? `${(r.latency.p50 / r.sql.p50).toFixed(1)}x` : '-';
     const sequentialRatio = r.sql && r.sequential ? `${(r.sequential.p50 / r.sql.p50).toFixed(1)}x` : '-';
+    const withSessionRatio =
+      r.sqlWithSession && r.sequential ? `${(r.sequential.p50 / r.sqlWithSession.p50).toFixed(1)}x` : '-';
     const sqlRate = r.sqlRequestsPerSecond;
     const rateRatio = sqlRate ? `${((r.requestsPerSecond! / sqlRate) * 100).toFixed(0)}%` : '-';
     lines.push(
@@ -495,7 +541,8 @@ function printReport(results: ScenarioResult[]): void {
         `${r.serverCpuMsPerRequest !== undefined ? formatMs(r.serverCpuMsPerRequest) : '-'} | ` +
         `${formatMs(r.latency!.p50)} | ${formatMs(r.latency!.p95)} | ` +
         `${formatMs(r.latency!.p99)} | ${r.non2xx ?? 0} | ${r.sql ? formatMs(r.sql.p50) : '-'} | ${r.sql ? formatMs(r.sql.p95) : '-'} | ` +
-        `${ratio} | ${r.sequential ? formatMs(r.sequential.p50) : '-'} | ${sequentialRatio} |`,
+        `${ratio} | ${r.sequential ? formatMs(r.sequential.p50) : '-'} | ${sequentialRatio} | ` +
+        `${r.sqlWithSession ? formatMs(r.sqlWithSession.p50) : '-'} | ${withSessionRatio} |`,
     );
   }
   lines.push('');
@@ -505,7 +552,8 @@ function printReport(results: ScenarioResult[]): void {
   lines.push(
     `"SQL req/s" is the same SQL on ${connections} \`pg\` connections for the same ${durationSeconds} s (a ceiling for the API's req/s); ` +
       '"server CPU ms/req" is the server process\'s user + system CPU time under the load divided by its responses; ' +
-      `"API p50 / SQL p50" compares the loaded API (${connections} connections) with unloaded SQL; "1 conn" is the API one request at a time.`,
+      `"API p50 / SQL p50" compares the loaded API (${connections} connections) with unloaded SQL; "1 conn" is the API one request at a time, ` +
+      `measured in ${SEQUENTIAL_BLOCKS} blocks alternating with the SQL alone and with "session + SQL" (the session lookup every signed-in request makes, then the same SQL).`,
   );
   for (const r of results) {
     if (r.equivalence) lines.push(`- ${r.name}: SQL equivalence: ${r.equivalence}`);

@@ -44,7 +44,7 @@ export async function institutionSearchSql(
        from institutions i
       where ${where}
       order by case when i.name_search = $${exact} then 0 when i.name_search like $${prefix} then 1 else 2 end,
-               length(i.name_search) asc, i.name asc, i.id asc
+               length(i.name_search) asc, (polish_sort_key(i.name) collate "C") asc, i.id asc
       limit $${limit} offset $${limit + 1}`,
     [...whereParams, folded, `${escapeLikePattern(folded)}%`, pageSize, offset],
   );
@@ -67,9 +67,31 @@ export async function territorySearchSql(client: pg.ClientBase, q: string, pageS
       where ${where}
       order by case when t.name_search = $${exact} then 0 when t.name_search like $${prefix} then 1 else 2 end,
                case t.level when 'voivodeship' then 0 when 'powiat' then 1 when 'gmina' then 2 else 3 end,
-               t.name asc, t.code asc
+               (polish_sort_key(t.name) collate "C") asc, t.code asc
       limit $${limit}`,
     [...match.params, folded, `${escapeLikePattern(folded)}%`, pageSize],
   );
   return { keys: page.rows.map((row) => row.code), total: Number(page.rows[0]?.total ?? 0) };
+}
+
+/**
+ * The session lookup every signed-in request makes before its own SQL (server/src/accounts/sessions.ts,
+ * loadSession: the session, its user and the user's memberships in one statement). Timed beside a
+ * scenario's SQL so the API can be compared with all the statements it sends, not only its query.
+ */
+export async function sessionLookupSql(client: pg.ClientBase, sessionId: string): Promise<number> {
+  const result = await client.query(
+    `select s.public_id, s.user_id, s.active_membership_id, s.csrf_token, s.is_second_factor_pending,
+            s.last_seen_at, s.expires_at, s.revoked_at, u.is_active, u.email, u.display_name,
+            u.must_change_password, u.totp_enabled_at, m.id, m.institution_id, i.name, i.kind,
+            i.territory_code, m.role
+       from sessions s
+       join users u on u.id = s.user_id
+       left join memberships m on m.user_id = s.user_id
+       left join institutions i on i.id = m.institution_id
+      where s.id = $1
+      order by m.created_at, m.id`,
+    [sessionId],
+  );
+  return result.rowCount ?? 0;
 }
