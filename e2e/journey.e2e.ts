@@ -231,7 +231,10 @@ describeWithChromium('journey: institution -> partnership -> audit', () => {
       await table.getByText(action, { exact: true }).first().waitFor();
     }
     await checkAccessibility(page, 'audit log');
-    await page.getByLabel('Działanie').fill('institution.create');
+    // The action filter speaks Polish: typed words find the action, chosen from the list.
+    await page.getByRole('textbox', { name: 'Działanie' }).fill('dodanie instytucji');
+    await page.getByRole('option', { name: 'Dodanie instytucji do rejestru' }).click();
+    expect(await page.getByRole('textbox', { name: 'Działanie' }).inputValue()).toBe('Dodanie instytucji do rejestru');
     await page.getByRole('button', { name: 'Filtruj' }).click();
     await expect.poll(async () => (await table.getByText('partnership.member.add').count()) === 0).toBe(true);
     await table.getByText('Łukasz Żółkiewski').first().waitFor();

@@ -5,6 +5,7 @@ import { auditOutcomes, type AuditEventView, type AuditListQuery } from '../../.
 import type { ListParams } from '../api/client';
 import { useAuditEvents } from '../modules/audit/audit-api';
 import { auditActionLabel, auditSubjectLabel } from '../modules/audit/audit-labels';
+import { AuditActionSelect } from '../modules/audit/audit-action-select';
 import { AuditVerification } from '../modules/audit/audit-verification';
 import { useSignedInMe } from '../modules/accounts/session';
 import { DataTable } from '../modules/common/data-table';
@@ -59,12 +60,7 @@ function AuditLog() {
         }}
       >
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} mb="sm">
-          <TextInput
-            label={t('audit.action')}
-            description={t('audit.actionHint')}
-            value={draft.action}
-            onChange={(event) => set('action')(event.currentTarget.value)}
-          />
+          <AuditActionSelect value={draft.action} onChange={set('action')} />
           <TextInput
             label={t('audit.subjectId')}
             value={draft.subjectId}
@@ -125,7 +121,7 @@ function AuditLog() {
                 {
                   key: 'action',
                   header: t('audit.action'),
-                  // In words; the catalogue name below it is what the action filter takes.
+                  // In words, with the catalogue name below it (what the API's filter and an integrator see).
                   cell: (row) => (
                     <>
                       <div>{auditActionLabel(t, row.action)}</div>

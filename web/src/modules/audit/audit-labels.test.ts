@@ -33,6 +33,13 @@ describe('audit action labels', () => {
     expect(Object.keys(section).sort()).toEqual([...auditActions].sort());
   });
 
+  it.each(['pl', 'en'] as const)('names every domain of the catalogue for the action filter (%s)', (language) => {
+    const groups = (language === 'pl' ? pl : en).auditActionGroups as Record<string, string>;
+    const domains = new Set(auditActions.map((action) => action.split('.')[0]!));
+    for (const domain of domains) expect(groups[domain], `${language}: ${domain}`).toBeTruthy();
+    expect(Object.keys(groups).sort()).toEqual([...domains].sort());
+  });
+
   it('reads names that contain one another (basket.import, basket.import.preview)', async () => {
     const t = await translator('pl');
     expect(auditActionLabel(t, 'basket.import')).toBe('Import koszyka z arkusza');
