@@ -198,6 +198,7 @@ async function startServer(benchUrl: string): Promise<RunningServer> {
       ...process.env,
       NODE_ENV: 'production',
       AUDIT_SEAL_KEY: benchAuditSealKey,
+      DATA_ENCRYPTION_KEYS: process.env.DATA_ENCRYPTION_KEYS ?? `bench:${Buffer.alloc(32, 9).toString('base64')}`,
       DATABASE_URL: benchUrl,
       HOST: '127.0.0.1',
       PORT: '0',

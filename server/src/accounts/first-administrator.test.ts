@@ -26,7 +26,13 @@ const COMMAND_TIMEOUT = 90_000;
 function childEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
   const { DATABASE_URL: _url, SEED_DEMO: _seed, NODE_ENV: _env, ...inherited } = process.env;
   // Production requires the audit seal key (issue 7 item 4); any valid one does for these commands.
-  return { ...inherited, LOG_LEVEL: 'warn', AUDIT_SEAL_KEY: Buffer.alloc(32, 7).toString('base64'), ...env };
+  return {
+    ...inherited,
+    LOG_LEVEL: 'warn',
+    AUDIT_SEAL_KEY: Buffer.alloc(32, 7).toString('base64'),
+    DATA_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 9).toString('base64')}`,
+    ...env,
+  };
 }
 
 async function runCommand(script: string, args: string[], env: Record<string, string>) {

@@ -67,9 +67,38 @@ describe('configuration from the environment', () => {
     expect(problems).toContain('password published');
     expect(problems).toContain('npm run admin:create');
     const sealKey = Buffer.alloc(32, 7).toString('base64');
-    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'false', AUDIT_SEAL_KEY: sealKey }).SEED_DEMO).toBe(false);
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUDIT_SEAL_KEY: required/);
+    const dataKeys = `k1:${Buffer.alloc(32, 9).toString('base64')}`;
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        SEED_DEMO: 'false',
+        AUDIT_SEAL_KEY: sealKey,
+        DATA_ENCRYPTION_KEYS: dataKeys,
+      }).SEED_DEMO,
+    ).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEYS: dataKeys })).toThrow(
+      /AUDIT_SEAL_KEY: required/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', AUDIT_SEAL_KEY: sealKey })).toThrow(
+      /DATA_ENCRYPTION_KEYS: required/,
+    );
     expect(loadConfig({ NODE_ENV: 'development', SEED_DEMO: 'true' }).SEED_DEMO).toBe(true);
+  });
+
+  it('refuses a malformed DATA_ENCRYPTION_KEYS naming the entry, not the key', () => {
+    const secret = Buffer.alloc(16, 3).toString('base64');
+    let error: unknown;
+    try {
+      loadConfig({ DATA_ENCRYPTION_KEYS: `k1:${secret}` });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      'DATA_ENCRYPTION_KEYS: DATA_ENCRYPTION_KEYS entry 1 ("k1"): the key must be base64 of 32 random bytes',
+    ]);
+    expect(problems.join()).not.toContain(secret);
   });
 
   it('treats empty variables as unset', () => {

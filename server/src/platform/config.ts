@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { KeyringError, parseKeyring } from './encryption/keyring.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -104,6 +105,23 @@ const ConfigSchema = z.object({
    * re-sign it. Required in production; elsewhere a fixed development key is used with a warning.
    */
   AUDIT_SEAL_KEY: z.string().min(40).max(200).optional(),
+  /**
+   * Key-encryption keys of the encryption at rest (docs/security.md §24): `<id>:<base64 of 32
+   * bytes>`, comma-separated, the current key first (platform/encryption/keyring.ts). Elsewhere than
+   * in production a fixed development key is used with a warning.
+   */
+  DATA_ENCRYPTION_KEYS: z
+    .string()
+    .max(4000)
+    .superRefine((value, context) => {
+      try {
+        parseKeyring(value);
+      } catch (error) {
+        if (!(error instanceof KeyringError)) throw error;
+        context.addIssue({ code: 'custom', message: error.message });
+      }
+    })
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -137,6 +155,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([
       'AUDIT_SEAL_KEY: required with NODE_ENV=production (base64 of 32 random bytes, e.g. `openssl rand -base64 32`), ' +
         'kept outside the database: it signs the audit log so that a rewritten log cannot be re-signed.',
+    ]);
+  }
+  if (config.NODE_ENV === 'production' && !config.DATA_ENCRYPTION_KEYS) {
+    throw new ConfigError([
+      'DATA_ENCRYPTION_KEYS: required with NODE_ENV=production, e.g. `2026-12:$(openssl rand -base64 32)`, ' +
+        'kept outside the database: it protects the sensitive data at rest (docs/security.md §24).',
     ]);
   }
   return {
