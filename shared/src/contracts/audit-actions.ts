@@ -24,6 +24,8 @@ export const auditActions = [
   // The audit log itself.
   'audit.list',
   'audit.verify',
+  // The encryption at rest: a rotation of the key-encryption key (npm run keys:rotate).
+  'dataKey.rotate',
   // Signing in and one's own account.
   'auth.login',
   'auth.loginLockout',

@@ -572,3 +572,25 @@ export const basketImports = pgTable('basket_imports', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
 });
+
+/**
+ * The data keys of the encryption at rest (platform/encryption, docs/security.md §24): one per host
+ * record that holds sensitive free text or files (a case), wrapped by a key-encryption key from the
+ * configuration (`kek_id` names it). Destroying a key empties `wrapped_key` and keeps the row, so
+ * the record's ciphertext is known to be erased, not lost.
+ */
+export const dataKeys = pgTable(
+  'data_keys',
+  {
+    id: uuid('id').primaryKey(),
+    /** The kind of host record the key protects, e.g. `case`. */
+    hostType: text('host_type').notNull(),
+    kekId: text('kek_id').notNull(),
+    /** base64 of iv | GCM tag | the wrapped 32-byte key; null once destroyed. */
+    wrappedKey: text('wrapped_key'),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    rotatedAt: timestamp('rotated_at', { withTimezone: true, precision: 3 }),
+    destroyedAt: timestamp('destroyed_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [index('data_keys_kek_idx').on(t.kekId)],
+);
