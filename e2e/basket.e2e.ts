@@ -7,6 +7,7 @@
  * every page visited.
  */
 import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import {
@@ -209,6 +210,52 @@ describeWithChromium('basket of services', () => {
     await page.getByRole('region', { name: /obszar współpracy × grupa docelowa/ }).waitFor();
     await screenshot(page, 'basket-05-gaps');
     await checkAccessibility(page, 'basket gaps');
+  });
+
+  it('lets the coordinator map an OPS column, see a duplicate and download the rejected rows', async () => {
+    await page.getByRole('tab', { name: 'Excel i HSDS' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Pobierz .xlsx' }).click(),
+    ]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await readFile(await download.path())) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const headers = (sheet.getRow(1).values as unknown[]).map(String);
+    // The OPS calls the phone column its own way; one card is entered again as new, one row is wrong.
+    sheet.getRow(1).getCell(headers.indexOf('Telefon')).value = 'Numer kontaktowy';
+    const copy = (sheet.getRow(2).values as unknown[]).slice(1);
+    copy[0] = null;
+    sheet.addRow(copy);
+    const wrong = [...copy];
+    wrong[headers.indexOf('Nazwa usługi') - 1] = 'Punkt porad';
+    wrong[headers.indexOf('Kod pocztowy') - 1] = '32 020';
+    sheet.addRow(wrong);
+    await page.getByLabel('Plik arkusza (.xlsx)').setInputFiles({
+      name: 'koszyk-ops.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: Buffer.from(await workbook.xlsx.writeBuffer()),
+    });
+    await page.getByRole('button', { name: 'Wczytaj i pokaż podgląd' }).first().click();
+    await page.getByRole('region', { name: 'Podgląd importu – wiersz po wierszu' }).waitFor();
+
+    await page.getByText('Dopasowanie kolumn arkusza').waitFor();
+    await page.getByLabel(/„Numer kontaktowy”/).selectOption('Telefon');
+    await page.getByRole('button', { name: 'Zapisz dopasowanie i wczytaj plik ponownie' }).click();
+    await page.getByText('zapamiętane').waitFor();
+    await page.getByText(/^Duplikaty \(domyślnie pominięte\): 1\.$/).waitFor();
+    await page.getByRole('radio', { name: 'utwórz mimo to' }).waitFor({ state: 'attached' });
+    const [errors] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Pobierz odrzucone wiersze z powodami/ }).click(),
+    ]);
+    const errorsBook = new ExcelJS.Workbook();
+    await errorsBook.xlsx.load((await readFile(await errors.path())) as unknown as ArrayBuffer);
+    expect(errorsBook.worksheets[0]!.getRow(1).getCell(1).value).toBe('Powód');
+    expect(String(errorsBook.worksheets[0]!.getRow(2).getCell(1).value)).toContain('np. 32-020');
+    await page.getByRole('radio', { name: /Wyślij do przeglądu/ }).waitFor({ state: 'attached' });
+    await checkAccessibility(page, 'import preview with a mapping and a duplicate');
+    await page.getByRole('button', { name: 'Anuluj import' }).click();
   });
 
   it('lets the coordinator publish the public page, which a visitor opens without signing in', async () => {

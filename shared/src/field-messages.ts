@@ -168,6 +168,18 @@ export const fieldMessages = {
     pl: 'Tego wiersza nie da się już zapisać; import wycofano w całości. Przygotuj podgląd ponownie.',
     en: 'This row can no longer be saved; the whole import was rolled back. Prepare the preview again.',
   },
+  notADuplicateRow: {
+    pl: 'Ten wiersz podglądu nie jest duplikatem: wybór „pomiń” lub „utwórz mimo to” go nie dotyczy.',
+    en: 'This preview row is not a duplicate: “skip” or “create anyway” does not apply to it.',
+  },
+  mayNotPublishImport: {
+    pl: 'Nie możesz publikować kart w tym koszyku od razu; wybierz „do przeglądu”, a opublikuje je koordynator.',
+    en: 'You may not publish cards of this basket at once; choose “for review”, and a coordinator publishes them.',
+  },
+  unknownTemplateColumn: {
+    pl: 'Nie ma takiej kolumny w szablonie; wybierz jedną z listy albo „pomiń”.',
+    en: 'The template has no such column; choose one from the list or “skip”.',
+  },
   proposalEmpty: {
     pl: 'Wskaż co najmniej jedno pole karty, które ma się zmienić.',
     en: 'Name at least one field of the card to change.',

@@ -84,6 +84,8 @@ export const auditActions = [
   'basket.gaps',
   'basket.import',
   'basket.import.preview',
+  'basket.import.errors',
+  'basket.import.mapping',
   'basket.publicPage',
   'basket.publication.read',
   'basket.publication.update',

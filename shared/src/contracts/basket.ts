@@ -332,34 +332,107 @@ export const BasketGaps = z.object({
 });
 export type BasketGaps = z.infer<typeof BasketGaps>;
 
+const ImportMessage = z.object({ column: z.string(), messages: z.object({ pl: z.string(), en: z.string() }) });
 export const ImportRowOutcome = z.object({
   row: z.number().int().describe('Row number in the sheet (1 = header)'),
-  action: z.enum(['create', 'update', 'reject', 'unchanged']),
+  action: z
+    .enum(['create', 'update', 'reject', 'unchanged', 'duplicate'])
+    .describe('duplicate: a new row repeating another row or a card of the basket; skipped unless chosen'),
   serviceId: Uuid.nullable(),
   name: z.string().nullable(),
-  errors: z.array(z.object({ column: z.string(), messages: z.object({ pl: z.string(), en: z.string() }) })),
+  errors: z.array(ImportMessage),
   notes: z
-    .array(z.object({ column: z.string(), messages: z.object({ pl: z.string(), en: z.string() }) }))
+    .array(ImportMessage)
     .optional()
     .describe('What the import assumed for this row (e.g. a default area), shown with the preview'),
+  duplicateOf: z
+    .object({
+      row: z.number().int().nullable().describe('The earlier row of the sheet it repeats'),
+      serviceId: Uuid.nullable().describe('The card of the basket it matches'),
+      name: z.string().nullable().describe('That card’s name'),
+    })
+    .optional(),
 });
+/** A sheet column the template does not know by that name, and what the import does with it. */
+export const ImportSheetColumn = z.object({
+  header: z.string().describe('The header as written in the sheet'),
+  key: z.string().describe('The header normalised (case, diacritics): what a mapping is kept under'),
+  letter: z.string().describe('Column letter in the sheet, e.g. F'),
+  mappedTo: z.string().nullable().describe('Template column its values are read as; null: not read'),
+  source: z
+    .enum(['saved', 'suggested', 'none'])
+    .describe('saved: set at an earlier import of this partnership; suggested: a usual name of that column'),
+});
+export type ImportSheetColumn = z.infer<typeof ImportSheetColumn>;
 export const ImportPreview = z.object({
   importId: z.string().describe('Send back to confirm; valid for 30 minutes'),
   rows: z.array(ImportRowOutcome),
   notes: z
-    .array(z.object({ column: z.string(), messages: z.object({ pl: z.string(), en: z.string() }) }))
+    .array(ImportMessage)
     .optional()
     .describe('About the whole file, each once (e.g. the row the headers were read from, a header not understood)'),
+  columns: z
+    .array(ImportSheetColumn)
+    .optional()
+    .describe('Sheet columns the template does not recognise, each once, with their mapping'),
+  templateColumns: z.array(z.string()).optional().describe('Template columns a sheet column may be mapped to'),
+  newCards: z
+    .object({
+      default: z.enum(['publish', 'review']).describe('What happens to new cards unless the importer chooses'),
+      canPublish: z.boolean().describe('The importer may publish new cards at once'),
+    })
+    .optional(),
+  hasErrorRows: z.boolean().optional().describe('Rejected rows can be downloaded as errors.xlsx'),
   counts: z.object({
     create: z.number().int(),
     update: z.number().int(),
     reject: z.number().int(),
     unchanged: z.number().int(),
+    duplicate: z.number().int().optional(),
   }),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;
-export const ConfirmImportInput = z.object({ importId: singleLineString().min(10).max(100) }).strict();
-export const ImportResult = z.object({ created: z.number().int(), updated: z.number().int() });
+export const ConfirmImportInput = z
+  .object({
+    importId: singleLineString().min(10).max(100),
+    duplicates: z
+      .array(z.object({ row: z.number().int().min(1), choice: z.enum(['skip', 'create']) }).strict())
+      .max(5_000)
+      .optional()
+      .describe('Per duplicate row: skip (the default) or create anyway'),
+    newCards: z
+      .enum(['publish', 'review'])
+      .optional()
+      .describe('New cards published at once or submitted for review; default as the preview said'),
+  })
+  .strict();
+export type ConfirmImportInput = z.infer<typeof ConfirmImportInput>;
+export const ImportResult = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  confirmed: z.number().int().describe('Stale cards the import confirmed (updated or unchanged)'),
+});
+
+/** Set how sheet columns are read; kept per partnership and applied to the next imports. */
+export const ImportMappingInput = z
+  .object({
+    mappings: z
+      .array(
+        z
+          .object({
+            header: singleLineString().min(1).max(200).describe('The sheet header as shown in the preview'),
+            templateColumn: z.string().max(200).nullable().describe('A template column, or null: do not read'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
+  })
+  .strict();
+export type ImportMappingInput = z.infer<typeof ImportMappingInput>;
+export const ImportMappings = z.object({
+  mappings: z.array(z.object({ key: z.string(), templateColumn: z.string().nullable() })),
+});
 
 export const BasketPublicationInput = z
   .object({

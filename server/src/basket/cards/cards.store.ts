@@ -216,7 +216,7 @@ export async function insertServiceCard(
   ctx: RequestContext,
   partnershipId: string,
   card: ServiceCardData,
-  options: { status?: ServiceStatus; event?: ServiceEvent; isConfirmed?: boolean } = {},
+  options: { status?: ServiceStatus; event?: ServiceEvent; isConfirmed?: boolean; lastConfirmedAt?: Date } = {},
 ): Promise<ServiceRow> {
   const errors = await validateServiceCard(tx, card);
   if (errors.length > 0) throw new AppError('validation', errors);
@@ -230,7 +230,7 @@ export async function insertServiceCard(
       status,
       reachGminaCodes: reach.gminaCodes,
       searchText: serviceSearchText(card.name, card.description, await providerDisplayName(tx, card)),
-      lastConfirmedAt: status === 'published' || options.isConfirmed ? new Date() : null,
+      lastConfirmedAt: status === 'published' || options.isConfirmed ? (options.lastConfirmedAt ?? new Date()) : null,
       createdByUserId: ctx.actor?.userId ?? null,
     })
     .returning();

@@ -309,7 +309,7 @@ describe('HSDS import', () => {
       { importId: preview.importId },
     );
     expect(confirm.statusCode, confirm.body).toBe(200);
-    expect(confirm.json()).toEqual({ created: 3, updated: 0 });
+    expect(confirm.json()).toEqual({ created: 3, updated: 0, confirmed: 0 });
 
     const copy = await exportOf(coordinatorB, partnershipB);
     expect(validateHsdsDocument(copy)).toEqual([]);

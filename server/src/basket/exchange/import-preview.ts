@@ -4,18 +4,20 @@
  * then every row goes in one transaction through the card store (services.store.ts), so an import
  * is validated, versioned and audited exactly like cards from the form.
  */
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Database, Executor } from '../../platform/db/database.js';
 import { requireActingActor, type RequestContext } from '../../platform/auth/actor.js';
-import { basketImports } from '../../platform/db/tables.js';
+import { basketImports, services } from '../../platform/db/tables.js';
+import { isStaleSql } from '../cards/cards.queries.js';
 import { AppError, fieldError, type FieldError, type Messages } from '../../platform/http/problem.js';
 import { recordAuditEvent } from '../../audit/audit.service.js';
 import { withRecordRule } from '../../audit/refusals.js';
 import { RecordRefusal } from '../../platform/auth/record-rule.js';
 import { findVisibleBasketPartnership } from '../basket.access.js';
-import type { ImportPreview } from '../../../../shared/src/contracts/basket.js';
+import type { ConfirmImportInput, ImportPreview } from '../../../../shared/src/contracts/basket.js';
+import type { Actor } from '../../platform/auth/actor.js';
 import type { PartnershipRecord } from '../../partnerships/partnerships.policy.js';
-import { canImportBasket, isProviderInPartnership } from '../basket.policy.js';
+import { canImportBasket, canPublishService, isProviderInPartnership } from '../basket.policy.js';
 import {
   insertServiceCard,
   serviceCardFields,
@@ -34,7 +36,7 @@ export type ImportRowMessage = { column: string; messages: Messages };
 export type StoredImportRow = {
   /** Row number in the sheet (1 = header) or position in the document. */
   row: number;
-  action: 'create' | 'update' | 'reject' | 'unchanged';
+  action: 'create' | 'update' | 'reject' | 'unchanged' | 'duplicate';
   serviceId: string | null;
   /** Version the update was computed against; a newer one at confirmation refuses the import (409). */
   version: number | null;
@@ -43,7 +45,26 @@ export type StoredImportRow = {
   card: ServiceCardData | null;
   errors: ImportRowMessage[];
   notes?: ImportRowMessage[];
+  /** A duplicate row (action 'duplicate'): the earlier row or the basket's card it repeats. */
+  duplicateOf?: { row: number | null; serviceId: string | null; name: string | null };
+  /** A rejected sheet row's own cells as read (by template column), for errors.xlsx; kept as long as the preview. */
+  cells?: Record<string, string>;
+  /** A new card's "Ostatnie potwierdzenie" from the sheet (yyyy-MM-dd), kept as its last-confirmed date. */
+  lastConfirmedOn?: string;
 };
+
+export type NewCardsChoice = NonNullable<ImportPreview['newCards']>;
+
+/**
+ * What becomes of the import's new cards, by the basket's workflow for this user: a card waiting
+ * for review is one "submitted" (as the form's "Zgłoś do publikacji"), published by whoever may
+ * publish a submitted card; so an importer who may do that publishes at once by default, anyone
+ * else sends the cards for review.
+ */
+export function newCardsChoice(actor: Actor, partnership: PartnershipRecord): NewCardsChoice {
+  const canPublish = canPublishService(actor, partnership, { providerInstitutionId: null, status: 'submitted' });
+  return { default: canPublish ? 'publish' : 'review', canPublish };
+}
 
 /**
  * The card fields an imported card would change on the stored one (empty: the row is "unchanged").
@@ -92,7 +113,7 @@ export async function authorizeImport(
   db: Database,
   context: RequestContext,
   partnershipId: string,
-  action: 'basket.import.preview' | 'basket.import',
+  action: 'basket.import.preview' | 'basket.import' | 'basket.import.errors' | 'basket.import.mapping',
 ): Promise<PartnershipRecord> {
   const actor = requireActingActor(context);
   return withRecordRule(db, context, async (tx) => {
@@ -131,9 +152,11 @@ export async function storeImportPreview(
     rows: StoredImportRow[];
     /** About the whole file; answered with the preview, not stored (confirmation needs only the rows). */
     notes?: ImportRowMessage[];
+    /** The sheet's extras answered with the preview (column mapping, the new cards' status). */
+    extras?: Pick<ImportPreview, 'columns' | 'templateColumns' | 'newCards'>;
   },
 ): Promise<ImportPreview> {
-  const { partnershipId, userId, format, rows, notes } = input;
+  const { partnershipId, userId, format, rows, notes, extras } = input;
   await deleteExpiredPreviews(tx);
   const [stored] = await tx
     .insert(basketImports)
@@ -145,6 +168,7 @@ export async function storeImportPreview(
     update: countOf('update'),
     reject: countOf('reject'),
     unchanged: countOf('unchanged'),
+    ...(countOf('duplicate') > 0 ? { duplicate: countOf('duplicate') } : {}),
   };
   await recordAuditEvent(tx, context, {
     action: 'basket.import.preview',
@@ -154,15 +178,18 @@ export async function storeImportPreview(
   });
   return {
     importId: stored!.id,
-    rows: rows.map(({ row, action, serviceId, name, errors, notes }) => ({
+    rows: rows.map(({ row, action, serviceId, name, errors, notes, duplicateOf }) => ({
       row,
       action,
       serviceId,
       name,
       errors,
       ...(notes && notes.length > 0 ? { notes } : {}),
+      ...(duplicateOf ? { duplicateOf } : {}),
     })),
     ...(notes && notes.length > 0 ? { notes } : {}),
+    ...extras,
+    ...(rows.some((r) => r.cells) ? { hasErrorRows: true } : {}),
     counts,
   };
 }
@@ -173,15 +200,19 @@ export async function storeImportPreview(
  * is not a capability to be tried). A row that cannot be written now (validation, a card changed
  * since the preview) rolls everything back with a 4xx naming the row.
  *
- * Imported new cards are published at once: only those who manage the basket may import
- * (canImportBasket), and they are the ones who publish; a card keeper's draft flow is the form.
+ * New cards are published at once or submitted for review as the importer chose (newCardsChoice
+ * gives the default and whether publishing is theirs); duplicate rows are skipped unless chosen.
+ * A stale published card the import updates or finds unchanged is confirmed, as by its own
+ * "confirm" transition (the same store call, versioned and audited).
  */
 export async function confirmImport(
   db: Database,
   context: RequestContext,
   partnershipId: string,
   importId: string,
-): Promise<{ created: number; updated: number }> {
+  choices: Omit<ConfirmImportInput, 'importId'> = {},
+  staleMonths = 12,
+): Promise<{ created: number; updated: number; confirmed: number }> {
   const actor = requireActingActor(context);
   const action = 'basket.import';
   return withRecordRule(db, context, async (tx) => {
@@ -207,25 +238,86 @@ export async function confirmImport(
       throw new AppError('notFound');
     }
     const rows = pending.rows as StoredImportRow[];
+    // Per duplicate row, the user's choice; skipping is the default. A choice for a row that is no
+    // duplicate is a mistake of the client, refused naming it rather than ignored.
+    const createAnyway = new Set<number>();
+    for (const [index, { row, choice }] of (choices.duplicates ?? []).entries()) {
+      if (!rows.some((r) => r.row === row && r.action === 'duplicate')) {
+        throw new AppError('validation', [fieldError(`duplicates.${index}.row`, 'notADuplicateRow')]);
+      }
+      if (choice === 'create') createAnyway.add(row);
+    }
+    const newCards = newCardsChoice(actor, partnership);
+    const newCardsAs = choices.newCards ?? newCards.default;
+    if (newCardsAs === 'publish' && !newCards.canPublish) {
+      throw new AppError('forbidden', [fieldError('newCards', 'mayNotPublishImport')]);
+    }
+    // The cards "Do potwierdzenia" (isStaleSql, as the basket's list marks them) among those the
+    // import updates or finds unchanged, in one query: a sheet of 5,000 unchanged rows locks none.
+    const keptIds = rows
+      .filter((r) => (r.action === 'update' || r.action === 'unchanged') && r.serviceId)
+      .map((r) => r.serviceId!);
+    const staleIds = new Set(
+      keptIds.length === 0
+        ? []
+        : (
+            await tx
+              .select({ id: services.id })
+              .from(services)
+              .where(and(inArray(services.id, keptIds), isStaleSql(staleMonths)))
+          ).map((r) => r.id),
+    );
     let created = 0;
     let updated = 0;
+    let confirmed = 0;
     for (const row of rows) {
       try {
-        if (row.action === 'create' && row.card) {
+        const isChosenDuplicate = row.action === 'duplicate' && createAnyway.has(row.row);
+        if ((row.action === 'create' || isChosenDuplicate) && row.card) {
           const errors = providerMembershipErrors(partnership, row.card, null);
           if (errors.length > 0) throw new AppError('validation', errors);
-          await insertServiceCard(tx, context, partnershipId, row.card, { status: 'published', event: 'imported' });
+          const isPublished = newCardsAs === 'publish';
+          await insertServiceCard(tx, context, partnershipId, row.card, {
+            status: isPublished ? 'published' : 'submitted',
+            event: 'imported',
+            // The sheet's own date of the last check: a card confirmed long ago is due at once.
+            ...(isPublished && row.lastConfirmedOn
+              ? { lastConfirmedAt: new Date(`${row.lastConfirmedOn}T12:00:00Z`) }
+              : {}),
+          });
           created += 1;
-        } else if (row.action === 'update' && row.card && row.serviceId) {
+        } else if ((row.action === 'update' || row.action === 'unchanged') && row.card && row.serviceId) {
+          const confirms = staleIds.has(row.serviceId);
+          if (row.action === 'unchanged' && !confirms) continue;
           const current = await unsafeFindServiceRow(tx, row.serviceId, { forUpdate: true });
           if (!current || current.partnershipId !== partnershipId) throw new AppError('conflict');
+          if (row.action === 'unchanged') {
+            // As the card's own "confirm" transition (cards.service.ts): the same store call. A card
+            // changed since the preview is no longer the one the sheet confirmed: left as it is.
+            if (current.version !== row.version) continue;
+            await updateServiceCard(
+              tx,
+              context,
+              current,
+              {},
+              {
+                expectedVersion: row.version ?? 0,
+                event: 'confirmed',
+                isConfirmed: true,
+              },
+            );
+            confirmed += 1;
+            continue;
+          }
           const errors = providerMembershipErrors(partnership, row.card, current);
           if (errors.length > 0) throw new AppError('validation', errors);
           await updateServiceCard(tx, context, current, row.card, {
             expectedVersion: row.version ?? 0,
             event: 'imported',
+            isConfirmed: confirms,
           });
           updated += 1;
+          if (confirms) confirmed += 1;
         }
       } catch (error) {
         if (error instanceof AppError) {
@@ -245,8 +337,17 @@ export async function confirmImport(
       action: 'basket.import',
       subjectType: 'partnership',
       subjectId: partnershipId,
-      details: { importId, format: pending.format, created, updated, rows: rows.length },
+      details: {
+        importId,
+        format: pending.format,
+        created,
+        updated,
+        confirmed,
+        newCards: newCardsAs,
+        duplicatesCreated: createAnyway.size,
+        rows: rows.length,
+      },
     });
-    return { created, updated };
+    return { created, updated, confirmed };
   });
 }

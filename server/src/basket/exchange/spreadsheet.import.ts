@@ -6,13 +6,14 @@
  * and then all rows go in one transaction (import-preview.ts).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import type { RequestContext } from '../../platform/auth/actor.js';
-import { institutions, partnershipMembers } from '../../platform/db/tables.js';
+import { institutions, partnershipMembers, services } from '../../platform/db/tables.js';
 import { fieldError, zodIssuesToFieldErrors, type FieldError, type Messages } from '../../platform/http/problem.js';
 import { normalizeForSearch } from '../../../../shared/src/text.js';
 import { CreateServiceInput, type ImportPreview } from '../../../../shared/src/contracts/basket.js';
+import { IsoDate } from '../../../../shared/src/contracts/common.js';
 import {
   serviceCardFields,
   unsafeFindServiceRow,
@@ -22,12 +23,19 @@ import {
 import {
   authorizeImport,
   changedCardFields,
+  newCardsChoice,
   providerMembershipErrors,
   storeImportPreview,
   type StoredImportRow,
 } from './import-preview.js';
+import { findImportMappings } from './import-mappings.js';
 import { enumLabels, labelAliases } from './spreadsheet.columns.js';
-import type { readSpreadsheetUpload, UnreadHeader } from './spreadsheet.read.js';
+import {
+  mappableColumns,
+  type readSpreadsheetUpload,
+  type SheetColumnRead,
+  type UnreadHeader,
+} from './spreadsheet.read.js';
 import type { ImportJobs } from './import-jobs.js';
 import { defineWorkerJob } from '../../platform/workers/worker-jobs.js';
 
@@ -197,7 +205,9 @@ const toRowErrors = (errors: FieldError[]) =>
       ...(hint ? [hint] : []),
     ];
     const messages = { pl: parts.map((m) => m.pl).join(' '), en: parts.map((m) => m.en).join(' ') };
-    return { column: columnOfField[field as keyof typeof columnOfField] ?? e.field, messages };
+    const column =
+      field === 'lastConfirmedAt' ? 'Ostatnie potwierdzenie' : columnOfField[field as keyof typeof columnOfField];
+    return { column: column ?? e.field, messages };
   });
 
 /** Without a column of its own: the note names the columns in its text. */
@@ -230,15 +240,46 @@ const loose = (text: string | null | undefined) =>
   fold(text ?? '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
-const newServiceKey = (card: ServiceCardData) =>
+const newServiceKey = (card: Pick<ServiceCardData, 'name' | 'providerInstitutionId' | 'providerName'>) =>
   JSON.stringify([loose(card.name), card.providerInstitutionId ?? null, loose(card.providerName)]);
 const repeatedRowNote = (row: number) => ({
   column: 'Nazwa usługi',
   messages: {
-    pl: `Powtarza wiersz ${row} (ta sama usługa i realizator): pominięty przy zapisie, żeby nie powstały dwie karty.`,
-    en: `Repeats row ${row} (the same service and provider): skipped on confirmation, so that no two cards are made.`,
+    pl: `Powtarza wiersz ${row} (ta sama usługa i realizator): domyślnie pominięty przy zapisie, żeby nie powstały dwie karty; możesz wybrać „utwórz mimo to”.`,
+    en: `Repeats row ${row} (the same service and provider): skipped on confirmation by default, so that no two cards are made; you may choose “create anyway”.`,
   },
 });
+const existingCardNote = (name: string) => ({
+  column: 'Nazwa usługi',
+  messages: {
+    pl: `W koszyku jest już karta „${name}” tego realizatora: domyślnie pominięty przy zapisie; możesz wybrać „utwórz mimo to”. Aby zmienić tę kartę, wpisz jej Identyfikator z eksportu.`,
+    en: `The basket already has the card “${name}” of this provider: skipped on confirmation by default; you may choose “create anyway”. To change that card, give its Identyfikator from the export.`,
+  },
+});
+
+/**
+ * "Ostatnie potwierdzenie" as OPS type it: dd.MM.yyyy (also d.M.yyyy, with / or -), or a real
+ * date cell (read as yyyy-MM-dd). Checked with the shared date schema, so an impossible date gets
+ * the shared message with a real one as the example ("Taka data nie istnieje; np. 28.02.2026.").
+ */
+function readConfirmationDate(text: string): { date?: string; errors: FieldError[] } {
+  const polish = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(text);
+  const iso = polish ? `${polish[3]}-${polish[2]!.padStart(2, '0')}-${polish[1]!.padStart(2, '0')}` : text;
+  const parsed = IsoDate.safeParse(iso);
+  if (!parsed.success) {
+    const errors = zodIssuesToFieldErrors(parsed.error.issues).map((e) => ({ ...e, field: 'lastConfirmedAt' }));
+    // A text that is no date at all gets the format with an example; an impossible one keeps its own.
+    return { errors: errors.length > 0 ? errors : [fieldError('lastConfirmedAt', 'date')] };
+  }
+  if (parsed.data > new Date().toISOString().slice(0, 10)) {
+    return { errors: [{ ...fieldError('lastConfirmedAt', 'date'), messages: futureDateMessages }] };
+  }
+  return { date: parsed.data, errors: [] };
+}
+const futureDateMessages = {
+  pl: 'Data potwierdzenia nie może być w przyszłości; wpisz ją jako dd.mm.rrrr, np. 28.02.2026.',
+  en: 'The confirmation date cannot be in the future; enter it as dd.mm.yyyy, e.g. 28.02.2026.',
+};
 
 /** About the whole sheet (ImportPreview.notes), each once. */
 const headerRowNote = (row: number) => ({
@@ -246,6 +287,13 @@ const headerRowNote = (row: number) => ({
   messages: {
     pl: `Nagłówki kolumn odczytano z wiersza ${row}; wiersze nad nim pominięto.`,
     en: `The column headers were read from row ${row}; the rows above it were skipped.`,
+  },
+});
+const unmappedColumnNote = (column: SheetColumnRead) => ({
+  column: column.header,
+  messages: {
+    pl: `Kolumna ${column.letter}: tej kolumny nie ma w szablonie i nie jest dopasowana – te dane nie zostaną zapisane. Wybierz jej kolumnę szablonu w dopasowaniu kolumn albo zostaw „pomiń”.`,
+    en: `Column ${column.letter}: the template has no such column and it is not mapped – these data will not be saved. Choose its template column in the column mapping, or leave “skip”.`,
   },
 });
 const unreadHeaderNote = (header: UnreadHeader) => ({
@@ -276,7 +324,8 @@ export async function previewSpreadsheetImport(
 ): Promise<ImportPreview> {
   const partnership = await authorizeImport(db, context, partnershipId, 'basket.import.preview');
   const actor = context.actor!;
-  const sheet = await jobs.read(readSheetJob, { body }, { db, context, partnershipId, format: 'xlsx', log });
+  const mappings = await findImportMappings(db, partnershipId);
+  const sheet = await jobs.read(readSheetJob, { body, mappings }, { db, context, partnershipId, format: 'xlsx', log });
   const present = new Set(sheet.headers);
 
   const providers = await db
@@ -301,6 +350,17 @@ export async function previewSpreadsheetImport(
   const missingColumns = [...new Set(missingFields.map((field) => columnOfField[field]))];
   const seenIds = new Map<string, number>();
   const newServiceRows = new Map<string, number>();
+  // The basket's cards by the same key, for a new row that would copy one (withdrawn ones aside).
+  const basketCards = await db
+    .select({
+      id: services.id,
+      name: services.name,
+      providerInstitutionId: services.providerInstitutionId,
+      providerName: services.providerName,
+    })
+    .from(services)
+    .where(and(eq(services.partnershipId, partnershipId), ne(services.status, 'withdrawn')));
+  const basketCardByKey = new Map(basketCards.map((card) => [newServiceKey(card), card]));
   const rows: StoredImportRow[] = [];
   for (const row of sheet.rows) {
     const get = (header: string) => row.cells[header] ?? '';
@@ -334,6 +394,10 @@ export async function previewSpreadsheetImport(
     if (providerText && !providerId) {
       outcome.errors.push(...toRowErrors([fieldError('providerInstitutionId', 'unknownInstitution')]));
     }
+    const confirmation = get('Ostatnie potwierdzenie') ? readConfirmationDate(get('Ostatnie potwierdzenie')) : null;
+    if (confirmation) outcome.errors.push(...toRowErrors(confirmation.errors));
+    // The user's own cells go with a rejected row (errors.xlsx); dropped once it is accepted below.
+    outcome.cells = row.cells;
     const parsed = CardInput.safeParse(input);
     if (!parsed.success) {
       outcome.errors.push(...toRowErrors(zodIssuesToFieldErrors(parsed.error.issues)));
@@ -343,6 +407,7 @@ export async function previewSpreadsheetImport(
     outcome.errors.push(...toRowErrors(await validateServiceCard(db, card)));
     outcome.errors.push(...toRowErrors(providerMembershipErrors(partnership, card, existing)));
     if (outcome.errors.length > 0) continue;
+    delete outcome.cells;
 
     outcome.card = card;
     if (existing) {
@@ -355,11 +420,16 @@ export async function previewSpreadsheetImport(
     } else {
       const key = newServiceKey(card);
       const repeated = newServiceRows.get(key);
-      if (repeated !== undefined) {
-        // Skipped, not refused for a fault: the first row creates the card, this one would be a copy.
-        outcome.action = 'reject';
-        outcome.card = null;
-        outcome.notes!.push(repeatedRowNote(repeated));
+      const match = basketCardByKey.get(key);
+      if (confirmation?.date) outcome.lastConfirmedOn = confirmation.date;
+      if (repeated !== undefined || match) {
+        // Not refused for a fault: skipped on confirmation unless the user chooses to create it.
+        outcome.action = 'duplicate';
+        outcome.duplicateOf =
+          repeated !== undefined
+            ? { row: repeated, serviceId: null, name: null }
+            : { row: null, serviceId: match!.id, name: match!.name };
+        outcome.notes!.push(repeated !== undefined ? repeatedRowNote(repeated) : existingCardNote(match!.name));
         continue;
       }
       newServiceRows.set(key, row.number);
@@ -371,8 +441,20 @@ export async function previewSpreadsheetImport(
   const notes = [
     ...(sheet.headerRow > 1 ? [headerRowNote(sheet.headerRow)] : []),
     ...sheet.unreadHeaders.map(unreadHeaderNote),
+    ...sheet.unknownColumns.filter((column) => !column.mappedTo).map(unmappedColumnNote),
   ];
+  const extras = {
+    ...(sheet.unknownColumns.length > 0 ? { columns: sheet.unknownColumns, templateColumns: mappableColumns } : {}),
+    newCards: newCardsChoice(actor, partnership),
+  };
   return db.transaction((tx) =>
-    storeImportPreview(tx, context, { partnershipId, userId: actor.userId, format: 'xlsx', rows, notes }),
+    storeImportPreview(tx, context, {
+      partnershipId,
+      userId: actor.userId,
+      format: 'xlsx',
+      rows,
+      notes,
+      extras,
+    }),
   );
 }

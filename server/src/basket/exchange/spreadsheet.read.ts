@@ -170,7 +170,63 @@ function templateHeaderOf(text: string): string | undefined {
 /** A header cell the import could not read as template columns (a merge over several). */
 export type UnreadHeader = { text: string; columns: string };
 
-type HeaderRow = { columns: Map<string, number>; unread: UnreadHeader[] };
+/** The key a sheet header's mapping is kept under: without case, diacritics and extra spaces. */
+export const sheetHeaderKey = (text: string) => fold(text);
+
+/** Template columns a sheet column may be read as (Status is the system's, never imported). */
+export const mappableColumns = sheetColumns.map((c) => c.header).filter((header) => header !== 'Status');
+
+/**
+ * Usual names of the template's columns in the sheets OPS keep, proposed (not silently applied: the
+ * preview shows each as "proponowane") when the partnership has no mapping of its own for them.
+ */
+const suggestedColumns: Record<string, string> = {
+  usluga: 'Nazwa usługi',
+  nazwa: 'Nazwa usługi',
+  'nazwa uslugi / zadania': 'Nazwa usługi',
+  'nazwa zadania': 'Nazwa usługi',
+  'opis uslugi': 'Opis',
+  'zakres uslugi': 'Opis',
+  realizator: 'Realizator (instytucja)',
+  instytucja: 'Realizator (instytucja)',
+  'podmiot realizujacy': 'Realizator (instytucja)',
+  'telefon kontaktowy': 'Telefon',
+  tel: 'Telefon',
+  'nr telefonu': 'Telefon',
+  email: 'E-mail',
+  mail: 'E-mail',
+  'adres e-mail': 'E-mail',
+  kontakt: 'Osoba kontaktowa',
+  'osoba do kontaktu': 'Osoba kontaktowa',
+  kod: 'Kod pocztowy',
+  'kod pocztowy': 'Kod pocztowy',
+  miasto: 'Miejscowość',
+  adres: 'Ulica',
+  'ulica i numer': 'Ulica',
+  'godziny otwarcia': 'Harmonogram',
+  'dni i godziny': 'Harmonogram',
+  'data potwierdzenia': 'Ostatnie potwierdzenie',
+  'data aktualizacji': 'Ostatnie potwierdzenie',
+  'grupa docelowa': 'Grupy docelowe',
+  'obszar wspolpracy': 'Obszary współpracy',
+  obszar: 'Obszary współpracy',
+  platnosc: 'Odpłatność',
+  koszt: 'Odpłatność',
+};
+
+/** A sheet column the template does not know by its header, and how the import reads it. */
+export type SheetColumnRead = {
+  header: string;
+  key: string;
+  letter: string;
+  mappedTo: string | null;
+  source: 'saved' | 'suggested' | 'none';
+};
+
+/** The partnership's mappings: sheet header key -> template column, or null ("pomiń"). */
+export type HeaderMappings = Record<string, string | null>;
+
+type HeaderRow = { columns: Map<string, number>; unread: UnreadHeader[]; unknown: SheetColumnRead[] };
 
 /**
  * Reads one candidate header row. A cell merged with cells above it (a header over two rows) is the
@@ -179,10 +235,11 @@ type HeaderRow = { columns: Map<string, number>; unread: UnreadHeader[] };
  * e-mail)" over two columns is read as the columns its hint names, in order, when they are exactly
  * as many as the columns it spans. Anything else across columns is not guessed: it is reported once.
  */
-function readHeaderRow(sheet: ExcelJS.Worksheet, number: number): HeaderRow {
+function readHeaderRow(sheet: ExcelJS.Worksheet, number: number, mappings: HeaderMappings): HeaderRow {
   const row = sheet.getRow(number);
   const columns = new Map<string, number>();
   const unread: UnreadHeader[] = [];
+  const unknown: SheetColumnRead[] = [];
   const take = (header: string | undefined, column: number) => {
     if (header && !columns.has(header)) columns.set(header, column);
   };
@@ -199,6 +256,19 @@ function readHeaderRow(sheet: ExcelJS.Worksheet, number: number): HeaderRow {
       span += 1;
     }
     const header = templateHeaderOf(text);
+    if (span === 1 && !header) {
+      // A header the template does not know: read as the partnership mapped it, or as the usual
+      // name suggests; either way the preview lists it once with what happens to its values.
+      const key = sheetHeaderKey(text);
+      const saved = Object.hasOwn(mappings, key);
+      const suggested = Object.hasOwn(suggestedColumns, key) ? suggestedColumns[key]! : null;
+      const target = saved ? (mappings[key] ?? null) : suggested;
+      const mappedTo = target && mappableColumns.includes(target) && !columns.has(target) ? target : null;
+      if (mappedTo) columns.set(mappedTo, column);
+      const source = saved ? 'saved' : mappedTo ? 'suggested' : 'none';
+      unknown.push({ header: text, key, letter: sheet.getColumn(column).letter, mappedTo, source });
+      continue;
+    }
     if (span === 1 || header) {
       take(header, column);
       continue;
@@ -216,18 +286,19 @@ function readHeaderRow(sheet: ExcelJS.Worksheet, number: number): HeaderRow {
     }
     column += span - 1;
   }
-  return { columns, unread };
+  // Two columns read as one template column: the first (from the left) is read, as for two equal headers.
+  return { columns, unread, unknown };
 }
 
 /**
  * The header row: of the first HEADER_SEARCH_ROWS rows, the one naming the most template columns
  * (the first of equals). Title rows, blank rows and merged title cells above it are skipped.
  */
-function findHeaderRow(sheet: ExcelJS.Worksheet): HeaderRow & { number: number } {
-  let best: HeaderRow & { number: number } = { number: 1, columns: new Map(), unread: [] };
+function findHeaderRow(sheet: ExcelJS.Worksheet, mappings: HeaderMappings): HeaderRow & { number: number } {
+  let best: HeaderRow & { number: number } = { number: 1, columns: new Map(), unread: [], unknown: [] };
   const last = Math.min(HEADER_SEARCH_ROWS, sheet.rowCount);
   for (let number = 1; number <= last; number += 1) {
-    const candidate = readHeaderRow(sheet, number);
+    const candidate = readHeaderRow(sheet, number, mappings);
     if (candidate.columns.size > best.columns.size) best = { number, ...candidate };
   }
   return best;
@@ -241,21 +312,29 @@ export type SheetRead = {
   headerRow: number;
   /** Merged header cells that could not be read as template columns, each once. */
   unreadHeaders: UnreadHeader[];
+  /** Single header cells the template does not know, with the mapping applied to each. */
+  unknownColumns: SheetColumnRead[];
   /** Filled rows below the header, by their real row number, with the text of each found column (empty ones left out). */
   rows: Array<{ number: number; cells: Record<string, string> }>;
 };
 
 /** Reads an uploaded sheet (the job of the import worker); refusals are AppErrors. */
-export async function readSpreadsheetUpload(input: { body: Uint8Array }): Promise<SheetRead> {
+export async function readSpreadsheetUpload(input: {
+  body: Uint8Array;
+  mappings?: HeaderMappings;
+}): Promise<SheetRead> {
   const body = Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
   const sheet = await loadWorkbook(body);
-  const header = findHeaderRow(sheet);
+  const header = findHeaderRow(sheet, input.mappings ?? {});
   const columns = sheetColumns
     .map((c) => ({ header: c.header, column: header.columns.get(c.header) }))
     .filter((c): c is { header: string; column: number } => c.column !== undefined);
   const found = new Set(columns.map((c) => c.header));
   const missing = sheetColumns.filter((c) => c.header !== 'Identyfikator' && !found.has(c.header));
-  if (!found.has('Nazwa usługi') || missing.length > 5) {
+  // An OPS's own sheet (its own column names) is previewed for the mapping: it has headers in words
+  // the user can map. A sheet of neither (numbers, a blank row) is no basket sheet.
+  const mappableUnknown = header.unknown.filter((c) => /\p{L}/u.test(c.header));
+  if ((!found.has('Nazwa usługi') || missing.length > 5) && mappableUnknown.length === 0) {
     throw new AppError('unprocessable', [fieldError('file', 'noBasketSheet')]);
   }
   // eachRow visits only rows that exist in the file: a lone cell in row 1,000,000 is one row, not a loop.
@@ -271,5 +350,11 @@ export async function readSpreadsheetUpload(input: { body: Uint8Array }): Promis
   });
   // Counted before any row is validated: a refused file costs no database work.
   if (rows.length > IMPORT_ROW_LIMIT) throw new AppError('payloadTooLarge', [fieldError('file', 'tooManyRows')]);
-  return { headers: columns.map((c) => c.header), headerRow: header.number, unreadHeaders: header.unread, rows };
+  return {
+    headers: columns.map((c) => c.header),
+    headerRow: header.number,
+    unreadHeaders: header.unread,
+    unknownColumns: header.unknown,
+    rows,
+  };
 }

@@ -7,12 +7,16 @@ import { AppError, fieldError } from '../../platform/http/problem.js';
 import { IdParams } from '../../../../shared/src/contracts/common.js';
 import {
   ConfirmImportInput,
+  ImportMappingInput,
+  ImportMappings,
   ImportPreview,
   ImportResult,
   ServiceSearchQuery,
 } from '../../../../shared/src/contracts/basket.js';
 import { z } from 'zod';
 import { confirmImport, previewSpreadsheetImport } from './spreadsheet.import.js';
+import { buildImportErrorsXlsx } from './import-errors.js';
+import { saveImportMappings } from './import-mappings.js';
 import { buildTemplate, exportBasketCsv, exportBasketXlsx } from './spreadsheet.service.js';
 import { importJobs } from './import-jobs.js';
 
@@ -70,7 +74,53 @@ export async function spreadsheetRoutes(app: FastifyInstance, { database, config
         response: { 200: ImportResult },
       },
     },
-    async (request) => confirmImport(db, request.ctx, request.params.id, request.params.importId),
+    async (request) => {
+      const { duplicates, newCards } = request.body ?? {};
+      return confirmImport(
+        db,
+        request.ctx,
+        request.params.id,
+        request.params.importId,
+        { duplicates, newCards },
+        config.STALE_SERVICE_MONTHS,
+      );
+    },
+  );
+
+  api.get(
+    '/partnerships/:id/basket/imports/:importId/errors.xlsx',
+    {
+      config: { policy: { action: 'basket.import.errors', allow: isActingInInstitution } },
+      schema: {
+        tags,
+        summary: 'The rejected rows of a pending sheet import with their reasons (uploader only)',
+        params: z.object({ id: IdParams.shape.id, importId: IdParams.shape.id }).strict(),
+      },
+    },
+    async (request, reply) => {
+      const file = await buildImportErrorsXlsx(db, request.ctx, request.params.id, request.params.importId);
+      return reply
+        .type(XLSX)
+        .header('content-disposition', attachment('koszyk-uslug-bledy-importu', 'xlsx'))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-store')
+        .send(file);
+    },
+  );
+
+  api.put(
+    '/partnerships/:id/basket/import-mappings',
+    {
+      config: { policy: { action: 'basket.import.mapping', allow: isActingInInstitution } },
+      schema: {
+        tags,
+        summary: 'Set how sheet columns are read (kept per partnership for the next imports)',
+        params: IdParams,
+        body: ImportMappingInput,
+        response: { 200: ImportMappings },
+      },
+    },
+    async (request) => saveImportMappings(db, request.ctx, request.params.id, request.body),
   );
 
   api.get(

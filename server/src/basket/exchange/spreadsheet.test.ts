@@ -197,7 +197,7 @@ describe('basket import from the sheet', () => {
       `/api/v1/partnerships/${partnershipId}/basket/imports/${(preview.json() as { importId: string }).importId}/confirm`,
       {},
     );
-    expect(confirmed.json()).toEqual({ created: 0, updated: 0 });
+    expect(confirmed.json()).toEqual({ created: 0, updated: 0, confirmed: 0 });
     expect(await basket()).toEqual(before);
   });
 
@@ -243,7 +243,7 @@ describe('basket import from the sheet', () => {
       {},
     );
     expect(confirmed.statusCode, confirmed.body).toBe(200);
-    expect(confirmed.json()).toEqual({ created: 1, updated: 1 });
+    expect(confirmed.json()).toEqual({ created: 1, updated: 1, confirmed: 0 });
     expect((await basket()).length).toBe(countBefore + 1);
     const again = await coordinator.post(
       `/api/v1/partnerships/${partnershipId}/basket/imports/${result.importId}/confirm`,
@@ -616,7 +616,7 @@ describe('basket import: limits, ownership and atomicity', () => {
       'Harmonogram; Telefon; E-mail; Języki|Tych kolumn nie ma w arkuszu: ich wartości w karcie pozostaną bez zmian.',
     );
     const confirmed = await coordinator.post(`${importsUrl()}/${preview.importId}/confirm`, {});
-    expect(confirmed.json()).toEqual({ created: 0, updated: 1 });
+    expect(confirmed.json()).toEqual({ created: 0, updated: 1, confirmed: 0 });
     const after = (await coordinator.get(`/api/v1/services/${card.id}`)).json() as Service;
     expect(after).toMatchObject({
       capacity: '8 osób',

@@ -132,7 +132,7 @@ describe('values as Excel leaves them', () => {
       ['create', []],
       ['create', []],
     ]);
-    expect((await confirm(preview.importId)).json()).toEqual({ created: 2, updated: 0 });
+    expect((await confirm(preview.importId)).json()).toEqual({ created: 2, updated: 0, confirmed: 0 });
     const cards = await basketCards();
     const club = cards.find((c) => c.name.startsWith('Klub'))!;
     expect(club).toMatchObject({
@@ -251,14 +251,14 @@ describe('a new service entered twice in the sheet', () => {
     expect(preview.rows.map((r) => [r.row, r.action])).toEqual([
       [2, 'create'],
       [3, 'create'],
-      [4, 'reject'],
+      [4, 'duplicate'],
       [5, 'create'],
     ]);
     expect(preview.rows[2]).toMatchObject({
       errors: [],
       notes: [{ column: 'Nazwa usługi', messages: { pl: expect.stringContaining('Powtarza wiersz 2') } }],
     });
-    expect((await confirm(preview.importId)).json()).toEqual({ created: 3, updated: 0 });
+    expect((await confirm(preview.importId)).json()).toEqual({ created: 3, updated: 0, confirmed: 0 });
     const copies = (await basketCards()).filter((c) => c.name.toLowerCase().includes('słoneczko'));
     expect(copies.map((c) => c.providerName).sort()).toEqual(['Parafia św. Jadwigi', 'Stowarzyszenie Bałuty']);
   });

@@ -555,6 +555,26 @@ export const basketPublications = pgTable('basket_publications', {
 });
 
 /**
+ * How a partnership's sheets name the template's columns (issue 8): a sheet header the template does
+ * not know, normalised (case, diacritics, spaces), read as a template column, or not read at all
+ * (template_column null, "pomiń"). Set from the import preview, applied to the partnership's next
+ * imports; writes are audited (basket.import.mapping).
+ */
+export const basketImportMappings = pgTable(
+  'basket_import_mappings',
+  {
+    partnershipId: uuid('partnership_id')
+      .notNull()
+      .references(() => partnerships.id),
+    sheetHeader: text('sheet_header').notNull(),
+    templateColumn: text('template_column'),
+    updatedByUserId: uuid('updated_by_user_id').references(() => users.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.partnershipId, t.sheetHeader] })],
+);
+
+/**
  * A spreadsheet or HSDS import waiting for the user's confirmation: the parsed rows and the preview
  * shown. Nothing reaches the basket until it is confirmed, and then in one transaction.
  */

@@ -9,6 +9,8 @@ import {
   CreateChangeRequestInput,
   CreateServiceInput,
   DecideChangeRequestInput,
+  ImportMappingInput,
+  ImportMappings,
   ImportPreview,
   ImportResult,
   ReviewChangeRequestInput,
@@ -207,13 +209,32 @@ export function uploadImport(
   });
 }
 
-export function confirmImport(partnershipId: string, importId: string) {
+/** The importer's choices sent with the confirmation: duplicate rows to create, and the new cards' status. */
+export type ImportChoices = {
+  duplicates?: Array<{ row: number; choice: 'skip' | 'create' }>;
+  newCards?: 'publish' | 'review';
+};
+
+export function confirmImport(partnershipId: string, importId: string, choices: ImportChoices = {}) {
   return apiRequest(`/partnerships/${partnershipId}/basket/imports/${encodeURIComponent(importId)}/confirm`, {
     method: 'POST',
-    body: { importId },
+    body: { importId, ...choices },
     schema: ImportResult,
   });
 }
+
+/** Keeps how the partnership's sheet columns are read; the next upload (and the re-read now) uses it. */
+export function saveImportMappings(partnershipId: string, body: z.input<typeof ImportMappingInput>) {
+  return apiRequest(`/partnerships/${partnershipId}/basket/import-mappings`, {
+    method: 'PUT',
+    body,
+    schema: ImportMappings,
+  });
+}
+
+/** The rejected rows of a pending import with their reasons, as .xlsx (the uploader only, while it lives). */
+export const importErrorsUrl = (partnershipId: string, importId: string) =>
+  `${API_BASE}/partnerships/${partnershipId}/basket/imports/${encodeURIComponent(importId)}/errors.xlsx`;
 
 /** Download links (same-origin cookies; the browser saves the answer). */
 export const basketFiles = {

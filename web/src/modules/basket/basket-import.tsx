@@ -1,36 +1,59 @@
-import { Alert, Badge, Button, Group, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Progress, Radio, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { ImportPreview } from '../../../../shared/src/contracts/basket';
 import { ApiError } from '../../api/client';
 import { currentLanguage } from '../../i18n/i18n';
+import { paths } from '../../paths';
 import type { LeftoverFieldError } from '../common/forms';
 import { DataTable } from '../common/data-table';
 import { LoadingIndicator } from '../common/loading';
 import { ProblemAlert } from '../common/problem-alert';
-import { confirmImport, uploadImport } from './basket-api';
+import { confirmImport, importErrorsUrl, saveImportMappings, uploadImport } from './basket-api';
+import { ImportMappingPanel } from './import-mapping-panel';
 
 type Step =
   | { kind: 'choose' }
   | { kind: 'uploading'; percent: number }
   | { kind: 'preview'; preview: ImportPreview }
   | { kind: 'applying'; preview: ImportPreview }
-  | { kind: 'done'; created: number; updated: number };
+  | { kind: 'done'; created: number; updated: number; confirmed: number };
+
+type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 /**
  * The server's reasons with its problem (the file's "not a basket sheet", "too many rows", a row
- * that failed on confirmation), in the current language, unless one only repeats the message.
+ * that failed on confirmation), in the current language, each with the field it names, unless one
+ * only repeats the message.
  */
-function problemReasons(error: unknown, language: 'pl' | 'en'): LeftoverFieldError[] {
+function problemReasons(error: unknown, language: 'pl' | 'en', t: Translate): LeftoverFieldError[] {
   if (!(error instanceof ApiError)) return [];
   const message = error.problem.messages[language];
   return (error.problem.errors ?? [])
     .filter((item) => item.messages[language] !== message)
-    .map((item) => ({ field: '(body)', message: item.messages[language] }));
+    .map((item) => ({ field: fieldLabel(item.field, t), message: item.messages[language] }));
 }
 
-const actionColors = { create: 'green', update: 'blue', unchanged: 'gray', reject: 'red' } as const;
+/** The words for the field a problem names: the file, a row of the sheet, one of the choices. */
+function fieldLabel(field: string, t: Translate): string {
+  const row = /^rows\.(\d+)/.exec(field);
+  if (row) return t('imports.fields.row', { row: row[1] });
+  if (field === 'file') return t('imports.fields.file');
+  if (field === 'newCards') return t('imports.fields.newCards');
+  if (field.startsWith('duplicates.')) return t('imports.fields.duplicates');
+  if (field.startsWith('mappings.')) return t('imports.fields.mapping');
+  return field;
+}
+
+const actionColors = {
+  create: 'green',
+  update: 'blue',
+  unchanged: 'gray',
+  reject: 'red',
+  duplicate: 'orange',
+} as const;
 
 /**
  * The import wizard: choose a file -> upload (progress) -> preview per row (create / update /
@@ -43,8 +66,17 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
   const [file, setFile] = useState<File | null>(null);
   const [step, setStep] = useState<Step>({ kind: 'choose' });
   const [error, setError] = useState<unknown>(null);
+  /** Duplicate rows the importer chose to create anyway (skipping is the default). */
+  const [createRows, setCreateRows] = useState<ReadonlySet<number>>(new Set());
+  const [newCards, setNewCards] = useState<'publish' | 'review' | null>(null);
+  const [isRemapping, setIsRemapping] = useState(false);
   const language = currentLanguage();
 
+  const showPreview = (preview: ImportPreview) => {
+    setCreateRows(new Set());
+    setNewCards(preview.newCards?.default ?? null);
+    setStep({ kind: 'preview', preview });
+  };
   const upload = async () => {
     if (!file) return;
     setError(null);
@@ -53,18 +85,38 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
       const preview = await uploadImport(partnershipId, format, file, (percent) =>
         setStep({ kind: 'uploading', percent }),
       );
-      setStep({ kind: 'preview', preview });
+      showPreview(preview);
     } catch (caught) {
       setError(caught);
       setStep({ kind: 'choose' });
+    }
+  };
+  /** Keeps the mapping for the partnership, then reads the same file again with it. */
+  const remap = async (mappings: Array<{ header: string; templateColumn: string | null }>) => {
+    if (!file) return;
+    setError(null);
+    setIsRemapping(true);
+    try {
+      await saveImportMappings(partnershipId, { mappings });
+      showPreview(await uploadImport(partnershipId, format, file, () => undefined));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setIsRemapping(false);
     }
   };
   const apply = async (preview: ImportPreview) => {
     setError(null);
     setStep({ kind: 'applying', preview });
     try {
-      const result = await confirmImport(partnershipId, preview.importId);
-      setStep({ kind: 'done', created: result.created, updated: result.updated });
+      const duplicates = preview.rows
+        .filter((row) => row.action === 'duplicate')
+        .map((row) => ({ row: row.row, choice: createRows.has(row.row) ? ('create' as const) : ('skip' as const) }));
+      const result = await confirmImport(partnershipId, preview.importId, {
+        ...(duplicates.length > 0 ? { duplicates } : {}),
+        ...(newCards ? { newCards } : {}),
+      });
+      setStep({ kind: 'done', created: result.created, updated: result.updated, confirmed: result.confirmed });
       void queryClient.invalidateQueries({ queryKey: ['services'] });
       void queryClient.invalidateQueries({ queryKey: ['basket-gaps'] });
     } catch (caught) {
@@ -80,7 +132,7 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
 
   return (
     <Stack>
-      {error ? <ProblemAlert error={error} leftovers={problemReasons(error, language)} /> : null}
+      {error ? <ProblemAlert error={error} leftovers={problemReasons(error, language, t)} /> : null}
       {step.kind === 'choose' && (
         <Group align="end" wrap="wrap">
           <div>
@@ -120,7 +172,26 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
               reject: step.preview.counts.reject,
             })}
           </Text>
+          {step.preview.counts.duplicate ? (
+            <Text size="sm">{t('imports.summaryDuplicates', { count: step.preview.counts.duplicate })}</Text>
+          ) : null}
           <Text size="sm">{t('imports.nothingYet')}</Text>
+          {step.preview.columns && step.preview.columns.length > 0 && format === 'xlsx' ? (
+            <ImportMappingPanel
+              key={step.preview.importId}
+              columns={step.preview.columns}
+              templateColumns={step.preview.templateColumns ?? []}
+              isBusy={isRemapping}
+              onApply={(mappings) => void remap(mappings)}
+            />
+          ) : null}
+          {step.preview.hasErrorRows ? (
+            <Text size="sm">
+              <Anchor href={importErrorsUrl(partnershipId, step.preview.importId)} download>
+                {t('imports.errorsDownload', { count: step.preview.counts.reject })}
+              </Anchor>
+            </Text>
+          ) : null}
           {step.preview.notes && step.preview.notes.length > 0 ? (
             <Alert color="yellow" variant="light" title={t('imports.fileNotes')}>
               <ul className="compact-list">
@@ -153,7 +224,53 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
                   </Badge>
                 ),
               },
-              { key: 'name', header: t('basket.name'), cell: (row) => row.name ?? '–' },
+              {
+                key: 'name',
+                header: t('basket.name'),
+                cell: (row) => (
+                  <Stack gap={4}>
+                    <span>{row.name ?? '–'}</span>
+                    {row.duplicateOf?.serviceId ? (
+                      <Text size="xs">
+                        {t('imports.duplicateOfCard')}{' '}
+                        <Anchor component={Link} to={paths.service(row.duplicateOf.serviceId)} target="_blank">
+                          {row.duplicateOf.name ?? row.duplicateOf.serviceId}
+                        </Anchor>
+                      </Text>
+                    ) : null}
+                    {row.duplicateOf?.row ? (
+                      <Text size="xs">{t('imports.duplicateOfRow', { row: row.duplicateOf.row })}</Text>
+                    ) : null}
+                  </Stack>
+                ),
+              },
+              {
+                key: 'choice',
+                header: t('imports.duplicateChoice'),
+                cell: (row) =>
+                  row.action === 'duplicate' ? (
+                    <SegmentedControl
+                      size="xs"
+                      aria-label={t('imports.duplicateChoiceFor', { row: row.row })}
+                      disabled={step.kind === 'applying'}
+                      value={createRows.has(row.row) ? 'create' : 'skip'}
+                      onChange={(value) =>
+                        setCreateRows((current) => {
+                          const next = new Set(current);
+                          if (value === 'create') next.add(row.row);
+                          else next.delete(row.row);
+                          return next;
+                        })
+                      }
+                      data={[
+                        { value: 'skip', label: t('imports.duplicateSkip') },
+                        { value: 'create', label: t('imports.duplicateCreate') },
+                      ]}
+                    />
+                  ) : (
+                    '–'
+                  ),
+              },
               {
                 key: 'reasons',
                 header: t('imports.reasons'),
@@ -175,15 +292,42 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
               },
             ]}
           />
+          {step.preview.newCards && step.preview.counts.create + (step.preview.counts.duplicate ?? 0) > 0 ? (
+            <Radio.Group
+              label={t('imports.newCards.label')}
+              description={t(`imports.newCards.default.${step.preview.newCards.default}`)}
+              value={newCards ?? step.preview.newCards.default}
+              onChange={(value) => setNewCards(value as 'publish' | 'review')}
+            >
+              <Stack gap="xs" mt="xs">
+                <Radio
+                  value="publish"
+                  label={t('imports.newCards.publish')}
+                  disabled={!step.preview.newCards.canPublish || step.kind === 'applying'}
+                />
+                <Radio value="review" label={t('imports.newCards.review')} disabled={step.kind === 'applying'} />
+              </Stack>
+            </Radio.Group>
+          ) : null}
           {step.kind === 'applying' ? (
             <LoadingIndicator />
           ) : (
             <Group>
               <Button
                 onClick={() => void apply(step.preview)}
-                disabled={step.preview.counts.create + step.preview.counts.update === 0}
+                disabled={
+                  step.preview.counts.create +
+                    step.preview.counts.update +
+                    step.preview.counts.unchanged +
+                    createRows.size ===
+                  0
+                }
               >
-                {t('imports.confirm', { count: step.preview.counts.create + step.preview.counts.update })}
+                {step.preview.counts.create + step.preview.counts.update + createRows.size === 0
+                  ? t('imports.confirmUnchanged')
+                  : t('imports.confirm', {
+                      count: step.preview.counts.create + step.preview.counts.update + createRows.size,
+                    })}
               </Button>
               <Button variant="default" onClick={restart}>
                 {t('imports.cancel')}
@@ -194,7 +338,10 @@ export function ImportWizard({ partnershipId, format }: { partnershipId: string;
       )}
       {step.kind === 'done' && (
         <Alert color="green" title={t('imports.doneTitle')} role="status">
-          <Text size="sm">{t('imports.done', { created: step.created, updated: step.updated })}</Text>
+          <Text size="sm">
+            {t('imports.done', { created: step.created, updated: step.updated })}
+            {step.confirmed > 0 ? ` ${t('imports.doneConfirmed', { count: step.confirmed })}` : ''}
+          </Text>
           <Button mt="sm" variant="default" onClick={restart}>
             {t('imports.again')}
           </Button>

@@ -18,8 +18,9 @@ export function ProblemAlert({ error, leftovers = [], title }: ProblemAlertProps
       <Text size="sm">{message}</Text>
       {leftovers.length > 0 && (
         <List size="sm" mt="xs">
-          {leftovers.map((item) => (
-            <List.Item key={item.field}>
+          {leftovers.map((item, index) => (
+            // Several reasons may name one field (the file): the position tells them apart.
+            <List.Item key={`${index}:${item.field}`}>
               {item.field === '(body)' ? '' : `${item.field}: `}
               {item.message}
             </List.Item>
