@@ -305,10 +305,14 @@ describeWithChromium('phones and small screens', () => {
     await page.getByRole('button', { name: `Przejrzyj wniosek: ${SERVICE}` }).click();
     const review = page.getByRole('dialog', { name: `Wniosek o zmianę: ${SERVICE}` });
     await review.getByRole('columnheader', { name: 'Obecnie w karcie' }).waitFor();
+    // Checked once the dialog has faded in: mid-transition colours are not what a person reads.
+    await page.waitForFunction(() => document.getAnimations().length === 0);
     await checkScreen('change request decision dialog');
     await review.getByLabel('Uwagi koordynatora').fill('Zgodne z nowym harmonogramem OPS.');
     await review.getByRole('button', { name: 'Oznacz jako przejrzany' }).click();
     await page.getByText('Przejrzany, czeka na decyzję').waitFor();
+    await review.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.getAnimations().length === 0);
     await checkScreen('change requests (reviewed)');
 
     // The other session is ended from its card.

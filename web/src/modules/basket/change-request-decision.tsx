@@ -20,40 +20,39 @@ function ProposalComparison({ request }: { request: ChangeRequest }) {
   const labels = request.valueLabels;
   if (fields.length === 0) return <Text>{t('changeRequestDecision.empty')}</Text>;
   return (
-    <Table.ScrollContainer minWidth={320}>
-      <Table withTableBorder withColumnBorders verticalSpacing="xs">
-        <caption className="visually-hidden">{t('changeRequestDecision.comparisonCaption')}</caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('changeRequestDecision.field')}</Table.Th>
-            {current && <Table.Th scope="col">{t('changeRequestDecision.current')}</Table.Th>}
-            <Table.Th scope="col">{t('changeRequestDecision.proposed')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {fields.map((field) => (
-            <Table.Tr key={field}>
-              <Table.Th scope="row">
-                {t(`serviceFields.${field}`, { defaultValue: field })}
-                {request.changedSinceProposal.includes(field) && (
-                  <Text size="xs" c="orange.9">
-                    {t('changeRequestDecision.changedSince')}
-                  </Text>
-                )}
-              </Table.Th>
-              {current && (
-                <Table.Td style={{ whiteSpace: 'pre-wrap' }}>
-                  {formatProposedValue(t, field, current[field], labels, i18n.language)}
-                </Table.Td>
+    // No horizontal scrolling (a scrolled region would need its own tab stop): long values wrap.
+    <Table withTableBorder withColumnBorders verticalSpacing="xs" style={{ overflowWrap: 'anywhere' }}>
+      <caption className="visually-hidden">{t('changeRequestDecision.comparisonCaption')}</caption>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">{t('changeRequestDecision.field')}</Table.Th>
+          {current && <Table.Th scope="col">{t('changeRequestDecision.current')}</Table.Th>}
+          <Table.Th scope="col">{t('changeRequestDecision.proposed')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {fields.map((field) => (
+          <Table.Tr key={field}>
+            <Table.Th scope="row">
+              {t(`serviceFields.${field}`, { defaultValue: field })}
+              {request.changedSinceProposal.includes(field) && (
+                <Text size="xs" c="orange.9">
+                  {t('changeRequestDecision.changedSince')}
+                </Text>
               )}
+            </Table.Th>
+            {current && (
               <Table.Td style={{ whiteSpace: 'pre-wrap' }}>
-                {formatProposedValue(t, field, request.proposal[field], labels, i18n.language)}
+                {formatProposedValue(t, field, current[field], labels, i18n.language)}
               </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+            )}
+            <Table.Td style={{ whiteSpace: 'pre-wrap' }}>
+              {formatProposedValue(t, field, request.proposal[field], labels, i18n.language)}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 
