@@ -310,23 +310,36 @@ describeWithChromium('basket of services', () => {
     await checkAccessibility(page, 'notifications');
     await page.getByRole('link', { name: /^Nowy wniosek o zmianę w koszyku/ }).click();
     await page.getByRole('tab', { name: 'Wnioski o zmiany', selected: true }).waitFor();
-    await page.getByRole('button', { name: 'Przejrzyj: Asystent rodziny' }).click();
-    const review = page.getByRole('dialog', { name: 'Przejrzyj' });
+    await page.getByRole('button', { name: 'Przejrzyj wniosek: Asystent rodziny' }).click();
+    const review = page.getByRole('dialog', { name: 'Wniosek o zmianę: Asystent rodziny' });
+    // The card's current value beside the proposed one.
+    await review.getByRole('columnheader', { name: 'Obecnie w karcie' }).waitFor();
+    await review.getByRole('cell', { name: 'pon.–pt. 8:00–18:00' }).waitFor();
+    await checkAccessibility(page, 'change request decision dialog');
     await review.getByLabel('Uwagi koordynatora').fill('Zgodne z nowym harmonogramem OPS.');
-    await review.getByRole('button', { name: 'Przejrzyj' }).click();
+    await review.getByRole('button', { name: 'Oznacz jako przejrzany' }).click();
     await page.getByText('Przejrzany, czeka na decyzję').waitFor();
     await screenshot(page, 'basket-07-change-requests');
     await checkAccessibility(page, 'change requests');
     // The leader's director decides, not the coordinator.
-    expect(await page.getByRole('button', { name: /^Uwzględnij/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Rozstrzygnij wniosek/ }).count()).toBe(0);
     await signOut(page);
 
     await signIn(page, server.baseUrl, 'dyrektor@kooperacja.demo');
     // The card submitted earlier (the director may publish it too) and the reviewed request.
     await page.getByRole('link', { name: 'Powiadomienia: 2 nieprzeczytane' }).click();
     await page.getByRole('link', { name: /^Wniosek przejrzany przez koordynatora/ }).click();
-    await page.getByRole('button', { name: 'Uwzględnij: Asystent rodziny' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Uwzględnij: Asystent rodziny' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Rozstrzygnij wniosek: Asystent rodziny' }).click();
+    const decision = page.getByRole('dialog', { name: 'Wniosek o zmianę: Asystent rodziny' });
+    await decision.getByText('Zgodne z nowym harmonogramem OPS.', { exact: false }).waitFor();
+    await decision.getByRole('button', { name: 'Zastosuj zmianę' }).click();
+    // The card is published: a second, explicit confirmation before it changes.
+    await decision.getByText('Opublikowana karta zmieni się od razu. Zastosować?').waitFor();
+    await checkAccessibility(page, 'change request apply confirmation');
+    await decision.getByRole('button', { name: 'Tak, zastosuj zmianę' }).click();
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Rozstrzygnij wniosek: Asystent rodziny' }).count())
+      .toBe(0);
     await page.getByLabel('Pokaż wnioski').selectOption('decided');
     await page.getByText('Uwzględniony', { exact: true }).waitFor();
     await page.getByRole('link', { name: 'Asystent rodziny' }).click();

@@ -261,7 +261,7 @@ describeWithChromium('phones and small screens', () => {
       await visit('new service', `/koszyk-uslug/nowa?partnershipId=${partnershipId}`);
       await visit('partnership basket', `${partnership}/koszyk`);
       await visit('change requests', `${partnership}/koszyk?widok=requests`, () =>
-        page.getByRole('button', { name: `Przejrzyj: ${SERVICE}` }).waitFor(),
+        page.getByRole('button', { name: `Przejrzyj wniosek: ${SERVICE}` }).waitFor(),
       );
       await visit('basket gaps', `${partnership}/koszyk?widok=gaps`, () =>
         page.locator('.recharts-surface').first().waitFor(),
@@ -302,11 +302,17 @@ describeWithChromium('phones and small screens', () => {
     // The change request's buttons are in its card, on the screen: the review is done from there.
     await page.goto(`${server.baseUrl}${partnership}/koszyk?widok=requests`);
     await settle();
-    await page.getByRole('button', { name: `Przejrzyj: ${SERVICE}` }).click();
-    const review = page.getByRole('dialog', { name: 'Przejrzyj' });
+    await page.getByRole('button', { name: `Przejrzyj wniosek: ${SERVICE}` }).click();
+    const review = page.getByRole('dialog', { name: `Wniosek o zmianę: ${SERVICE}` });
+    await review.getByRole('columnheader', { name: 'Obecnie w karcie' }).waitFor();
+    // Checked once the dialog has faded in: mid-transition colours are not what a person reads.
+    await page.waitForFunction(() => document.getAnimations().length === 0);
+    await checkScreen('change request decision dialog');
     await review.getByLabel('Uwagi koordynatora').fill('Zgodne z nowym harmonogramem OPS.');
-    await review.getByRole('button', { name: 'Przejrzyj' }).click();
+    await review.getByRole('button', { name: 'Oznacz jako przejrzany' }).click();
     await page.getByText('Przejrzany, czeka na decyzję').waitFor();
+    await review.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.getAnimations().length === 0);
     await checkScreen('change requests (reviewed)');
 
     // The other session is ended from its card.

@@ -184,6 +184,14 @@ export const fieldMessages = {
     pl: 'Wskaż co najmniej jedno pole karty, które ma się zmienić.',
     en: 'Name at least one field of the card to change.',
   },
+  proposalUnchanged: {
+    pl: 'Wniosek nie zmienia żadnego pola: karta ma już te wartości.',
+    en: 'The request changes no field: the card already has these values.',
+  },
+  contactRequired: {
+    pl: 'Podaj telefon, e-mail albo osobę kontaktową: bez kontaktu karty nie można opublikować.',
+    en: 'Enter a phone, an e-mail or a contact person: a card without a contact cannot be published.',
+  },
   changedSinceProposal: {
     pl: 'To pole zmieniło się w karcie po złożeniu wniosku.',
     en: 'This field of the card changed after the request was made.',

@@ -67,6 +67,7 @@ const cards: DemoCard[] = [
     locationKind: 'address',
     street: 'ul. Kościuszki 5',
     capacity: '3 grupy po 8 osób',
+    contactPhone: '12 278 11 11',
     isStale: true,
   },
   {
@@ -82,6 +83,8 @@ const cards: DemoCard[] = [
     referralBy: 'pracownik socjalny OPS',
     locationKind: 'atHome',
     waitingTimeDays: 14,
+    contactPhone: '12 278 32 00',
+    contactEmail: 'asystenci@ops.wieliczka.example',
   },
   {
     ...base,
@@ -96,6 +99,7 @@ const cards: DemoCard[] = [
     street: 'ul. Słowackiego 3',
     reachKind: 'powiat',
     reachCodes: ['1219'],
+    contactPhone: '12 278 17 00',
   },
   {
     ...base,
@@ -108,6 +112,7 @@ const cards: DemoCard[] = [
     cost: 'free',
     locationKind: 'address',
     street: 'ul. Asnyka 2',
+    contactPhone: '47 832 22 10',
     isStale: true,
   },
   {
@@ -122,6 +127,7 @@ const cards: DemoCard[] = [
     locationKind: 'address',
     street: 'ul. Źródlana 7',
     schedule: 'pon.–pt. 13:00–18:00',
+    contactEmail: 'swietlica@razem.example',
   },
   {
     ...base,
@@ -137,6 +143,7 @@ const cards: DemoCard[] = [
     territoryCode: null,
     reachKind: 'powiat',
     reachCodes: ['1219'],
+    contactPhone: '12 281 00 50',
   },
   {
     ...base,
@@ -151,6 +158,7 @@ const cards: DemoCard[] = [
     locationKind: 'remote',
     city: null,
     territoryCode: null,
+    contactEmail: 'opiekunowie@grupa.example',
   },
 ];
 
@@ -196,6 +204,7 @@ export async function seedDemoBasket(
       isReferralRequired: false,
       languages: ['pl'],
       isAccessible: true,
+      contactPhone: '12 278 11 11',
     },
     justification: 'Uczniowie pytają o szachy; mamy nauczyciela i salę w piątki.',
     requestedByUserId: userIds.get('szkola@kooperacja.demo')!,

@@ -341,6 +341,8 @@ function buildCards(
         reachKind: 'powiat',
         reachCodes: [partnership.powiatCode],
         schedule: schedules[4]!,
+        // A published card names a way to contact its provider: the group's or the home's mailbox.
+        contactEmail: `${origin === 'selfHelp' ? 'grupa-wsparcia' : 'sds'}@${partnership.emailDomain}`,
         languages: ['pl'],
         isAccessible: false,
       },

@@ -314,6 +314,19 @@ export const ChangeRequest = z.object({
   decidedAt: z.string().nullable(),
   decisionReason: z.string().nullable(),
   resultServiceId: Uuid.nullable(),
+  serviceStatus: ServiceStatus.nullable().describe('Current status of the card a change or withdrawal names'),
+  currentValues: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe(
+      'The card’s live values of the proposed fields, beside the proposal; only on the single read, only for reviewers and deciders',
+    ),
+  changedSinceProposal: z
+    .array(z.string())
+    .describe('Proposed fields whose value on the card changed after the request was made (single read only)'),
+  valueLabels: z
+    .record(z.string(), z.string())
+    .describe('Names of the registry institutions and TERYT units the proposal and the current values refer to'),
   abilities: z.object({ canReview: z.boolean(), canDecide: z.boolean() }),
 });
 export type ChangeRequest = z.infer<typeof ChangeRequest>;

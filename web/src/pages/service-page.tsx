@@ -77,8 +77,10 @@ function Actions({ service }: { service: Service }) {
       />
       {canPropose && (
         <ChangeRequestModal
+          // A new version of the card starts the proposal from its new values.
+          key={`${service.id}-${service.version}`}
           partnershipId={service.partnershipId}
-          service={{ id: service.id, name: service.name }}
+          service={service}
           opened={isProposing}
           onClose={() => setIsProposing(false)}
         />

@@ -18,6 +18,8 @@ import {
 import { createTestContext, type TestContext } from '../../testing/test-app.js';
 import {
   insertServiceCard,
+  insertServiceCards,
+  isStaleCard,
   resolveReach,
   unsafeFindServiceRow,
   updateServiceCard,
@@ -220,7 +222,9 @@ describe('insert and update', () => {
 
   it('stamps confirmation on publishing and on confirm; records a reason in the audit details', async () => {
     const db = context.database.db;
-    const created = await db.transaction((tx) => insertServiceCard(tx, ctx, partnershipId, cardData()));
+    const created = await db.transaction((tx) =>
+      insertServiceCard(tx, ctx, partnershipId, cardData({ contactPhone: '42 600 00 00' })),
+    );
     const published = await db.transaction((tx) =>
       updateServiceCard(tx, ctx, created, {}, { status: 'published', event: 'published' }),
     );
@@ -234,5 +238,64 @@ describe('insert and update', () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.subjectId, created.id), eq(auditEvents.action, 'service.suspended')));
     expect(audit!.details).toMatchObject({ reason: 'Remont lokalu', fromStatus: 'published', toStatus: 'suspended' });
+  });
+});
+
+describe('publishing needs a contact (the one rule every write path meets: form, transition, change request, import)', () => {
+  const contactFields = ['contactPhone:contactRequired', 'contactEmail:contactRequired', 'contactName:contactRequired'];
+  async function contactCodes(work: () => Promise<unknown>): Promise<string[]> {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'serviceContactRequired') {
+        expect(error.status).toBe(422);
+        return (error.errors ?? []).map((e) => `${e.field}:${e.code}`);
+      }
+      throw error;
+    }
+    throw new Error('expected serviceContactRequired');
+  }
+
+  it('refuses to insert or bulk-insert a published card without phone, e-mail and contact person', async () => {
+    const db = context.database.db;
+    expect(
+      await contactCodes(() =>
+        db.transaction((tx) => insertServiceCard(tx, ctx, partnershipId, cardData(), { status: 'published' })),
+      ),
+    ).toEqual(contactFields);
+    expect(
+      await contactCodes(() =>
+        db.transaction((tx) =>
+          insertServiceCards(tx, ctx, partnershipId, [
+            { card: cardData({ name: 'Bez kontaktu' }), status: 'published' },
+          ]),
+        ),
+      ),
+    ).toEqual(contactFields);
+    // A draft without contact is fine; any one of the three is enough to publish.
+    const draft = await db.transaction((tx) => insertServiceCard(tx, ctx, partnershipId, cardData()));
+    expect(draft.status).toBe('draft');
+    expect(
+      await contactCodes(() =>
+        db.transaction((tx) => updateServiceCard(tx, ctx, draft, {}, { status: 'published', event: 'published' })),
+      ),
+    ).toEqual(contactFields);
+    const published = await db.transaction((tx) =>
+      updateServiceCard(tx, ctx, draft, { contactName: 'Ewa Żak' }, { status: 'published', event: 'published' }),
+    );
+    expect(published.status).toBe('published');
+    expect(
+      await contactCodes(() => db.transaction((tx) => updateServiceCard(tx, ctx, published, { contactName: null }))),
+    ).toEqual(contactFields);
+  });
+
+  it('states the stale rule in code as the search does', () => {
+    const now = new Date('2026-12-04T12:00:00Z');
+    expect(isStaleCard({ status: 'published', lastConfirmedAt: new Date('2025-11-30T12:00:00Z') }, 12, now)).toBe(true);
+    expect(isStaleCard({ status: 'published', lastConfirmedAt: new Date('2026-01-10T12:00:00Z') }, 12, now)).toBe(
+      false,
+    );
+    expect(isStaleCard({ status: 'published', lastConfirmedAt: null }, 12, now)).toBe(true);
+    expect(isStaleCard({ status: 'draft', lastConfirmedAt: null }, 12, now)).toBe(false);
   });
 });

@@ -123,6 +123,50 @@ function memoizedLookups(db: Executor): CardLookups {
   };
 }
 
+/** The ways to reach a card's provider; a published card gives at least one of them. */
+export const providerContactFields = ['contactPhone', 'contactEmail', 'contactName'] as const;
+
+/**
+ * THE publication rule for contacts (one place for the card form, the "publish" transition, an
+ * applied change request, the demo data and the import, all of which write through this store): a card that is
+ * published, or stays published after a change, names a phone, an e-mail or a contact person.
+ * Returns one error per contact field (they are alternatives), [] when the card may be published.
+ */
+export function providerContactErrors(
+  card: Partial<Record<(typeof providerContactFields)[number], string | null | undefined>>,
+): FieldError[] {
+  if (providerContactFields.some((field) => (card[field] ?? '').trim() !== '')) return [];
+  return providerContactFields.map((field) => fieldError(field, 'contactRequired'));
+}
+
+/**
+ * The one write that publishes without this check for now: an import (`imported`) reports card
+ * rules per row in its preview, and a rule first met halfway through a confirmation would roll the
+ * whole sheet back. The import is to call providerContactErrors in its row checks (exchange/, a
+ * separate change) and then drop this exemption.
+ */
+function isExemptFromContactRule(event: ServiceEvent | undefined): boolean {
+  return event === 'imported';
+}
+
+function requireProviderContact(card: ServiceCardData): void {
+  const errors = providerContactErrors(card);
+  if (errors.length > 0) throw new AppError('serviceContactRequired', errors);
+}
+
+/** The stale rule in code, as isStaleSql states it: published and not confirmed within `months` months. */
+export function isStaleCard(
+  card: { status: string; lastConfirmedAt: Date | null },
+  months: number,
+  now = new Date(),
+): boolean {
+  if (card.status !== 'published') return false;
+  if (!card.lastConfirmedAt) return true;
+  const limit = new Date(now);
+  limit.setMonth(limit.getMonth() - months);
+  return card.lastConfirmedAt < limit;
+}
+
 /** Field-level checks that need the database or several fields at once; [] when the card is sound. */
 export async function validateServiceCard(db: Executor, card: ServiceCardData): Promise<FieldError[]> {
   return checkServiceCard(databaseLookups(db), card);
@@ -220,8 +264,9 @@ export async function insertServiceCard(
 ): Promise<ServiceRow> {
   const errors = await validateServiceCard(tx, card);
   if (errors.length > 0) throw new AppError('validation', errors);
-  const reach = await resolveReach(tx, card.reachKind, card.reachCodes);
   const status = options.status ?? 'draft';
+  if (status === 'published' && !isExemptFromContactRule(options.event)) requireProviderContact(card);
+  const reach = await resolveReach(tx, card.reachKind, card.reachCodes);
   const [row] = await tx
     .insert(services)
     .values({
@@ -280,6 +325,7 @@ export async function insertServiceCards(
   for (const { card, status, lastConfirmedAt } of entries) {
     const errors = await checkServiceCard(lookups, card);
     if (errors.length > 0) throw new AppError('validation', errors);
+    if (status === 'published') requireProviderContact(card);
     const provider = card.providerInstitutionId ? providers.get(card.providerInstitutionId) : undefined;
     const providerName = card.providerInstitutionId
       ? [provider?.name, provider?.shortName, card.providerName].filter(Boolean).join(' ')
@@ -369,8 +415,14 @@ export async function updateServiceCard(
   const card = Object.fromEntries(serviceCardFields.map((f) => [f, merged[f]])) as unknown as ServiceCardData;
   const errors = await validateServiceCard(tx, card);
   if (errors.length > 0) throw new AppError('validation', errors);
-  const reach = await resolveReach(tx, card.reachKind, card.reachCodes);
   const nextStatus = options.status ?? current.status;
+  // Publishing, or changing the contact of a published card: an older published card without a
+  // contact stays editable in its other fields and can still be confirmed.
+  const touchesContact = changedFields.some((field) => (providerContactFields as readonly string[]).includes(field));
+  if (nextStatus === 'published' && (isStatusChange || touchesContact) && !isExemptFromContactRule(options.event)) {
+    requireProviderContact(card);
+  }
+  const reach = await resolveReach(tx, card.reachKind, card.reachCodes);
   const [row] = await tx
     .update(services)
     .set({
@@ -400,6 +452,15 @@ export async function updateServiceCard(
     },
   });
   return row!;
+}
+
+/**
+ * "Still current" (the card's `confirm` transition): the last-confirmed date becomes now, with its
+ * own version row and `service.confirmed` audit event. Also what an applied change request does to
+ * a card that was "Do potwierdzenia": the leader has just looked the card over.
+ */
+export function confirmServiceCard(tx: Executor, ctx: RequestContext, current: ServiceRow): Promise<ServiceRow> {
+  return updateServiceCard(tx, ctx, current, {}, { event: 'confirmed', isConfirmed: true });
 }
 
 /** UNSCOPED: the card row, locked when asked; callers check the basket policy before revealing it. */

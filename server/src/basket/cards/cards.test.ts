@@ -448,6 +448,8 @@ describe('search filters, each narrowing the basket', () => {
       reachCodes: ['1219053'],
       contactName: null,
       contactPhone: null,
+      // A published card gives a way to contact its provider; an institution's address will do.
+      contactEmail: 'koszyk@ops-wieliczka.example',
     };
     make = async (client, key, partnership, fields) => {
       const created = await createCard(client, { ...base, partnershipId: partnership, ...fields });

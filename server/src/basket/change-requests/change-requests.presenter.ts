@@ -4,9 +4,15 @@ import type { ChangeRequestDetailRow } from './change-requests.queries.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
+/** What only the single read adds: the live card beside the proposal (reviewers and deciders only). */
+export type DecisionView = Pick<ChangeRequest, 'currentValues' | 'changedSinceProposal' | 'valueLabels'>;
+
+const noDecisionView: DecisionView = { currentValues: null, changedSinceProposal: [], valueLabels: {} };
+
 export function presentChangeRequest(
   row: ChangeRequestDetailRow,
   abilities: ChangeRequest['abilities'],
+  view: DecisionView = noDecisionView,
 ): ChangeRequest {
   return {
     id: row.id,
@@ -27,6 +33,10 @@ export function presentChangeRequest(
     decidedAt: iso(row.decidedAt),
     decisionReason: row.decisionReason,
     resultServiceId: row.resultServiceId,
+    serviceStatus: row.serviceStatus,
+    currentValues: view.currentValues,
+    changedSinceProposal: view.changedSinceProposal,
+    valueLabels: view.valueLabels,
     abilities,
   };
 }

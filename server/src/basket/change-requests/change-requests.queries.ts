@@ -13,15 +13,17 @@ import {
   partnershipCoordinators,
   partnerships,
   services,
+  territories,
   users,
 } from '../../platform/db/tables.js';
 import type { Role } from '../../../../shared/src/contracts/common.js';
-import type { ChangeRequestStatus } from '../../../../shared/src/contracts/basket.js';
+import type { ChangeRequestStatus, ServiceStatus } from '../../../../shared/src/contracts/basket.js';
 
 export type ChangeRequestRow = typeof basketChangeRequests.$inferSelect;
 
 export type ChangeRequestDetailRow = ChangeRequestRow & {
   serviceName: string | null;
+  serviceStatus: ServiceStatus | null;
   requestedByDisplayName: string;
   requestedByInstitutionName: string | null;
   reviewedByDisplayName: string | null;
@@ -42,6 +44,7 @@ function detailSelect(db: Executor) {
       serviceName: sql<
         string | null
       >`coalesce(${targetService.name}, ${resultService.name}, ${basketChangeRequests.proposal} ->> 'name')`,
+      serviceStatus: targetService.status,
       requestedByDisplayName: requester.displayName,
       requestedByInstitutionName: institutions.name,
       reviewedByDisplayName: reviewer.displayName,
@@ -62,6 +65,7 @@ function toDetail(row: DetailResult): ChangeRequestDetailRow {
   return {
     ...row.request,
     serviceName: row.serviceName,
+    serviceStatus: (row.serviceStatus ?? null) as ServiceStatus | null,
     requestedByDisplayName: row.requestedByDisplayName,
     requestedByInstitutionName: row.requestedByInstitutionName,
     reviewedByDisplayName: row.reviewedByDisplayName,
@@ -168,4 +172,39 @@ export async function findPartnershipName(db: Executor, partnershipId: string): 
     .from(partnerships)
     .where(eq(partnerships.id, partnershipId));
   return row?.name ?? null;
+}
+
+/**
+ * Names for the ids and codes that proposals and current values hold (a provider from the registry,
+ * the gmina, the reach), so that a decision shows words, not identifiers. Public registry data.
+ */
+export async function findValueLabels(
+  db: Executor,
+  records: ReadonlyArray<Record<string, unknown>>,
+): Promise<Record<string, string>> {
+  const institutionIds = new Set<string>();
+  const territoryCodes = new Set<string>();
+  for (const record of records) {
+    if (typeof record.providerInstitutionId === 'string') institutionIds.add(record.providerInstitutionId);
+    if (typeof record.territoryCode === 'string') territoryCodes.add(record.territoryCode);
+    if (Array.isArray(record.reachCodes)) {
+      for (const code of record.reachCodes) if (typeof code === 'string') territoryCodes.add(code);
+    }
+  }
+  const labels: Record<string, string> = {};
+  if (institutionIds.size > 0) {
+    const rows = await db
+      .select({ id: institutions.id, name: institutions.name })
+      .from(institutions)
+      .where(inArray(institutions.id, [...institutionIds]));
+    for (const row of rows) labels[row.id] = row.name;
+  }
+  if (territoryCodes.size > 0) {
+    const rows = await db
+      .select({ code: territories.code, name: territories.name })
+      .from(territories)
+      .where(inArray(territories.code, [...territoryCodes]));
+    for (const row of rows) labels[row.code] = row.name;
+  }
+  return labels;
 }

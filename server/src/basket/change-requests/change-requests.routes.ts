@@ -128,7 +128,8 @@ export async function changeRequestRoutes(app: FastifyInstance, { database, conf
         response: { 200: ChangeRequest },
       },
     },
-    async (request) => decideChangeRequest(db, request.ctx, request.params.id, request.body, mailer()),
+    async (request) =>
+      decideChangeRequest(db, request.ctx, request.params.id, request.body, mailer(), config.STALE_SERVICE_MONTHS),
   );
 
   api.post(

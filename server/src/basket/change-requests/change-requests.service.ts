@@ -41,7 +41,11 @@ import {
   type ServiceRecord,
 } from '../basket.policy.js';
 import {
+  confirmServiceCard,
   insertServiceCard,
+  isStaleCard,
+  providerContactErrors,
+  providerContactFields,
   serviceCardFields,
   unsafeFindServiceRow,
   updateServiceCard,
@@ -53,6 +57,7 @@ import {
 import {
   findChangeRequestPage,
   findPartnershipName,
+  findValueLabels,
   insertChangeRequest,
   unsafeFindChangeRequestDetail,
   unsafeFindChangeRequestRow,
@@ -104,6 +109,39 @@ function abilitiesFor(
   };
 }
 
+/** Whoever reviews or decides this partnership's requests (not the proposer): they see the live card beside the proposal. */
+function isReviewerOrDecider(actor: Actor, partnership: PartnershipAccessRecord): boolean {
+  return canReviewChangeRequest(actor, partnership) || canDecideChangeRequest(actor, partnership);
+}
+
+/**
+ * The card's live values of the proposed fields and those that changed since the request was made,
+ * for the side-by-side decision view. Only for reviewers and deciders who may read the card; the
+ * caller's audit event (basketRequest.read, .review, .decide) covers the disclosure.
+ */
+async function currentValuesFor(
+  tx: Executor,
+  actor: Actor,
+  partnership: PartnershipAccessRecord,
+  request: ChangeRequestRow,
+): Promise<{ currentValues: Record<string, unknown> | null; changedSinceProposal: string[] }> {
+  const none = { currentValues: null, changedSinceProposal: [] };
+  if (request.kind !== 'change' || !request.serviceId || !isReviewerOrDecider(actor, partnership)) return none;
+  const card = await unsafeFindServiceRow(tx, request.serviceId);
+  if (
+    !card ||
+    !canReadService(actor, partnership, { providerInstitutionId: card.providerInstitutionId, status: card.status })
+  ) {
+    return none;
+  }
+  const proposal = (request.proposal ?? {}) as Record<string, unknown>;
+  const base = (request.proposalBase ?? null) as Record<string, unknown> | null;
+  const fields = Object.keys(proposal).filter((field) => (serviceCardFields as readonly string[]).includes(field));
+  const currentValues = Object.fromEntries(fields.map((field) => [field, card[field as keyof ServiceRow] ?? null]));
+  const changedSinceProposal = base ? fields.filter((field) => !isSameValue(currentValues[field], base[field])) : [];
+  return { currentValues, changedSinceProposal };
+}
+
 async function presentById(
   tx: Executor,
   actor: Actor,
@@ -112,7 +150,30 @@ async function presentById(
 ): Promise<ChangeRequest> {
   const detail = await unsafeFindChangeRequestDetail(tx, id);
   if (!detail) throw new AppError('notFound');
-  return presentChangeRequest(detail, abilitiesFor(actor, partnership, detail));
+  const { currentValues, changedSinceProposal } = await currentValuesFor(tx, actor, partnership, detail);
+  const proposal = (detail.proposal ?? {}) as Record<string, unknown>;
+  const valueLabels = await findValueLabels(tx, [proposal, currentValues ?? {}]);
+  return presentChangeRequest(detail, abilitiesFor(actor, partnership, detail), {
+    currentValues,
+    changedSinceProposal,
+    valueLabels,
+  });
+}
+
+/** The labels one proposal refers to, out of a page's. */
+function labelsOf(labels: Record<string, string>, proposal: Record<string, unknown>): Record<string, string> {
+  const keys = [
+    proposal.providerInstitutionId,
+    proposal.territoryCode,
+    ...(Array.isArray(proposal.reachCodes) ? proposal.reachCodes : []),
+  ];
+  return Object.fromEntries(
+    keys.filter((key): key is string => typeof key === 'string' && key in labels).map((key) => [key, labels[key]!]),
+  );
+}
+
+function isSameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 const prefixed = (errors: readonly FieldError[], prefix: string): FieldError[] =>
@@ -142,6 +203,12 @@ async function parseNewServiceProposal(
   const card = parsed.data;
   const errors = [...providerErrors(partnership, card), ...(await validateServiceCard(tx, card))];
   return { card, errors: prefixed(errors, 'proposal') };
+}
+
+/** A new service is published when applied, so it names a contact (the card store's rule); fields prefixed `proposal.`. */
+function requireNewServiceContact(card: ServiceCardData): void {
+  const errors = providerContactErrors(card);
+  if (errors.length > 0) throw new AppError('serviceContactRequired', prefixed(errors, 'proposal'));
 }
 
 /**
@@ -177,6 +244,28 @@ async function changeErrors(
     ...(await validateServiceCard(tx, merged)),
   ];
   return prefixed(errors, 'proposal');
+}
+
+/** A change that would leave a published card without any contact is refused (the card store's rule). */
+function requireContactKept(current: ServiceRow, patch: ServiceCardPatch): void {
+  if (current.status !== 'published') return;
+  if (!providerContactFields.some((field) => field in patch)) return;
+  const merged = Object.fromEntries(
+    providerContactFields.map((field) => [field, field in patch ? patch[field] : current[field]]),
+  );
+  const errors = providerContactErrors(merged);
+  if (errors.length > 0) throw new AppError('serviceContactRequired', prefixed(errors, 'proposal'));
+}
+
+/** The patch without the fields that already hold the proposed value; a proposal must change something. */
+function changedOnly(current: ServiceRow, patch: ServiceCardPatch): ServiceCardPatch {
+  const changed = Object.fromEntries(
+    Object.entries(patch).filter(([field, value]) => !isSameValue(value, current[field as keyof ServiceRow])),
+  ) as ServiceCardPatch;
+  if (Object.keys(changed).length === 0) {
+    throw new AppError('changeRequestUnchanged', [fieldError('proposal', 'proposalUnchanged')]);
+  }
+  return changed;
 }
 
 /**
@@ -239,8 +328,18 @@ export async function listChangeRequests(db: Database, context: RequestContext, 
       subjectId: partnership.id,
       details: { count: rows.length, status: query.status ?? null },
     });
+    const labels = await findValueLabels(
+      tx,
+      rows.map((row) => (row.proposal ?? {}) as Record<string, unknown>),
+    );
     return {
-      items: rows.map((row) => presentChangeRequest(row, abilitiesFor(actor, partnership, row))),
+      items: rows.map((row) =>
+        presentChangeRequest(row, abilitiesFor(actor, partnership, row), {
+          currentValues: null,
+          changedSinceProposal: [],
+          valueLabels: labelsOf(labels, (row.proposal ?? {}) as Record<string, unknown>),
+        }),
+      ),
       total,
       page: query.page,
       pageSize: query.pageSize,
@@ -252,8 +351,15 @@ export async function getChangeRequest(db: Database, context: RequestContext, id
   const actor = requireActingActor(context);
   return withRecordRule(db, context, async (tx) => {
     const { partnership } = await loadVisibleRequest(tx, actor, id, 'basketRequest.read', false);
-    await recordAuditEvent(tx, context, { action: 'basketRequest.read', subjectType: SUBJECT_TYPE, subjectId: id });
-    return presentById(tx, actor, partnership, id);
+    const presented = await presentById(tx, actor, partnership, id);
+    // The live card beside the proposal may name a contact person: the read says it was shown.
+    await recordAuditEvent(tx, context, {
+      action: 'basketRequest.read',
+      subjectType: SUBJECT_TYPE,
+      subjectId: id,
+      details: { withCurrentValues: presented.currentValues !== null },
+    });
+    return presented;
   });
 }
 
@@ -286,6 +392,7 @@ export async function createChangeRequest(
     if (input.kind === 'newService') {
       const { card, errors } = await parseNewServiceProposal(tx, partnership, input.proposal);
       if (errors.length > 0) throw new AppError('validation', errors);
+      requireNewServiceContact(card!);
       proposal = card!;
       serviceName = card!.name;
     } else {
@@ -294,11 +401,12 @@ export async function createChangeRequest(
       serviceId = target.row!.id;
       serviceName = target.row!.name;
       if (input.kind === 'change') {
-        const patch = changePatchOf(input.proposal, sentProposalFields);
-        if (Object.keys(patch).length === 0)
-          throw new AppError('validation', [fieldError('proposal', 'proposalEmpty')]);
+        const sent = changePatchOf(input.proposal, sentProposalFields);
+        if (Object.keys(sent).length === 0) throw new AppError('validation', [fieldError('proposal', 'proposalEmpty')]);
+        const patch = changedOnly(target.row!, sent);
         const errors = await changeErrors(tx, partnership, target.row!, patch);
         if (errors.length > 0) throw new AppError('validation', errors);
+        requireContactKept(target.row!, patch);
         proposal = patch;
         proposalBase = Object.fromEntries(
           Object.keys(patch).map((field) => [field, target.row![field as keyof ServiceRow] ?? null]),
@@ -382,11 +490,13 @@ async function applyToBasket(
   actor: Actor,
   partnership: PartnershipAccessRecord,
   request: ChangeRequestRow,
+  staleMonths: number,
 ): Promise<ServiceRow> {
   const proposal = (request.proposal ?? {}) as Record<string, unknown>;
   if (request.kind === 'newService') {
     const { card, errors } = await parseNewServiceProposal(tx, partnership, proposal);
     if (errors.length > 0) throw new AppError('changeRequestNotApplicable', errors);
+    requireNewServiceContact(card!);
     return insertServiceCard(tx, context, partnership.id, card!, {
       status: 'published',
       event: 'changeRequestApplied',
@@ -419,7 +529,11 @@ async function applyToBasket(
   }
   const errors = await changeErrors(tx, partnership, current, patch);
   if (errors.length > 0) throw new AppError('changeRequestNotApplicable', errors);
-  return updateServiceCard(tx, context, current, patch, { event: 'changeRequestApplied' });
+  requireContactKept(current, patch);
+  const changed = await updateServiceCard(tx, context, current, patch, { event: 'changeRequestApplied' });
+  // The leader has just looked the card over: a card "Do potwierdzenia" is confirmed as current,
+  // as its own "confirm" transition does (a version row and service.confirmed of its own).
+  return isStaleCard(current, staleMonths) ? confirmServiceCard(tx, context, changed) : changed;
 }
 
 /** The leader's decision on a reviewed request: apply it to the basket, or refuse it with a reason. */
@@ -429,6 +543,7 @@ export async function decideChangeRequest(
   id: string,
   input: DecideData,
   mailer: Mailer | null,
+  staleMonths: number,
 ): Promise<ChangeRequest> {
   const actor = requireActingActor(context);
   const { result, notificationIds } = await withRecordRule(db, context, async (tx) => {
@@ -438,7 +553,7 @@ export async function decideChangeRequest(
     if (request.status !== 'reviewed') throw new AppError('changeRequestNotReviewed');
     const isApplied = input.decision === 'apply';
     if (!isApplied && !input.reason) throw new AppError('validation', [fieldError('reason', 'reasonRequired')]);
-    const card = isApplied ? await applyToBasket(tx, context, actor, partnership, request) : null;
+    const card = isApplied ? await applyToBasket(tx, context, actor, partnership, request, staleMonths) : null;
     await updateChangeRequest(tx, id, {
       status: isApplied ? 'applied' : 'refused',
       decidedByUserId: actor.userId,

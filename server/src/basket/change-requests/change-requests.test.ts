@@ -15,11 +15,12 @@ import {
   TEST_PASSWORD,
   buildInstitution,
   buildPartnership,
+  buildStaleServiceCard,
   buildUser,
   signInAs,
 } from '../../testing/factories.js';
 import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
-import type { ChangeRequest, Service } from '../../../../shared/src/contracts/basket.js';
+import { serviceCardFields, type ChangeRequest, type Service } from '../../../../shared/src/contracts/basket.js';
 
 let context: TestContext;
 let partnershipId: string;
@@ -458,5 +459,267 @@ describe('change requests: refusals', () => {
     expect((await decide(director, created.id, 'apply')).statusCode).toBe(200);
     const rows = await db.select().from(notifications).where(eq(notifications.userId, user.id));
     expect(rows.map((r) => [r.kind, r.emailedAt])).toEqual([['basket.changeRequestApplied', null]]);
+  });
+});
+
+describe('change requests: deliberate decisions (issue 8)', () => {
+  it('every field of a card can be proposed and is applied as proposed', async () => {
+    const card = await publishedCard({ name: 'Świetlica szkolna', schedule: 'pn. 12–16' });
+    const proposal = {
+      name: 'Świetlica środowiskowa „Promyk”',
+      description: 'Zajęcia popołudniowe dla dzieci i młodzieży: odrabianie lekcji, gry, posiłek.',
+      providerInstitutionId: leaderId,
+      providerName: 'Klub „Przystań”',
+      origin: 'neighbourhood',
+      cooperationAreas: ['health'],
+      targetGroups: ['youth'],
+      isCompound: true,
+      isReferralRequired: true,
+      referralBy: 'Pedagog szkolny',
+      accessDescription: 'Zapisy telefoniczne.',
+      eligibility: 'Uczniowie klas 4–8.',
+      cost: 'paid',
+      costDescription: '20 zł za spotkanie',
+      locationKind: 'atHome',
+      street: 'ul. Zgierska 2',
+      postalCode: '91-001',
+      city: 'Zgierz',
+      territoryCode: null,
+      reachKind: 'powiat',
+      reachCodes: ['1061'],
+      schedule: 'wt. i czw. 15:00–18:00',
+      capacity: '2 grupy po 10 osób',
+      waitingTimeDays: 14,
+      contactName: 'Jan Nowak',
+      contactPhone: '42 700 00 00',
+      contactEmail: 'jan.nowak@example.pl',
+      languages: ['pl', 'uk'],
+      isAccessible: true,
+      accessibilityDescription: 'Winda i podjazd.',
+    };
+    expect(Object.keys(proposal).sort()).toEqual([...serviceCardFields].sort());
+    const created = await proposeOk(caseManager, { kind: 'change', serviceId: card.id, proposal });
+    expect(Object.keys(created.proposal).sort()).toEqual([...serviceCardFields].sort());
+    await review(created.id);
+    const decided = await decide(director, created.id, 'apply');
+    expect(decided.statusCode, decided.body).toBe(200);
+    // The stored card (the response names a registry provider by its registry name instead).
+    const [after] = await context.database.db.select().from(services).where(eq(services.id, card.id));
+    for (const field of serviceCardFields) expect(after![field], field).toEqual(created.proposal[field]);
+    expect(after!.version).toBe(card.version + 1);
+  });
+
+  it('a proposal that changes nothing is refused (422 changeRequestUnchanged); unchanged fields are not proposed', async () => {
+    const card = await publishedCard({ name: 'Dyżur psychologa', schedule: 'pn. 9–12' });
+    const unchanged = await propose(caseManager, {
+      kind: 'change',
+      serviceId: card.id,
+      proposal: { name: card.name, schedule: card.schedule, languages: card.languages },
+    });
+    expect(unchanged.statusCode, unchanged.body).toBe(422);
+    expect(unchanged.json()).toMatchObject({ code: 'changeRequestUnchanged' });
+    expect(unchanged.json().messages.pl).toContain('nie zmienia żadnego pola');
+    expect(unchanged.json().errors).toEqual([
+      expect.objectContaining({ field: 'proposal', code: 'proposalUnchanged' }),
+    ]);
+
+    const partly = await proposeOk(caseManager, {
+      kind: 'change',
+      serviceId: card.id,
+      proposal: { name: card.name, schedule: 'pn. 9–14' },
+    });
+    expect(partly.proposal).toEqual({ schedule: 'pn. 9–14' });
+  });
+
+  it('the single read shows the card’s live values beside the proposal to reviewers and deciders only', async () => {
+    const card = await publishedCard({
+      name: 'Konsultacje logopedy',
+      contactPhone: '42 111 22 33',
+      schedule: 'śr. 10–12',
+    });
+    const created = await proposeOk(caseManager, {
+      kind: 'change',
+      serviceId: card.id,
+      proposal: { contactPhone: '42 444 55 66', schedule: 'śr. 10–14', targetGroups: ['children'] },
+    });
+    expect(created.currentValues).toBeNull();
+    expect(created.serviceStatus).toBe('published');
+
+    const asCoordinator = (
+      await coordinator.get(`/api/v1/basket-change-requests/${created.id}`)
+    ).json() as ChangeRequest;
+    expect(asCoordinator.currentValues).toEqual({
+      contactPhone: card.contactPhone,
+      schedule: 'śr. 10–12',
+      targetGroups: card.targetGroups,
+    });
+    expect(asCoordinator.changedSinceProposal).toEqual([]);
+    const asDirector = (await director.get(`/api/v1/basket-change-requests/${created.id}`)).json() as ChangeRequest;
+    expect(asDirector.currentValues).toMatchObject({ schedule: 'śr. 10–12' });
+
+    // The proposer and other members see the request, not the card beside it; outsiders see nothing.
+    for (const client of [caseManager, schoolRep]) {
+      const response = await client.get(`/api/v1/basket-change-requests/${created.id}`);
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ currentValues: null, changedSinceProposal: [] });
+    }
+    expect((await outsider.get(`/api/v1/basket-change-requests/${created.id}`)).statusCode).toBe(404);
+    const list = await coordinator.get(`/api/v1/basket-change-requests?partnershipId=${partnershipId}`);
+    expect((list.json().items as ChangeRequest[]).every((item) => item.currentValues === null)).toBe(true);
+
+    // The card changes after the request: the live value is shown and flagged.
+    const edited = await schoolRep.patch(`/api/v1/services/${card.id}`, {
+      version: card.version,
+      schedule: 'śr. 8–10',
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const live = (await coordinator.get(`/api/v1/basket-change-requests/${created.id}`)).json() as ChangeRequest;
+    expect(live.currentValues).toMatchObject({ schedule: 'śr. 8–10' });
+    expect(live.changedSinceProposal).toEqual(['schedule']);
+
+    const reads = await context.database.db
+      .select({ details: auditEvents.details, actorUserId: auditEvents.actorUserId })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, created.id), eq(auditEvents.action, 'basketRequest.read')));
+    expect(reads.filter((r) => (r.details as { withCurrentValues?: boolean }).withCurrentValues)).toHaveLength(3);
+    expect(
+      reads.filter((r) => (r.details as { withCurrentValues?: boolean }).withCurrentValues === false),
+    ).toHaveLength(2);
+  });
+
+  it('names registry providers and TERYT units of a proposal in words', async () => {
+    const card = await publishedCard({ name: 'Porady prawne' });
+    const created = await proposeOk(caseManager, {
+      kind: 'change',
+      serviceId: card.id,
+      proposal: { providerInstitutionId: leaderId, reachKind: 'powiat', reachCodes: ['1061'] },
+    });
+    const read = (await coordinator.get(`/api/v1/basket-change-requests/${created.id}`)).json() as ChangeRequest;
+    expect(read.valueLabels[leaderId]).toBeTruthy();
+    expect(read.valueLabels[schoolId]).toBe('Szkoła Podstawowa nr 7 w Łodzi');
+    expect(read.valueLabels['1061']).toBeTruthy();
+  });
+});
+
+describe('a published card names a way to contact its provider', () => {
+  const noContact = { contactName: null, contactPhone: null, contactEmail: null };
+  const contactErrors = [
+    expect.objectContaining({ field: 'contactPhone', code: 'contactRequired' }),
+    expect.objectContaining({ field: 'contactEmail', code: 'contactRequired' }),
+    expect.objectContaining({ field: 'contactName', code: 'contactRequired' }),
+  ];
+  const prefixedErrors = ['contactPhone', 'contactEmail', 'contactName'].map((field) =>
+    expect.objectContaining({ field: `proposal.${field}`, code: 'contactRequired' }),
+  );
+
+  it('the publish transition refuses a card without phone, e-mail and contact person (422, the fields named)', async () => {
+    const created = await coordinator.post('/api/v1/services', {
+      partnershipId,
+      ...partnerCard({ name: 'Karta bez kontaktu', ...noContact }),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const draft = created.json() as Service;
+    const refused = await coordinator.post(`/api/v1/services/${draft.id}/transitions`, {
+      action: 'publish',
+      version: draft.version,
+    });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'serviceContactRequired' });
+    expect(refused.json().errors).toEqual(contactErrors);
+    const [row] = await context.database.db.select().from(services).where(eq(services.id, draft.id));
+    expect(row).toMatchObject({ status: 'draft', version: draft.version });
+
+    // An e-mail alone is enough.
+    const withEmail = await coordinator.patch(`/api/v1/services/${draft.id}`, {
+      version: draft.version,
+      contactEmail: 'poradnia@example.pl',
+    });
+    expect(withEmail.statusCode, withEmail.body).toBe(200);
+    const published = await coordinator.post(`/api/v1/services/${draft.id}/transitions`, {
+      action: 'publish',
+      version: (withEmail.json() as Service).version,
+    });
+    expect(published.statusCode, published.body).toBe(200);
+  });
+
+  it('the card form cannot empty the contact of a published card', async () => {
+    const card = await publishedCard({ name: 'Karta z kontaktem', contactEmail: null });
+    const emptied = await coordinator.patch(`/api/v1/services/${card.id}`, { version: card.version, ...noContact });
+    expect(emptied.statusCode, emptied.body).toBe(422);
+    expect(emptied.json().errors).toEqual(contactErrors);
+  });
+
+  it('a change request for a new service without contact, or one emptying a published card’s contact, is refused', async () => {
+    const newService = await propose(caseManager, {
+      kind: 'newService',
+      proposal: newCard({ name: 'Grupa bez kontaktu', ...noContact }),
+    });
+    expect(newService.statusCode, newService.body).toBe(422);
+    expect(newService.json()).toMatchObject({ code: 'serviceContactRequired' });
+    expect(newService.json().errors).toEqual(prefixedErrors);
+
+    const card = await publishedCard({ name: 'Konsultacje dietetyka', contactEmail: null });
+    const emptying = await propose(caseManager, {
+      kind: 'change',
+      serviceId: card.id,
+      proposal: { contactName: null, contactPhone: null },
+    });
+    expect(emptying.statusCode, emptying.body).toBe(422);
+    expect(emptying.json().errors).toEqual(prefixedErrors);
+  });
+
+  it('applying a change that would leave a published card without contact is refused; the request stays reviewed', async () => {
+    const db = context.database.db;
+    const card = await publishedCard({ name: 'Terapia zajęciowa', contactEmail: null });
+    const request = await proposeOk(caseManager, {
+      kind: 'change',
+      serviceId: card.id,
+      proposal: { contactPhone: null },
+    });
+    await review(request.id);
+    // Meanwhile the school removes the contact person: the phone was the last contact left.
+    const edited = await schoolRep.patch(`/api/v1/services/${card.id}`, { version: card.version, contactName: null });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const applied = await decide(director, request.id, 'apply');
+    expect(applied.statusCode, applied.body).toBe(422);
+    expect(applied.json()).toMatchObject({ code: 'serviceContactRequired' });
+    expect(applied.json().errors).toEqual(prefixedErrors);
+    const [row] = await db.select().from(basketChangeRequests).where(eq(basketChangeRequests.id, request.id));
+    expect(row).toMatchObject({ status: 'reviewed', decidedAt: null });
+    expect((await db.select().from(services).where(eq(services.id, card.id)))[0]!.contactPhone).not.toBeNull();
+  });
+});
+
+describe('an applied change confirms a stale card ("Do potwierdzenia")', () => {
+  it('sets the last-confirmed date as the confirm transition does, with its own version and audit event', async () => {
+    const db = context.database.db;
+    const stale = await buildStaleServiceCard(db, partnershipId, {
+      name: 'Poradnictwo rodzinne nieaktualne',
+      providerName: 'Poradnia „Most”',
+      origin: 'neighbourhood',
+    });
+    const before = (await coordinator.get(`/api/v1/services/${stale.id}`)).json() as Service;
+    expect(before.isStale).toBe(true);
+    const request = await proposeOk(caseManager, {
+      kind: 'change',
+      serviceId: stale.id,
+      proposal: { schedule: 'pn.–pt. 9:00–17:00' },
+    });
+    await review(request.id);
+    const applied = await decide(director, request.id, 'apply');
+    expect(applied.statusCode, applied.body).toBe(200);
+
+    const after = (await coordinator.get(`/api/v1/services/${stale.id}`)).json() as Service;
+    expect(after).toMatchObject({ isStale: false, schedule: 'pn.–pt. 9:00–17:00' });
+    expect(Date.now() - new Date(after.lastConfirmedAt!).getTime()).toBeLessThan(60_000);
+    const versions = await db
+      .select({ event: serviceVersions.event })
+      .from(serviceVersions)
+      .where(eq(serviceVersions.serviceId, stale.id))
+      .orderBy(asc(serviceVersions.version));
+    expect(versions.map((v) => v.event)).toEqual(['created', 'changeRequestApplied', 'confirmed']);
+    expect(await auditActions(stale.id)).toEqual(
+      expect.arrayContaining(['service.changeRequestApplied', 'service.confirmed']),
+    );
   });
 });

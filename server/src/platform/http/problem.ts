@@ -85,6 +85,16 @@ const catalog = {
     pl: 'Wniosku nie da się zastosować: proponowana karta nie jest już poprawna. Koszyk pozostał bez zmian.',
     en: 'The request cannot be applied: the proposed card is no longer valid. The basket was left unchanged.',
   },
+  changeRequestUnchanged: {
+    status: 422,
+    pl: 'Wniosek nie zmienia żadnego pola: karta ma już te wartości. Zmień co najmniej jedno pole.',
+    en: 'The request changes no field: the card already has these values. Change at least one field.',
+  },
+  serviceContactRequired: {
+    status: 422,
+    pl: 'Opublikowana karta musi podawać kontakt do realizatora: telefon, e-mail albo osobę kontaktową.',
+    en: 'A published card must give a way to contact the provider: a phone, an e-mail or a contact person.',
+  },
   payloadTooLarge: { status: 413, pl: 'Przesłane dane są zbyt duże.', en: 'The request body is too large.' },
   unsupportedMediaType: {
     status: 415,

@@ -139,6 +139,15 @@ export function useChangeRequests(params: ChangeRequestFilter) {
   });
 }
 
+/** One request as its decision dialog shows it: reviewers and deciders get the card's live values too. */
+export function useChangeRequest(id: string | null) {
+  return useQuery({
+    queryKey: ['change-requests', 'one', id],
+    queryFn: () => apiRequest(`/basket-change-requests/${id}`, { schema: ChangeRequest }),
+    enabled: Boolean(id),
+  });
+}
+
 export function useCreateChangeRequest() {
   const queryClient = useQueryClient();
   return useMutation({

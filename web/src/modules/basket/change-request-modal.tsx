@@ -1,90 +1,91 @@
-import { Button, Group, Modal, Radio, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Modal, Radio, Stack, Text, Textarea } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
+import type { UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { CreateChangeRequestInput } from '../../../../shared/src/contracts/basket';
+import { CreateChangeRequestInput, type Service } from '../../../../shared/src/contracts/basket';
 import { applyServerErrors, useContractForm, useFieldError, type LeftoverFieldError } from '../common/forms';
 import { ProblemAlert } from '../common/problem-alert';
 import { useCreateChangeRequest } from './basket-api';
+import { proposalOf, type ProposalFormValues } from './change-request-values';
+import { ServiceCardFieldsets } from './service-form';
+import { serviceFormValuesOf, type ServiceFormValues } from './service-form-values';
 
-type Values = {
-  kind: 'newService' | 'change' | 'withdrawal';
-  justification: string;
-  name: string;
-  description: string;
-  providerName: string;
-  schedule: string;
-  contactPhone: string;
-  contactEmail: string;
-};
+type Values = ProposalFormValues;
+type Kind = Values['kind'];
 
 type Props = {
   partnershipId: string;
-  /** The service to change; none for a proposed new service. */
-  service?: { id: string; name: string };
+  /** The card to change, with its current values; none for a proposed new service. */
+  service?: Service;
   opened: boolean;
   onClose: () => void;
 };
 
-const proposalKeys = ['name', 'description', 'providerName', 'schedule', 'contactPhone', 'contactEmail'] as const;
-
-/** Only the fields the user filled in (the parsed schema would add defaults such as languages: ['pl']). */
-function proposalOf(values: Values): Record<string, string> {
-  const proposal: Record<string, string> = {};
-  if (values.kind === 'withdrawal') return proposal;
-  for (const key of proposalKeys) if (values[key].trim()) proposal[key] = values[key].trim();
-  return proposal;
-}
-
-/** "Zaproponuj zmianę": anyone in the partnership proposes a change, a withdrawal or a new service. */
+/**
+ * "Zaproponuj zmianę": anyone in the partnership proposes a change of any field of a card (starting
+ * from its current values), its withdrawal, or a new service (the whole card form).
+ */
 export function ChangeRequestModal({ partnershipId, service, opened, onClose }: Props) {
   const { t } = useTranslation();
   const create = useCreateChangeRequest();
+  const isSmall = useMediaQuery('(max-width: 36em)');
   const [problem, setProblem] = useState<unknown>(null);
   const [leftovers, setLeftovers] = useState<LeftoverFieldError[]>([]);
+  const [isUnchanged, setIsUnchanged] = useState(false);
   const [isSent, setIsSent] = useState(false);
+  const defaults = (): Values => ({
+    ...serviceFormValuesOf(service, null),
+    // A proposed new service has no provider chosen yet: a neighbourhood one is the common case.
+    ...(service ? {} : { origin: 'neighbourhood' as const }),
+    kind: service ? 'change' : 'newService',
+    justification: '',
+  });
   const form = useContractForm<typeof CreateChangeRequestInput, Values>(CreateChangeRequestInput, {
-    defaultValues: {
-      kind: service ? 'change' : 'newService',
-      justification: '',
-      name: '',
-      description: '',
-      providerName: '',
-      schedule: '',
-      contactPhone: '',
-      contactEmail: '',
-    },
+    defaultValues: defaults(),
     prepare: (values) => ({
       partnershipId,
       kind: values.kind,
       serviceId: service?.id ?? null,
       justification: values.justification,
-      proposal: proposalOf(values),
+      proposal: proposalOf(values, service),
     }),
   });
   const errorOf = useFieldError(form);
   const kind = form.watch('kind');
   const close = () => {
-    form.reset();
+    form.reset(defaults());
     setIsSent(false);
+    setIsUnchanged(false);
     setProblem(null);
     onClose();
   };
   const onSubmit = form.handleSubmit(async (values) => {
     setProblem(null);
+    setIsUnchanged(false);
+    // The parsed proposal carries the contract's defaults (zod 4): send what the user changed.
+    const proposal = proposalOf(form.getValues(), service);
+    if (values.kind === 'change' && Object.keys(proposal).length === 0) {
+      setIsUnchanged(true);
+      return;
+    }
     try {
-      await create.mutateAsync({ ...values, proposal: proposalOf(form.getValues()) });
+      await create.mutateAsync({ ...values, proposal: proposal as typeof values.proposal });
       setIsSent(true);
     } catch (error) {
-      setLeftovers(applyServerErrors(error, form, ['justification', 'kind']));
+      const rest = applyServerErrors(error, form, ['justification', 'kind', 'proposal']);
+      setLeftovers(rest);
       setProblem(error);
     }
   });
+  // Errors of the card's fields come as `proposal.<field>` (client and server alike).
   const proposalError = (key: string) => errorOf(`proposal.${key}`) ?? errorOf(key);
   return (
     <Modal
       opened={opened}
       onClose={close}
-      size="lg"
+      size="xl"
+      fullScreen={isSmall}
       closeButtonProps={{ 'aria-label': t('common.close') }}
       title={service ? t('changeRequests.proposeFor', { name: service.name }) : t('changeRequests.proposeNew')}
     >
@@ -99,11 +100,16 @@ export function ChangeRequestModal({ partnershipId, service, opened, onClose }: 
         <form onSubmit={onSubmit} noValidate>
           <Stack>
             {problem ? <ProblemAlert error={problem} leftovers={leftovers} /> : null}
+            {isUnchanged ? (
+              <Alert color="yellow" role="alert" title={t('changeRequestDecision.unchangedTitle')}>
+                {t('changeRequestDecision.unchanged')}
+              </Alert>
+            ) : null}
             {service && (
               <Radio.Group
                 label={t('changeRequests.kind')}
                 value={kind}
-                onChange={(value) => form.setValue('kind', value as Values['kind'])}
+                onChange={(value) => form.setValue('kind', value as Kind)}
               >
                 <Group mt="xs">
                   <Radio value="change" label={t('changeRequestKinds.change')} />
@@ -113,46 +119,17 @@ export function ChangeRequestModal({ partnershipId, service, opened, onClose }: 
             )}
             {kind !== 'withdrawal' && (
               <>
-                <Text size="sm">{t('changeRequests.proposalHint')}</Text>
-                <TextInput
-                  label={t('serviceForm.name')}
-                  required={!service}
-                  error={proposalError('name')}
-                  {...form.register('name')}
+                <Text size="sm">
+                  {service ? t('changeRequests.proposalHint') : t('changeRequestDecision.newServiceHint')}
+                </Text>
+                <ServiceCardFieldsets
+                  // The change request's form holds the card's values and two of its own.
+                  form={form as unknown as UseFormReturn<ServiceFormValues, unknown, unknown>}
+                  errorOf={proposalError}
+                  service={service}
+                  isProviderFixed={false}
+                  fixedProvider={null}
                 />
-                <Textarea
-                  label={t('serviceForm.description')}
-                  autosize
-                  minRows={2}
-                  error={proposalError('description')}
-                  {...form.register('description')}
-                />
-                {!service && (
-                  <TextInput
-                    label={t('serviceForm.providerName')}
-                    error={proposalError('providerName')}
-                    {...form.register('providerName')}
-                  />
-                )}
-                <TextInput
-                  label={t('basket.schedule')}
-                  error={proposalError('schedule')}
-                  {...form.register('schedule')}
-                />
-                <Group grow>
-                  <TextInput
-                    label={t('basket.contactPhone')}
-                    type="tel"
-                    error={proposalError('contactPhone')}
-                    {...form.register('contactPhone')}
-                  />
-                  <TextInput
-                    label={t('basket.contactEmail')}
-                    type="email"
-                    error={proposalError('contactEmail')}
-                    {...form.register('contactEmail')}
-                  />
-                </Group>
               </>
             )}
             <Textarea

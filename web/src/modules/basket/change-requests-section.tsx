@@ -1,4 +1,4 @@
-import { Badge, Button, Group, NativeSelect, Stack, Text } from '@mantine/core';
+import { Badge, Button, Group, NativeSelect, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -7,17 +7,18 @@ import { DataTable } from '../common/data-table';
 import { formatDate } from '../common/format';
 import { QueryState } from '../common/loading';
 import { Pager } from '../common/pager';
-import { ProblemAlert } from '../common/problem-alert';
 import { paths } from '../../paths';
-import { useChangeRequests, useChangeRequestStep } from './basket-api';
-import { ChangeRequestModal, ReasonModal } from './change-request-modal';
+import { useChangeRequests } from './basket-api';
+import { ChangeRequestDecisionModal } from './change-request-decision';
+import { formatProposedValue } from './change-request-values';
+import { ChangeRequestModal } from './change-request-modal';
 
 const statusColors = { pending: 'yellow', reviewed: 'blue', applied: 'green', refused: 'red' } as const;
 const groups = { open: ['pending', 'reviewed'], decided: ['applied', 'refused'], all: [] } as const;
 type Group_ = keyof typeof groups;
 
 function Proposal({ request }: { request: ChangeRequest }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const entries = Object.entries(request.proposal).filter(([, value]) => value !== null && value !== '');
   if (entries.length === 0) return <>–</>;
   return (
@@ -25,11 +26,7 @@ function Proposal({ request }: { request: ChangeRequest }) {
       {entries.map(([key, value]) => (
         <li key={key}>
           {t(`serviceFields.${key}`, { defaultValue: key })}:{' '}
-          {typeof value === 'boolean'
-            ? t(value ? 'common.yes' : 'common.no')
-            : Array.isArray(value)
-              ? value.join(', ')
-              : String(value as string)}
+          {formatProposedValue(t, key, value, request.valueLabels, i18n.language)}
         </li>
       ))}
     </ul>
@@ -38,71 +35,15 @@ function Proposal({ request }: { request: ChangeRequest }) {
 
 /** An open request the viewer may review or decide. */
 function canActOn(request: ChangeRequest): boolean {
-  const isOpen = request.status === 'pending' || request.status === 'reviewed';
-  return isOpen && (request.abilities.canReview || request.abilities.canDecide);
+  return (
+    (request.status === 'pending' && request.abilities.canReview) ||
+    (request.status === 'reviewed' && request.abilities.canDecide)
+  );
 }
 
-function RequestActions({ request }: { request: ChangeRequest }) {
-  const { t } = useTranslation();
-  const step = useChangeRequestStep();
-  const [asking, setAsking] = useState<'review' | 'refuse' | null>(null);
-  const label = request.serviceName ?? String(request.proposal.name ?? '');
-  return (
-    <Stack gap={4}>
-      <Group gap="xs" wrap="wrap">
-        {request.abilities.canReview && request.status === 'pending' && (
-          <Button
-            size="xs"
-            variant="default"
-            aria-label={`${t('changeRequests.review')}: ${label}`}
-            onClick={() => setAsking('review')}
-          >
-            {t('changeRequests.review')}
-          </Button>
-        )}
-        {request.abilities.canDecide && (
-          <>
-            <Button
-              size="xs"
-              aria-label={`${t('changeRequests.apply')}: ${label}`}
-              loading={step.isPending && !asking}
-              onClick={() => step.mutate({ id: request.id, kind: 'decision', body: { decision: 'apply' } })}
-            >
-              {t('changeRequests.apply')}
-            </Button>
-            <Button
-              size="xs"
-              color="red"
-              variant="light"
-              aria-label={`${t('changeRequests.refuse')}: ${label}`}
-              onClick={() => setAsking('refuse')}
-            >
-              {t('changeRequests.refuse')}
-            </Button>
-          </>
-        )}
-      </Group>
-      {step.error && !asking ? <ProblemAlert error={step.error} /> : null}
-      <ReasonModal
-        opened={asking !== null}
-        title={asking === 'review' ? t('changeRequests.review') : t('changeRequests.refuse')}
-        label={asking === 'review' ? t('changeRequests.reviewNote') : t('basket.reason')}
-        confirmLabel={asking === 'review' ? t('changeRequests.review') : t('changeRequests.refuse')}
-        isRequired={asking === 'refuse'}
-        isPending={step.isPending}
-        error={asking ? step.error : null}
-        onClose={() => setAsking(null)}
-        onConfirm={(text) =>
-          step.mutate(
-            asking === 'review'
-              ? { id: request.id, kind: 'review', body: { note: text || null } }
-              : { id: request.id, kind: 'decision', body: { decision: 'refuse', reason: text } },
-            { onSuccess: () => setAsking(null) },
-          )
-        }
-      />
-    </Stack>
-  );
+/** The request's name in titles and button labels: the card's, or the proposed new service's. */
+function labelOf(request: ChangeRequest): string {
+  return request.serviceName ?? String(request.proposal.name ?? '');
 }
 
 /** Change requests of a partnership: open (pending, reviewed) and decided; review and decide by abilities. */
@@ -111,6 +52,7 @@ export function ChangeRequestsSection({ partnershipId, canPropose }: { partnersh
   const [group, setGroup] = useState<Group_>('open');
   const [page, setPage] = useState(1);
   const [isProposing, setIsProposing] = useState(false);
+  const [deciding, setDeciding] = useState<ChangeRequest | null>(null);
   const query = useChangeRequests({
     partnershipId,
     status: groups[group].length ? [...groups[group]] : undefined,
@@ -215,7 +157,22 @@ export function ChangeRequestsSection({ partnershipId, canPropose }: { partnersh
                   key: 'actions',
                   header: t('common.actions'),
                   isAction: true,
-                  cell: (row) => (canActOn(row) ? <RequestActions request={row} /> : '–'),
+                  cell: (row) =>
+                    canActOn(row) ? (
+                      <Button
+                        size="xs"
+                        aria-label={`${t(row.status === 'pending' ? 'changeRequestDecision.openReview' : 'changeRequestDecision.openDecision')}: ${labelOf(row)}`}
+                        onClick={() => setDeciding(row)}
+                      >
+                        {t(
+                          row.status === 'pending'
+                            ? 'changeRequestDecision.openReview'
+                            : 'changeRequestDecision.openDecision',
+                        )}
+                      </Button>
+                    ) : (
+                      '–'
+                    ),
                 },
               ]}
             />
@@ -224,6 +181,11 @@ export function ChangeRequestsSection({ partnershipId, canPropose }: { partnersh
         )}
       </QueryState>
       <ChangeRequestModal partnershipId={partnershipId} opened={isProposing} onClose={() => setIsProposing(false)} />
+      <ChangeRequestDecisionModal
+        requestId={deciding?.id ?? null}
+        label={deciding ? labelOf(deciding) : ''}
+        onClose={() => setDeciding(null)}
+      />
     </>
   );
 }

@@ -22,18 +22,11 @@ import { describeIssue, installZodErrorMap } from '../../../../shared/src/field-
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { currentLanguage } from '../../i18n/i18n';
+import { emptyToNull } from './empty-to-null';
 
 installZodErrorMap();
 
-/** Deeply replaces '' with null (and trims nothing: the schemas trim). */
-export function emptyToNull(value: unknown): unknown {
-  if (value === '') return null;
-  if (Array.isArray(value)) return value.map(emptyToNull);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, emptyToNull(inner)]));
-  }
-  return value;
-}
+export { emptyToNull };
 
 type FormOptions<TValues> = {
   defaultValues: DefaultValues<TValues>;
