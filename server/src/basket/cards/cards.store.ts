@@ -139,16 +139,6 @@ export function providerContactErrors(
   return providerContactFields.map((field) => fieldError(field, 'contactRequired'));
 }
 
-/**
- * The one write that publishes without this check for now: an import (`imported`) reports card
- * rules per row in its preview, and a rule first met halfway through a confirmation would roll the
- * whole sheet back. The import is to call providerContactErrors in its row checks (exchange/, a
- * separate change) and then drop this exemption.
- */
-function isExemptFromContactRule(event: ServiceEvent | undefined): boolean {
-  return event === 'imported';
-}
-
 function requireProviderContact(card: ServiceCardData): void {
   const errors = providerContactErrors(card);
   if (errors.length > 0) throw new AppError('serviceContactRequired', errors);
@@ -265,7 +255,7 @@ export async function insertServiceCard(
   const errors = await validateServiceCard(tx, card);
   if (errors.length > 0) throw new AppError('validation', errors);
   const status = options.status ?? 'draft';
-  if (status === 'published' && !isExemptFromContactRule(options.event)) requireProviderContact(card);
+  if (status === 'published') requireProviderContact(card);
   const reach = await resolveReach(tx, card.reachKind, card.reachCodes);
   const [row] = await tx
     .insert(services)
@@ -419,7 +409,7 @@ export async function updateServiceCard(
   // Publishing, or changing the contact of a published card: an older published card without a
   // contact stays editable in its other fields and can still be confirmed.
   const touchesContact = changedFields.some((field) => (providerContactFields as readonly string[]).includes(field));
-  if (nextStatus === 'published' && (isStatusChange || touchesContact) && !isExemptFromContactRule(options.event)) {
+  if (nextStatus === 'published' && (isStatusChange || touchesContact)) {
     requireProviderContact(card);
   }
   const reach = await resolveReach(tx, card.reachKind, card.reachCodes);

@@ -20,6 +20,7 @@ import type { PartnershipRecord } from '../../partnerships/partnerships.policy.j
 import { canImportBasket, canPublishService, isProviderInPartnership } from '../basket.policy.js';
 import {
   insertServiceCard,
+  providerContactErrors,
   serviceCardFields,
   unsafeFindServiceRow,
   updateServiceCard,
@@ -276,7 +277,8 @@ export async function confirmImport(
         if ((row.action === 'create' || isChosenDuplicate) && row.card) {
           const errors = providerMembershipErrors(partnership, row.card, null);
           if (errors.length > 0) throw new AppError('validation', errors);
-          const isPublished = newCardsAs === 'publish';
+          // A card without a contact cannot be published (the preview said so): it waits for review.
+          const isPublished = newCardsAs === 'publish' && providerContactErrors(row.card).length === 0;
           await insertServiceCard(tx, context, partnershipId, row.card, {
             status: isPublished ? 'published' : 'submitted',
             event: 'imported',

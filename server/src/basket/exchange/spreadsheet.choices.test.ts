@@ -68,6 +68,7 @@ const newService = (name: string, overrides: Cells = {}): Cells => ({
   Miejscowość: 'Łódź',
   Zasięg: 'gminy',
   'Kody TERYT zasięgu': GMINA_LODZ,
+  Telefon: '42 600 00 00',
   ...overrides,
 });
 
@@ -273,6 +274,40 @@ describe('new cards: published at once or sent for review', () => {
     expect((await confirm(invalid.importId, { newCards: 'later' })).statusCode).toBe(400);
     const statuses = Object.fromEntries((await cards()).map((c) => [c.name, c.status]));
     expect(statuses).toEqual({ 'Klub Seniora': 'published', 'Punkt porad prawnych': 'submitted' });
+  });
+});
+
+describe('a way to reach the provider (the card store’s publication rule)', () => {
+  it('sends a new card without a contact to review, and refuses to empty a published card’s contact', async () => {
+    const { base, coordinator, upload, confirm, cards } = await basketOfItsOwn();
+    const noContact = newService('Grupa wsparcia dla opiekunów', { Telefon: null });
+    const preview = await upload(await buildSheet([newService('Klub Seniora'), noContact]));
+    const notes = (row: number) => (preview.rows[row]!.notes ?? []).map((n) => `${n.column}: ${n.messages.pl}`);
+    expect(notes(1)).toContain(
+      'Telefon: Brak telefonu, e-maila i osoby kontaktowej: nowa karta trafi do przeglądu, bo bez kontaktu nie może być opublikowana.',
+    );
+    expect(notes(0).join()).not.toContain('Brak telefonu');
+    expect((await confirm(preview.importId, { newCards: 'publish' })).json()).toMatchObject({ created: 2 });
+    expect(Object.fromEntries((await cards()).map((c) => [c.name, c.status]))).toEqual({
+      'Klub Seniora': 'published',
+      'Grupa wsparcia dla opiekunów': 'submitted',
+    });
+
+    // The exported published card with its only contact, the phone, erased in the sheet.
+    const exported = await coordinator.get(`${base}/export.xlsx`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(exported.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const phone = sheetColumns.findIndex((c) => c.header === 'Telefon') + 1;
+    sheet.eachRow((row, number) => {
+      if (number > 1 && row.getCell(2).value === 'Klub Seniora') row.getCell(phone).value = null;
+    });
+    const emptied = await upload(Buffer.from(await workbook.xlsx.writeBuffer()));
+    const row = emptied.rows.find((r) => r.name === 'Klub Seniora')!;
+    expect(row.action).toBe('reject');
+    expect(row.errors.map((e) => e.column)).toEqual(['Telefon', 'E-mail', 'Osoba kontaktowa']);
+    const [card] = (await cards()).filter((c) => c.name === 'Klub Seniora');
+    expect(card).toMatchObject({ contactPhone: '42 600 00 00', status: 'published' });
   });
 });
 

@@ -15,6 +15,8 @@ import { normalizeForSearch } from '../../../../shared/src/text.js';
 import { CreateServiceInput, type ImportPreview } from '../../../../shared/src/contracts/basket.js';
 import { IsoDate } from '../../../../shared/src/contracts/common.js';
 import {
+  providerContactErrors,
+  providerContactFields,
   serviceCardFields,
   unsafeFindServiceRow,
   validateServiceCard,
@@ -249,6 +251,14 @@ const repeatedRowNote = (row: number) => ({
     en: `Repeats row ${row} (the same service and provider): skipped on confirmation by default, so that no two cards are made; you may choose “create anyway”.`,
   },
 });
+const isContactField = (field: string) => (providerContactFields as readonly string[]).includes(field);
+const noContactNote = {
+  column: 'Telefon',
+  messages: {
+    pl: 'Brak telefonu, e-maila i osoby kontaktowej: nowa karta trafi do przeglądu, bo bez kontaktu nie może być opublikowana.',
+    en: 'No phone, e-mail or contact person: the new card goes to review, because it cannot be published without a contact.',
+  },
+};
 const existingCardNote = (name: string) => ({
   column: 'Nazwa usługi',
   messages: {
@@ -406,6 +416,10 @@ export async function previewSpreadsheetImport(
     const card = parsed.data as ServiceCardData;
     outcome.errors.push(...toRowErrors(await validateServiceCard(db, card)));
     outcome.errors.push(...toRowErrors(providerMembershipErrors(partnership, card, existing)));
+    // A published card keeps a way to reach its provider (the card store's one rule).
+    if (existing?.status === 'published' && changedCardFields(card, existing).some(isContactField)) {
+      outcome.errors.push(...toRowErrors(providerContactErrors(card)));
+    }
     if (outcome.errors.length > 0) continue;
     delete outcome.cells;
 
@@ -434,6 +448,7 @@ export async function previewSpreadsheetImport(
       }
       newServiceRows.set(key, row.number);
       outcome.action = 'create';
+      if (providerContactErrors(card).length > 0) outcome.notes!.push(noContactNote);
       if (missingColumns.length > 0) outcome.notes!.push(missingColumnsNote(missingColumns, 'defaults'));
     }
   }

@@ -37,6 +37,7 @@ async function publish(overrides: Record<string, unknown>) {
     territoryCode: GMINA_LODZ,
     reachKind: 'gminas',
     reachCodes: [GMINA_LODZ],
+    contactPhone: '42 600 00 00',
     ...overrides,
   });
   expect(created.statusCode, created.body).toBe(201);
@@ -218,6 +219,7 @@ describe('basket import from the sheet', () => {
     fresh.getCell(column('Miejscowość')).value = 'Łódź';
     fresh.getCell(column('Zasięg')).value = 'gminy';
     fresh.getCell(column('Kody TERYT zasięgu')).value = GMINA_LODZ;
+    fresh.getCell(column('Telefon')).value = '42 600 00 01';
     const broken = sheet.addRow(sheetColumns.map(() => null));
     broken.getCell(column('Nazwa usługi')).value = 'Bez opisu';
     broken.getCell(column('Odpłatność')).value = 'za darmo';
@@ -413,6 +415,7 @@ describe('basket import: limits, ownership and atomicity', () => {
     Miejscowość: 'Łódź',
     Zasięg: 'gminy',
     'Kody TERYT zasięgu': GMINA_LODZ,
+    Telefon: '42 600 00 00',
     'Czas oczekiwania (dni)': 7,
   });
 

@@ -59,6 +59,7 @@ const newService = (name: string, overrides: Cells = {}): Cells => ({
   Miejscowość: 'Łódź',
   Zasięg: 'gminy',
   'Kody TERYT zasięgu': GMINA_LODZ,
+  Telefon: '12 278 00 00',
   ...overrides,
 });
 
