@@ -255,6 +255,14 @@ describeWithChromium('basket of services', () => {
     expect(String(errorsBook.worksheets[0]!.getRow(2).getCell(1).value)).toContain('np. 32-020');
     await page.getByRole('radio', { name: /Wyślij do przeglądu/ }).waitFor({ state: 'attached' });
     await checkAccessibility(page, 'import preview with a mapping and a duplicate');
+    // The same preview on a phone: the mapping, the choices and the rows stay within the screen.
+    const desktop = page.viewportSize()!;
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.getByRole('button', { name: 'Anuluj import' }).waitFor();
+    await screenshot(page, 'basket-04b-import-preview-375');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await checkAccessibility(page, 'import preview with a mapping and a duplicate (375 px)');
+    await page.setViewportSize(desktop);
     await page.getByRole('button', { name: 'Anuluj import' }).click();
   });
 
