@@ -340,6 +340,7 @@ describeWithChromium('basket of services', () => {
     await page.getByRole('button', { name: 'Rozstrzygnij wniosek: Asystent rodziny' }).click();
     const decision = page.getByRole('dialog', { name: 'Wniosek o zmianę: Asystent rodziny' });
     await decision.getByText('Zgodne z nowym harmonogramem OPS.', { exact: false }).waitFor();
+    await screenshot(page, 'basket-08-decision');
     await decision.getByRole('button', { name: 'Zastosuj zmianę' }).click();
     // The card is published: a second, explicit confirmation before it changes.
     await decision.getByText('Opublikowana karta zmieni się od razu. Zastosować?').waitFor();

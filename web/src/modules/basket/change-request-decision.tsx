@@ -7,7 +7,7 @@ import { formatDate } from '../common/format';
 import { QueryState } from '../common/loading';
 import { ProblemAlert } from '../common/problem-alert';
 import { useChangeRequest, useChangeRequestStep } from './basket-api';
-import { formatProposedValue } from './change-request-values';
+import { formatProposedValue, proposedFieldsInCardOrder } from './change-request-values';
 
 type Step = 'read' | 'confirmApply' | 'refuse';
 
@@ -15,7 +15,7 @@ type Step = 'read' | 'confirmApply' | 'refuse';
 function ProposalComparison({ request }: { request: ChangeRequest }) {
   const { t, i18n } = useTranslation();
   if (request.kind === 'withdrawal') return <Text>{t('changeRequestDecision.withdrawal')}</Text>;
-  const fields = Object.keys(request.proposal);
+  const fields = proposedFieldsInCardOrder(request.proposal);
   const current = request.currentValues;
   const labels = request.valueLabels;
   if (fields.length === 0) return <Text>{t('changeRequestDecision.empty')}</Text>;

@@ -6,7 +6,12 @@ import { createInstance, type TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../../../shared/src/contracts/basket';
 import pl from '../../i18n/pl.json';
-import { formatProposedValue, proposalOf, type ProposalFormValues } from './change-request-values';
+import {
+  formatProposedValue,
+  proposalOf,
+  proposedFieldsInCardOrder,
+  type ProposalFormValues,
+} from './change-request-values';
 import { serviceFormValuesOf } from './service-form-values';
 
 const service: Service = {
@@ -118,5 +123,18 @@ describe('values in a decision', () => {
     expect(formatProposedValue(t, 'waitingTimeDays', 14, labels, 'pl')).toBe('14 dni');
     expect(formatProposedValue(t, 'schedule', null, labels, 'pl')).toBe('(brak)');
     expect(formatProposedValue(t, 'note', '2026-03-01', labels, 'pl')).toBe('01.03.2026');
+  });
+});
+
+describe('the order a proposal is shown in', () => {
+  it('follows the card: name and description first, whatever order the proposal was stored in', () => {
+    const stored = {
+      city: 'Wieliczka',
+      cost: 'free',
+      contactPhone: '12 278 11 11',
+      name: 'Koło szachowe',
+      description: 'Zajęcia',
+    };
+    expect(proposedFieldsInCardOrder(stored)).toEqual(['name', 'description', 'cost', 'city', 'contactPhone']);
   });
 });

@@ -23,6 +23,13 @@ function cardOf(values: ServiceFormValues): Record<string, unknown> {
   );
 }
 
+/** The proposal's fields in the card's own order (name first, as the form shows them). */
+export function proposedFieldsInCardOrder(proposal: Record<string, unknown>): string[] {
+  const order = serviceCardFields as readonly string[];
+  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+  return Object.keys(proposal).sort((a, b) => rank(a) - rank(b));
+}
+
 /**
  * The proposal: a whole card for a new service; for a change only the fields the user changed
  * against the card's current values (the form starts from them), so an untouched field is never

@@ -10,7 +10,7 @@ import { Pager } from '../common/pager';
 import { paths } from '../../paths';
 import { useChangeRequests } from './basket-api';
 import { ChangeRequestDecisionModal } from './change-request-decision';
-import { formatProposedValue } from './change-request-values';
+import { formatProposedValue, proposedFieldsInCardOrder } from './change-request-values';
 import { ChangeRequestModal } from './change-request-modal';
 
 const statusColors = { pending: 'yellow', reviewed: 'blue', applied: 'green', refused: 'red' } as const;
@@ -19,7 +19,9 @@ type Group_ = keyof typeof groups;
 
 function Proposal({ request }: { request: ChangeRequest }) {
   const { t, i18n } = useTranslation();
-  const entries = Object.entries(request.proposal).filter(([, value]) => value !== null && value !== '');
+  const entries = proposedFieldsInCardOrder(request.proposal)
+    .map((field) => [field, request.proposal[field]] as const)
+    .filter(([, value]) => value !== null && value !== '');
   if (entries.length === 0) return <>–</>;
   return (
     <ul className="compact-list">
