@@ -4,7 +4,9 @@
  * the content, name or signer, a file is found only through its own host record, a refused upload
  * leaves nothing behind, every store, list and read is audited, and a download is an attachment.
  */
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { PNG } from 'pngjs';
@@ -35,13 +37,14 @@ const keyEntry = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 
 let database: DatabaseHandle;
 let drop: () => Promise<void>;
+let databaseUrl: string | null;
 const firstKey = keyEntry('files-1');
 let keyring: Keyring;
 let context: RequestContext;
 let userId: string;
 
 beforeAll(async () => {
-  ({ database, drop } = await openTestDatabase());
+  ({ database, drop, url: databaseUrl } = await openTestDatabase());
   keyring = parseKeyring(firstKey);
   const user = await buildUser(database.db, { role: 'caseManager' });
   userId = user.id;
@@ -158,6 +161,21 @@ describe('storing and reading files', () => {
     }
     expect(row.file_name.startsWith('enc1.')).toBe(true);
     expect(row.signed_by.startsWith('enc1.')).toBe(true);
+  });
+
+  // PostgreSQL only: PGlite has no server for pg_dump to connect to (the raw read above covers it).
+  it.runIf(process.env.DATABASE_URL)('a real pg_dump of the whole database holds none of the markers', async () => {
+    const where = await newHost();
+    await upload(where, pdf(), { fileName: `${NAME_MARKER}.pdf` });
+    await upload(where, jpegWithMetadata(), { fileName: `${NAME_MARKER}.jpg` });
+    const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', '--no-owner', databaseUrl!], {
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    expect(stdout).toContain('COPY public.stored_files');
+    for (const marker of [MARKER, NAME_MARKER, SIGNER, 'Wiśniewska']) {
+      expect(stdout).not.toContain(marker);
+      expect(stdout).not.toContain(Buffer.from(marker, 'utf8').toString('hex'));
+    }
   });
 
   it('lists a host’s files without their content, and only that host’s', async () => {
