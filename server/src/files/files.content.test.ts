@@ -100,6 +100,27 @@ describe('JPEG: metadata stripped, the image intact', () => {
     expect(stripJpegMetadata(Buffer.concat([stripped, Buffer.from(MARKER)]))).toEqual(stripped);
   });
 
+  it('keeps only the EXIF orientation, so a phone photo is not shown sideways', () => {
+    const stripped = stripJpegMetadata(jpegWithMetadata(squareJpeg(), { orientation: 6 }));
+    expect(stripped.includes(markerBytes)).toBe(false);
+    expect(jpegMarkers(stripped).slice(0, 3)).toEqual([0xd8, 0xe0, 0xe1]);
+    const app1 = stripped.subarray(20, 20 + 2 + stripped.readUInt16BE(22));
+    // Exif, a big-endian TIFF header, one IFD entry: tag 0x0112, SHORT, one value, 6; no GPS IFD.
+    expect(app1.toString('hex')).toBe(
+      'ffe10022' +
+        Buffer.from('Exif\0\0').toString('hex') +
+        '4d4d002a00000008' +
+        '0001' +
+        '011200030000000100060000' +
+        '00000000',
+    );
+    // The image after it is the same as without any EXIF.
+    const withoutExif = stripJpegMetadata(squareJpeg());
+    expect(Buffer.concat([stripped.subarray(0, 20), stripped.subarray(20 + app1.length)])).toEqual(withoutExif);
+    // Orientation 1 (upright) needs no EXIF at all.
+    expect(stripJpegMetadata(jpegWithMetadata(squareJpeg(), { orientation: 1 }))).toEqual(withoutExif);
+  });
+
   it.each([
     ['cut in the middle of the scan', (jpeg: Buffer) => jpeg.subarray(0, jpeg.length - 40)],
     ['cut inside a segment header', (jpeg: Buffer) => jpeg.subarray(0, 5)],

@@ -77,13 +77,15 @@ export function prepareUpload(bytes: Buffer, maxBytes: number): { mediaType: Sto
 // itself), the entropy-coded data after each SOS up to the next marker that is not a stuffed FF 00
 // or a restart marker, and EOI. Kept: APP0 (JFIF), APP14 (Adobe: the colour transform decoders
 // need for CMYK/YCCK), and every non-APP marker (tables, frame, scans). Dropped: APP1 (EXIF with
-// GPS, XMP), every other APPn (ICC profiles, maker notes, Photoshop IRB with captions) and COM.
+// GPS, XMP), every other APPn (ICC profiles, maker notes, Photoshop IRB with captions) and COM. The
+// EXIF orientation alone is written back in a new APP1 of its own, so a photo is not shown sideways.
 // Bytes after EOI are dropped too (they can carry anything).
 
 const SOI = 0xd8;
 const EOI = 0xd9;
 const SOS = 0xda;
 const APP0 = 0xe0;
+const APP1 = 0xe1;
 const APP14 = 0xee;
 const COM = 0xfe;
 
@@ -99,6 +101,7 @@ export function stripJpegMetadata(bytes: Buffer): Buffer {
   let offset = 2;
   let hasFrame = false;
   let hasScan = false;
+  let orientation: number | null = null;
   for (;;) {
     if (offset >= bytes.length || bytes[offset] !== 0xff) damaged();
     // Any number of FF fill bytes may precede a marker.
@@ -110,6 +113,11 @@ export function stripJpegMetadata(bytes: Buffer): Buffer {
     if (marker === EOI) {
       if (!hasFrame || !hasScan) damaged();
       kept.push(Buffer.from([0xff, EOI]));
+      if (orientation !== null) {
+        // After SOI and JFIF, where readers look for EXIF.
+        const at = kept[1]?.[1] === APP0 ? 2 : 1;
+        kept.splice(at, 0, orientationSegment(orientation));
+      }
       return Buffer.concat(kept);
     }
     if (marker === SOI || marker === 0x00 || isRestart(marker)) damaged(); // none belongs between segments
@@ -141,9 +149,59 @@ export function stripJpegMetadata(bytes: Buffer): Buffer {
       offset = scan;
       continue;
     }
+    if (marker === APP1 && orientation === null) orientation = exifOrientation(bytes.subarray(offset + 2, segmentEnd));
     if (!isDroppedJpegSegment(marker)) kept.push(bytes.subarray(markerStart, segmentEnd));
     offset = segmentEnd;
   }
+}
+
+const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1');
+const ORIENTATION_TAG = 0x0112;
+
+/**
+ * The EXIF orientation (2-8) of an APP1 payload, or null (none, 1, or anything unreadable). A phone
+ * photo of a document taken upright is often stored sideways with this tag: without it the copy
+ * would show rotated, so it is the one EXIF value kept (`orientationSegment`).
+ */
+function exifOrientation(payload: Buffer): number | null {
+  if (payload.length < EXIF_HEADER.length + 8 || !payload.subarray(0, EXIF_HEADER.length).equals(EXIF_HEADER))
+    return null;
+  const tiff = payload.subarray(EXIF_HEADER.length);
+  const order = tiff.toString('latin1', 0, 2);
+  if (order !== 'II' && order !== 'MM') return null;
+  const little = order === 'II';
+  const u16 = (at: number) => (little ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const u32 = (at: number) => (little ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
+  const ifd = u32(4);
+  if (ifd + 2 > tiff.length) return null;
+  const entries = u16(ifd);
+  for (let index = 0; index < entries; index += 1) {
+    const entry = ifd + 2 + index * 12;
+    if (entry + 12 > tiff.length) return null;
+    if (u16(entry) !== ORIENTATION_TAG) continue;
+    const value = u16(entry + 2) === 3 ? u16(entry + 8) : 0; // a SHORT, inline
+    return value >= 2 && value <= 8 ? value : null;
+  }
+  return null;
+}
+
+/** A new APP1 holding only the orientation: `Exif`, a big-endian TIFF header and one IFD entry. */
+function orientationSegment(orientation: number): Buffer {
+  const segment = Buffer.alloc(4 + EXIF_HEADER.length + 8 + 2 + 12 + 4);
+  segment.writeUInt16BE(0xff00 | APP1, 0);
+  segment.writeUInt16BE(segment.length - 2, 2);
+  EXIF_HEADER.copy(segment, 4);
+  const tiff = 4 + EXIF_HEADER.length;
+  segment.write('MM', tiff, 'latin1');
+  segment.writeUInt16BE(42, tiff + 2);
+  segment.writeUInt32BE(8, tiff + 4);
+  segment.writeUInt16BE(1, tiff + 8); // one entry
+  segment.writeUInt16BE(ORIENTATION_TAG, tiff + 10);
+  segment.writeUInt16BE(3, tiff + 12); // SHORT
+  segment.writeUInt32BE(1, tiff + 14); // one value
+  segment.writeUInt16BE(orientation, tiff + 18); // inline, left-justified
+  segment.writeUInt32BE(0, tiff + 22); // no next IFD
+  return segment;
 }
 
 // ---------------------------------------------------------------------------------------------

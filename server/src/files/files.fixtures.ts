@@ -19,61 +19,58 @@ const segment = (marker: number, payload: Buffer) => {
   return Buffer.concat([header, payload]);
 };
 
-/** A little-endian TIFF as EXIF carries it: IFD0 with an ImageDescription and a GPS IFD (latitude 50° N). */
-function exifWithGps(text: string): Buffer {
+/**
+ * A little-endian TIFF as EXIF carries it: IFD0 with an ImageDescription, the orientation when
+ * given, and a GPS IFD (latitude 50° 3' 41" N).
+ */
+function exifWithGps(text: string, orientation?: number): Buffer {
   const description = Buffer.from(`${text}\0`, 'utf8');
-  const tiff = Buffer.alloc(8 + 2 + 2 * 12 + 4 + 2 + 2 * 12 + 4 + 24 + description.length);
-  tiff.write('II*\0', 0, 'latin1');
-  tiff.writeUInt32LE(8, 4);
-  const gpsIfd = 8 + 2 + 2 * 12 + 4;
+  const entries: Array<(tiff: Buffer, at: number) => void> = [];
+  const ifd0Count = orientation === undefined ? 2 : 3;
+  const gpsIfd = 8 + 2 + ifd0Count * 12 + 4;
   const rational = gpsIfd + 2 + 2 * 12 + 4;
   const descriptionAt = rational + 24;
-  let at = 8;
-  tiff.writeUInt16LE(2, at);
-  at += 2;
-  // 0x010E ImageDescription, ASCII
-  tiff.writeUInt16LE(0x010e, at);
-  tiff.writeUInt16LE(2, at + 2);
-  tiff.writeUInt32LE(description.length, at + 4);
-  tiff.writeUInt32LE(descriptionAt, at + 8);
-  at += 12;
-  // 0x8825 GPSInfo, LONG offset of the GPS IFD
-  tiff.writeUInt16LE(0x8825, at);
-  tiff.writeUInt16LE(4, at + 2);
-  tiff.writeUInt32LE(1, at + 4);
-  tiff.writeUInt32LE(gpsIfd, at + 8);
-  at += 12;
-  tiff.writeUInt32LE(0, at);
-  at = gpsIfd;
-  tiff.writeUInt16LE(2, at);
-  at += 2;
-  // 0x0001 GPSLatitudeRef "N"
-  tiff.writeUInt16LE(0x0001, at);
-  tiff.writeUInt16LE(2, at + 2);
-  tiff.writeUInt32LE(2, at + 4);
-  tiff.write('N\0', at + 8, 'latin1');
-  at += 12;
-  // 0x0002 GPSLatitude, three RATIONALs: 50/1 3/1 41/1
-  tiff.writeUInt16LE(0x0002, at);
-  tiff.writeUInt16LE(5, at + 2);
-  tiff.writeUInt32LE(3, at + 4);
-  tiff.writeUInt32LE(rational, at + 8);
-  at += 12;
-  tiff.writeUInt32LE(0, at);
+  const entry = (tag: number, type: number, count: number, value: (tiff: Buffer, at: number) => void) =>
+    entries.push((tiff, at) => {
+      tiff.writeUInt16LE(tag, at);
+      tiff.writeUInt16LE(type, at + 2);
+      tiff.writeUInt32LE(count, at + 4);
+      value(tiff, at + 8);
+    });
+  entry(0x010e, 2, description.length, (tiff, at) => tiff.writeUInt32LE(descriptionAt, at)); // ImageDescription
+  if (orientation !== undefined) entry(0x0112, 3, 1, (tiff, at) => tiff.writeUInt16LE(orientation, at)); // Orientation
+  entry(0x8825, 4, 1, (tiff, at) => tiff.writeUInt32LE(gpsIfd, at)); // GPSInfo
+  const tiff = Buffer.alloc(descriptionAt + description.length);
+  tiff.write('II*\0', 0, 'latin1');
+  tiff.writeUInt32LE(8, 4);
+  tiff.writeUInt16LE(entries.length, 8);
+  entries.forEach((write, index) => write(tiff, 10 + index * 12));
+  tiff.writeUInt32LE(0, 10 + entries.length * 12);
+  // The GPS IFD: GPSLatitudeRef "N" and GPSLatitude as three RATIONALs.
+  tiff.writeUInt16LE(2, gpsIfd);
+  tiff.writeUInt16LE(0x0001, gpsIfd + 2);
+  tiff.writeUInt16LE(2, gpsIfd + 4);
+  tiff.writeUInt32LE(2, gpsIfd + 6);
+  tiff.write('N\0', gpsIfd + 10, 'latin1');
+  tiff.writeUInt16LE(0x0002, gpsIfd + 14);
+  tiff.writeUInt16LE(5, gpsIfd + 16);
+  tiff.writeUInt32LE(3, gpsIfd + 18);
+  tiff.writeUInt32LE(rational, gpsIfd + 22);
+  tiff.writeUInt32LE(0, gpsIfd + 26);
   [50, 1, 3, 1, 41, 1].forEach((value, index) => tiff.writeUInt32LE(value, rational + index * 4));
   description.copy(tiff, descriptionAt);
   return Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
 }
 
 /** The JPEG as a phone would send it: EXIF with GPS, XMP, a Photoshop block and a comment, each with MARKER. */
-export function jpegWithMetadata(jpeg = squareJpeg()): Buffer {
+export function jpegWithMetadata(jpeg = squareJpeg(), options: { orientation?: number } = {}): Buffer {
   const xmp = Buffer.from(
     `http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>${MARKER}</rdf:Description></x:xmpmeta>`,
     'utf8',
   );
   return Buffer.concat([
     jpeg.subarray(0, 2),
-    segment(0xe1, exifWithGps(MARKER)),
+    segment(0xe1, exifWithGps(MARKER, options.orientation)),
     jpeg.subarray(2, 20), // APP0 JFIF (the fixture's first segment, 18 bytes)
     segment(0xe1, xmp),
     segment(0xed, Buffer.from(`Photoshop 3.0\0${MARKER}`, 'utf8')),

@@ -122,6 +122,20 @@ export async function storeFile(
   return presentStoredFile(dataKey, row);
 }
 
+const raise = (error: Error): never => {
+  throw error;
+};
+
+/** The data key, or null once it was destroyed: the host was erased and its files with it, for everyone. */
+async function openErasable(tx: Executor, keyring: Keyring, dataKeyId: string): Promise<DataKey | null> {
+  try {
+    return await openHostDataKey(tx, keyring, dataKeyId);
+  } catch (error) {
+    if (error instanceof DataKeyDestroyedError) return null;
+    throw error;
+  }
+}
+
 /**
  * One file of the host with its content, audited as `file.read` (committed before the bytes are
  * returned). A file of another host is `notFound`, exactly like an id that does not exist.
@@ -136,11 +150,7 @@ export async function readFile(
   return db.transaction(async (tx) => {
     const row = await selectStoredFile(tx, request.id, request.host);
     if (!row) throw new AppError('notFound');
-    const dataKey = await openHostDataKey(tx, keyring, row.dataKeyId).catch((error: unknown) => {
-      // The host was erased (its data key destroyed): the file no longer exists for anyone.
-      if (error instanceof DataKeyDestroyedError) throw new AppError('notFound');
-      throw error;
-    });
+    const dataKey = (await openErasable(tx, keyring, row.dataKeyId)) ?? raise(new AppError('notFound'));
     const bytes = decryptBytes(dataKey, row.content, contentContext(row.id));
     await recordAuditEvent(tx, context, {
       action: 'file.read',
@@ -163,15 +173,12 @@ export async function listFiles(
   requireActor(context);
   return db.transaction(async (tx) => {
     const rows = await selectStoredFiles(tx, request.host);
-    const keys = new Map<string, DataKey>();
+    const keys = new Map<string, DataKey | null>();
     const files: StoredFile[] = [];
     for (const row of rows) {
-      let dataKey = keys.get(row.dataKeyId);
-      if (!dataKey) {
-        dataKey = await openHostDataKey(tx, keyring, row.dataKeyId);
-        keys.set(row.dataKeyId, dataKey);
-      }
-      files.push(presentStoredFile(dataKey, row));
+      if (!keys.has(row.dataKeyId)) keys.set(row.dataKeyId, await openErasable(tx, keyring, row.dataKeyId));
+      const dataKey = keys.get(row.dataKeyId);
+      if (dataKey) files.push(presentStoredFile(dataKey, row)); // files of an erased host are gone
     }
     await recordAuditEvent(tx, context, {
       action: 'file.list',

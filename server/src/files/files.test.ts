@@ -271,7 +271,7 @@ describe('storing and reading files', () => {
     expect(events).toEqual([]);
   });
 
-  it('reads files after a key rotation, and not at all once the host’s data key is destroyed', async () => {
+  it('reads files after a key rotation, and neither reads nor lists them once the host’s data key is destroyed', async () => {
     const where = await newHost();
     const stored = await upload(where, pdf());
     const secondKey = keyEntry('files-2');
@@ -290,6 +290,7 @@ describe('storing and reading files', () => {
       readFile(database.db, keyring, context, { id: stored.id, host: where.host, purpose: 'caseWork' }),
     );
     expect(error.code).toBe('notFound');
+    expect(await listFiles(database.db, keyring, context, { host: where.host, purpose: 'caseWork' })).toEqual([]);
   });
 });
 
