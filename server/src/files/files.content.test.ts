@@ -2,6 +2,7 @@
  * The content checks of uploads (docs/security.md §22): the type comes from the bytes, photos lose
  * their metadata and still decode, and a damaged, lying or active file is a problem, never a crash.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { AppError } from '../platform/http/problem.js';
@@ -274,6 +275,40 @@ describe('file names', () => {
   it('offers it as an attachment with an RFC 5987 name and an ASCII stand-in', () => {
     expect(attachmentDisposition('Kopia "podpisana" – Łódź.pdf')).toBe(
       `attachment; filename="Kopia _podpisana_ _ Lodz.pdf"; filename*=UTF-8''Kopia%20%22podpisana%22%20%E2%80%93%20%C5%81%C3%B3d%C5%BA.pdf`,
+    );
+  });
+});
+
+describe('any damage is a problem, never an exception', () => {
+  // Cut, overwritten and spliced variants of each allowed type: whatever comes back is either an
+  // accepted file of the same type or one of the upload problems, so a route never answers 500.
+  const uploads = [
+    jpegWithMetadata(squareJpeg(), { orientation: 6 }),
+    pngWithMetadata(),
+    pdf(),
+    pdfWithObjectStream('<< /Type /Catalog >>'),
+  ];
+  const problems = ['fileTypeNotAllowed', 'fileDamaged', 'fileContentRefused'];
+
+  it('holds for random truncations and byte changes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...uploads),
+        fc.nat(),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+        (upload, cut, changes) => {
+          const damaged = Buffer.from(upload.subarray(0, cut % (upload.length + 1)));
+          for (const [at, value] of changes) if (damaged.length > 0) damaged[at % damaged.length] = value;
+          try {
+            const accepted = prepareUpload(damaged, TEN_MB);
+            expect(accepted.mediaType).toBe(detectMediaType(damaged));
+          } catch (error) {
+            expect(error).toBeInstanceOf(AppError);
+            expect(problems).toContain((error as AppError).code);
+          }
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
