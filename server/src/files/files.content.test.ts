@@ -101,6 +101,28 @@ describe('JPEG: metadata stripped, the image intact', () => {
     expect(stripJpegMetadata(Buffer.concat([stripped, Buffer.from(MARKER)]))).toEqual(stripped);
   });
 
+  it('keeps the JFIF header without its thumbnail, and drops other APP0 kinds', () => {
+    const jpeg = squareJpeg();
+    const thumbnail = Buffer.concat([
+      jpeg.subarray(6, 18), // JFIF\0, version, units, densities,
+      Buffer.from([2, 1]),
+      Buffer.from(MARKER.padEnd(6, '-').slice(0, 6)),
+    ]);
+    const withThumbnail = Buffer.concat([
+      jpeg.subarray(0, 2),
+      Buffer.from([0xff, 0xe0, 0x00, thumbnail.length + 2]),
+      thumbnail,
+      Buffer.from([0xff, 0xe0, 0x00, 0x0b]),
+      Buffer.from('JFXX\0\x13abc', 'latin1'),
+      jpeg.subarray(20),
+    ]);
+    const stripped = stripJpegMetadata(withThumbnail);
+    expect(stripped.includes(Buffer.from(MARKER.slice(0, 6)))).toBe(false);
+    expect(stripped.includes(Buffer.from('JFXX'))).toBe(false);
+    expect(stripped).toEqual(stripJpegMetadata(jpeg));
+    expect(stripped.subarray(0, 20)).toEqual(jpeg.subarray(0, 20)); // the encoder's JFIF had no thumbnail
+  });
+
   it('keeps only the EXIF orientation, so a phone photo is not shown sideways', () => {
     const stripped = stripJpegMetadata(jpegWithMetadata(squareJpeg(), { orientation: 6 }));
     expect(stripped.includes(markerBytes)).toBe(false);

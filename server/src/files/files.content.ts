@@ -75,7 +75,7 @@ export function prepareUpload(bytes: Buffer, maxBytes: number): { mediaType: Sto
 // ---------------------------------------------------------------------------------------------
 // JPEG (ITU T.81, JFIF): SOI, then marker segments (FF xx, a two-byte big-endian length that counts
 // itself), the entropy-coded data after each SOS up to the next marker that is not a stuffed FF 00
-// or a restart marker, and EOI. Kept: APP0 (JFIF), APP14 (Adobe: the colour transform decoders
+// or a restart marker, and EOI. Kept: APP0 (JFIF, its thumbnail removed), APP14 (Adobe: the colour transform decoders
 // need for CMYK/YCCK), and every non-APP marker (tables, frame, scans). Dropped: APP1 (EXIF with
 // GPS, XMP), every other APPn (ICC profiles, maker notes, Photoshop IRB with captions) and COM. The
 // EXIF orientation alone is written back in a new APP1 of its own, so a photo is not shown sideways.
@@ -150,9 +150,23 @@ export function stripJpegMetadata(bytes: Buffer): Buffer {
       continue;
     }
     if (marker === APP1 && orientation === null) orientation = exifOrientation(bytes.subarray(offset + 2, segmentEnd));
-    if (!isDroppedJpegSegment(marker)) kept.push(bytes.subarray(markerStart, segmentEnd));
+    if (marker === APP0) {
+      const jfif = jfifWithoutThumbnail(bytes.subarray(offset + 2, segmentEnd));
+      if (jfif) kept.push(jfif);
+    } else if (!isDroppedJpegSegment(marker)) kept.push(bytes.subarray(markerStart, segmentEnd));
     offset = segmentEnd;
   }
+}
+
+const JFIF_HEADER = Buffer.from('JFIF\0', 'latin1');
+
+/**
+ * APP0 as a bare JFIF header (version, density) with no thumbnail: a thumbnail can show what the
+ * stored image was cropped from. Other APP0 kinds (JFXX thumbnails) are dropped.
+ */
+function jfifWithoutThumbnail(payload: Buffer): Buffer | null {
+  if (payload.length < 14 || !payload.subarray(0, JFIF_HEADER.length).equals(JFIF_HEADER)) return null;
+  return Buffer.concat([Buffer.from([0xff, APP0, 0x00, 0x10]), payload.subarray(0, 12), Buffer.from([0, 0])]);
 }
 
 const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1');
