@@ -279,12 +279,17 @@ export function stripPngMetadata(bytes: Buffer): Buffer {
 // PDF: `%PDF-` at the start and `%%EOF` in the last kilobyte (a cut-off upload fails here). Refused:
 // encryption (the objects could not be checked) and the names that make a reader run something or
 // carry other files: /JavaScript, /JS, /Launch, /EmbeddedFile(s), /RichMedia, /XFA. Names are
-// compared after their #xx escapes are decoded (/J#61vaScript is /JavaScript), outside stream data
-// (compressed images would match by chance) but inside object streams, inflated with a bound, where
-// PDF 1.5+ keeps most dictionaries. An /OpenAction alone is accepted: scanners use it to set the
-// zoom, and any action that could run something is one of the names above.
+// compared after their #xx escapes are decoded (/J#61vaScript is /JavaScript), in the whole file
+// and in its object streams, inflated with a bound (PDF 1.5+ keeps most dictionaries there). Only
+// the two-letter /JS is looked for outside stream data alone, where compressed images would match
+// it by chance; it does nothing without /S /JavaScript, which is looked for everywhere, so a fake
+// `stream` keyword (in a string, say) cannot hide an action. An /OpenAction alone is accepted:
+// scanners use it to set the zoom, and any action that could run something is one of these names.
 
-const ACTIVE_NAMES = new Set(['JavaScript', 'JS', 'Launch', 'EmbeddedFile', 'EmbeddedFiles', 'RichMedia', 'XFA']);
+/** Names looked for everywhere, stream data included: too long to occur by chance. */
+const ACTIVE_NAMES = new Set(['JavaScript', 'Launch', 'EmbeddedFile', 'EmbeddedFiles', 'RichMedia', 'XFA']);
+/** Looked for outside stream data only. */
+const SHORT_ACTIVE_NAMES = new Set(['JS']);
 const PDF_NAME = /\/([^\s/[\]<>(){}%]+)/g;
 const STREAM_START = /stream\r?\n/g;
 /** Inflated object streams in all, at most: a deflate bomb is refused, not followed. */
@@ -335,9 +340,11 @@ export function checkPdf(bytes: Buffer): void {
     STREAM_START.lastIndex = position;
   }
   outside.push(text.slice(position));
-  const names = namesIn([...outside, ...inflated].join('\n'));
-  if (names.has('Encrypt')) throw pdfRefused('pdfEncrypted');
-  for (const name of names) if (ACTIVE_NAMES.has(name)) throw pdfRefused('pdfActiveContent');
+  const structure = namesIn([...outside, ...inflated].join('\n'));
+  const everywhere = namesIn([text, ...inflated].join('\n'));
+  if (structure.has('Encrypt')) throw pdfRefused('pdfEncrypted');
+  for (const name of structure) if (SHORT_ACTIVE_NAMES.has(name)) throw pdfRefused('pdfActiveContent');
+  for (const name of everywhere) if (ACTIVE_NAMES.has(name)) throw pdfRefused('pdfActiveContent');
 }
 
 const pdfRefused = (code: 'pdfActiveContent' | 'pdfEncrypted') =>
