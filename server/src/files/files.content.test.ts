@@ -276,6 +276,15 @@ describe('PDF: stored as it came, unless it could run something', () => {
     expect(refusal(() => checkPdf(encrypted)).errors?.[0]?.code).toBe('pdfEncrypted');
   });
 
+  it('checks a 10 MB PDF of nothing but names quickly, without collecting them', () => {
+    const names = Buffer.from(Array.from({ length: 1_400_000 }, (_, i) => `/N${i.toString(36)}`).join(' '), 'latin1');
+    const big = Buffer.concat([pdf().subarray(0, 9), names, Buffer.from('\n%%EOF\n')]);
+    expect(big.length).toBeGreaterThan(9 * 1024 * 1024);
+    const started = performance.now();
+    expect(() => prepareUpload(big, TEN_MB)).not.toThrow();
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('refuses a cut-off PDF as damaged', () => {
     const plain = pdf();
     expect(refusal(() => checkPdf(plain.subarray(0, plain.length - 10))).code).toBe('fileDamaged');

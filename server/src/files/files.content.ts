@@ -290,6 +290,7 @@ export function stripPngMetadata(bytes: Buffer): Buffer {
 const ACTIVE_NAMES = new Set(['JavaScript', 'Launch', 'EmbeddedFile', 'EmbeddedFiles', 'RichMedia', 'XFA']);
 /** Looked for outside stream data only. */
 const SHORT_ACTIVE_NAMES = new Set(['JS']);
+const ENCRYPT = new Set(['Encrypt']);
 const PDF_NAME = /\/([^\s/[\]<>(){}%]+)/g;
 const STREAM_START = /stream\r?\n/g;
 /** Inflated object streams in all, at most: a deflate bomb is refused, not followed. */
@@ -298,10 +299,11 @@ const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 const decodeName = (name: string) =>
   name.replace(/#([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
-function namesIn(text: string): Set<string> {
-  const names = new Set<string>();
-  for (const match of text.matchAll(PDF_NAME)) names.add(decodeName(match[1]!));
-  return names;
+/** Whether any of the texts holds one of the names; walks them without collecting (a file can hold millions). */
+function holdsName(texts: readonly string[], names: ReadonlySet<string>): boolean {
+  for (const text of texts)
+    for (const match of text.matchAll(PDF_NAME)) if (names.has(decodeName(match[1]!))) return true;
+  return false;
 }
 
 export function checkPdf(bytes: Buffer): void {
@@ -340,11 +342,10 @@ export function checkPdf(bytes: Buffer): void {
     STREAM_START.lastIndex = position;
   }
   outside.push(text.slice(position));
-  const structure = namesIn([...outside, ...inflated].join('\n'));
-  const everywhere = namesIn([text, ...inflated].join('\n'));
-  if (structure.has('Encrypt')) throw pdfRefused('pdfEncrypted');
-  for (const name of structure) if (SHORT_ACTIVE_NAMES.has(name)) throw pdfRefused('pdfActiveContent');
-  for (const name of everywhere) if (ACTIVE_NAMES.has(name)) throw pdfRefused('pdfActiveContent');
+  const structure = [...outside, ...inflated];
+  if (holdsName(structure, ENCRYPT)) throw pdfRefused('pdfEncrypted');
+  if (holdsName(structure, SHORT_ACTIVE_NAMES)) throw pdfRefused('pdfActiveContent');
+  if (holdsName([text, ...inflated], ACTIVE_NAMES)) throw pdfRefused('pdfActiveContent');
 }
 
 const pdfRefused = (code: 'pdfActiveContent' | 'pdfEncrypted') =>
