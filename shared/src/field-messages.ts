@@ -135,6 +135,22 @@ export const fieldMessages = {
     pl: 'Adres: małe litery, cyfry i myślniki (3–80 znaków).',
     en: 'Address: lower-case letters, digits and hyphens (3–80 characters).',
   },
+  fileTypeNotAllowed: {
+    pl: 'Dozwolone są tylko pliki PDF, JPEG i PNG (rodzaj pliku jest sprawdzany po zawartości, nie po nazwie).',
+    en: 'Only PDF, JPEG and PNG files are allowed (the kind of file is checked by its content, not its name).',
+  },
+  fileDamaged: {
+    pl: 'Plik jest uszkodzony albo niepełny.',
+    en: 'The file is damaged or incomplete.',
+  },
+  pdfActiveContent: {
+    pl: 'Plik PDF zawiera skrypty, polecenia uruchomienia programu albo załączone pliki. Wydrukuj go do PDF albo zeskanuj ponownie.',
+    en: 'The PDF contains scripts, commands that launch programs or embedded files. Print it to PDF or scan it again.',
+  },
+  pdfEncrypted: {
+    pl: 'Plik PDF jest zaszyfrowany albo chroniony hasłem, więc nie można go sprawdzić. Zapisz go bez hasła.',
+    en: 'The PDF is encrypted or password-protected, so it cannot be checked. Save it without a password.',
+  },
   notXlsx: {
     pl: 'To nie jest plik Excel (.xlsx); zapisz arkusz jako .xlsx.',
     en: 'This is not an Excel (.xlsx) file; save the sheet as .xlsx.',

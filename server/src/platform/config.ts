@@ -76,6 +76,8 @@ const ConfigSchema = z.object({
   /** Budget of one import (sheet or HSDS) in its worker thread: seconds, and megabytes of heap. */
   IMPORT_TIME_LIMIT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   IMPORT_MEMORY_LIMIT_MB: z.coerce.number().int().min(16).max(4096).default(256),
+  /** Largest uploaded file (a signed copy: PDF, JPEG or PNG) in megabytes (server/src/files). */
+  FILE_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(100).default(10),
   /** A published service not confirmed for this many months is flagged as stale. */
   STALE_SERVICE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
   /** Hours between the deployment's runs of the stale-service reminders (a scheduled job); 0 turns them off. */

@@ -26,6 +26,10 @@ export const auditActions = [
   'audit.verify',
   // The encryption at rest: a rotation of the key-encryption key (npm run keys:rotate).
   'dataKey.rotate',
+  // Stored files (uploads such as a signed copy): each store, list and read of one.
+  'file.list',
+  'file.read',
+  'file.store',
   // Signing in and one's own account.
   'auth.login',
   'auth.loginLockout',

@@ -434,7 +434,11 @@ export const ImportMappingInput = z
         z
           .object({
             header: singleLineString().min(1).max(200).describe('The sheet header as shown in the preview'),
-            templateColumn: z.string().max(200).nullable().describe('A template column, or null: do not read'),
+            templateColumn: singleLineString()
+              .min(1)
+              .max(200)
+              .nullable()
+              .describe('A template column, or null: do not read'),
           })
           .strict(),
       )

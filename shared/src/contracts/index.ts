@@ -7,3 +7,4 @@ export * from './audit.js';
 export * from './basket.js';
 export * from './notifications.js';
 export * from './tasks.js';
+export * from './files.js';

@@ -7,6 +7,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   index,
   integer,
@@ -613,4 +614,52 @@ export const dataKeys = pgTable(
     destroyedAt: timestamp('destroyed_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [index('data_keys_kek_idx').on(t.kekId)],
+);
+
+/**
+ * Raw bytes (`bytea`) on both drivers: node-postgres hands back a Buffer, PGlite a Uint8Array; both
+ * arrive here as a Buffer.
+ */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  toDriver: (value) => value,
+  fromDriver: (value) =>
+    Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+});
+
+/**
+ * Uploaded files (server/src/files, docs/security.md §22 and §24): the content, its name and who
+ * signed it are encrypted with the host record's data key, so a database copy shows none of them.
+ * Metadata that says nothing about a person (type, size, hash, dates, ids) stays readable.
+ */
+export const storedFiles = pgTable(
+  'stored_files',
+  {
+    id: uuid('id').primaryKey(),
+    /** The kind of record the file belongs to, e.g. `case`; with host_id, who may see it decides. */
+    hostType: text('host_type').notNull(),
+    hostId: uuid('host_id').notNull(),
+    dataKeyId: uuid('data_key_id')
+      .notNull()
+      .references(() => dataKeys.id),
+    /** What the file is for, e.g. `signedCopy`. */
+    kind: text('kind').notNull(),
+    /** Checked from the content: application/pdf, image/jpeg or image/png. */
+    mediaType: text('media_type').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    /** SHA-256 (hex) of the stored plaintext, after metadata was stripped. */
+    sha256: text('sha256').notNull(),
+    /** The sanitised file name, encrypted (`enc1.`, context `file.name:<id>`). */
+    fileName: text('file_name').notNull(),
+    /** Who signed the copy, encrypted (context `file.signedBy:<id>`); null when not recorded. */
+    signedBy: text('signed_by'),
+    signedAt: date('signed_at', { mode: 'string' }),
+    /** The content: encryptBytes with the host's data key, context `file:<id>`. */
+    content: bytea('content').notNull(),
+    uploadedByUserId: uuid('uploaded_by_user_id')
+      .notNull()
+      .references(() => users.id),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [index('stored_files_host_idx').on(t.hostType, t.hostId, t.uploadedAt)],
 );

@@ -106,6 +106,21 @@ const catalog = {
     pl: 'To nie jest plik Excel (.xlsx); zapisz arkusz jako .xlsx.',
     en: 'This is not an Excel (.xlsx) file; save the sheet as .xlsx.',
   },
+  fileTypeNotAllowed: {
+    status: 415,
+    pl: 'Dozwolone są tylko pliki PDF, JPEG i PNG.',
+    en: 'Only PDF, JPEG and PNG files are allowed.',
+  },
+  fileDamaged: {
+    status: 422,
+    pl: 'Plik jest uszkodzony albo niepełny. Zapisz go ponownie i prześlij jeszcze raz.',
+    en: 'The file is damaged or incomplete. Save it again and upload it once more.',
+  },
+  fileContentRefused: {
+    status: 422,
+    pl: 'Tego pliku nie można przyjąć ze względów bezpieczeństwa.',
+    en: 'This file cannot be accepted for security reasons.',
+  },
   unprocessable: {
     status: 422,
     pl: 'Nie można wykonać operacji na tych danych.',
