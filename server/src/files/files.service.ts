@@ -94,7 +94,7 @@ export async function storeFile(
   const signature = StoredFileSignature.safeParse({ signedBy: input.signedBy, signedAt: input.signedAt });
   if (!signature.success) throw new AppError('validation', zodIssuesToFieldErrors(signature.error.issues));
   const { mediaType, bytes } = prepareUpload(input.bytes, input.maxBytes);
-  const dataKey = await openHostDataKey(tx, keyring, input.dataKeyId);
+  const dataKey = await openHostDataKey(tx, keyring, input.dataKeyId, input.host);
   const id = randomUUID();
   const signedBy = signature.data.signedBy ?? null;
   const row = await insertStoredFile(tx, {
@@ -127,9 +127,14 @@ const raise = (error: Error): never => {
 };
 
 /** The data key, or null once it was destroyed: the host was erased and its files with it, for everyone. */
-async function openErasable(tx: Executor, keyring: Keyring, dataKeyId: string): Promise<DataKey | null> {
+async function openErasable(
+  tx: Executor,
+  keyring: Keyring,
+  dataKeyId: string,
+  host: StoredFileHost,
+): Promise<DataKey | null> {
   try {
-    return await openHostDataKey(tx, keyring, dataKeyId);
+    return await openHostDataKey(tx, keyring, dataKeyId, host);
   } catch (error) {
     if (error instanceof DataKeyDestroyedError) return null;
     throw error;
@@ -150,7 +155,7 @@ export async function readFile(
   return db.transaction(async (tx) => {
     const row = await selectStoredFile(tx, request.id, request.host);
     if (!row) throw new AppError('notFound');
-    const dataKey = (await openErasable(tx, keyring, row.dataKeyId)) ?? raise(new AppError('notFound'));
+    const dataKey = (await openErasable(tx, keyring, row.dataKeyId, request.host)) ?? raise(new AppError('notFound'));
     const bytes = decryptBytes(dataKey, row.content, contentContext(row.id));
     await recordAuditEvent(tx, context, {
       action: 'file.read',
@@ -176,7 +181,8 @@ export async function listFiles(
     const keys = new Map<string, DataKey | null>();
     const files: StoredFile[] = [];
     for (const row of rows) {
-      if (!keys.has(row.dataKeyId)) keys.set(row.dataKeyId, await openErasable(tx, keyring, row.dataKeyId));
+      if (!keys.has(row.dataKeyId))
+        keys.set(row.dataKeyId, await openErasable(tx, keyring, row.dataKeyId, request.host));
       const dataKey = keys.get(row.dataKeyId);
       if (dataKey) files.push(presentStoredFile(dataKey, row)); // files of an erased host are gone
     }

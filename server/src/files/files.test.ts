@@ -78,8 +78,9 @@ afterAll(async () => {
 
 /** A host record (a case, as issue 9's will be) with its own data key. */
 async function newHost(type = 'case'): Promise<{ host: StoredFileHost; dataKeyId: string }> {
-  const dataKey = await createHostDataKey(database.db, keyring, type);
-  return { host: { type, id: randomUUID() }, dataKeyId: dataKey.id };
+  const host = { type, id: randomUUID() };
+  const dataKey = await createHostDataKey(database.db, keyring, host);
+  return { host, dataKeyId: dataKey.id };
 }
 
 function upload(
@@ -215,6 +216,13 @@ describe('storing and reading files', () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, 'file.read'), eq(auditEvents.subjectId, stored.id)));
     expect(reads).toEqual([]);
+  });
+
+  it('refuses to store a file under another record’s data key, and stores nothing', async () => {
+    const one = await newHost();
+    const other = await newHost();
+    await expect(upload({ host: one.host, dataKeyId: other.dataKeyId }, pdf())).rejects.toThrow('does not exist');
+    expect(await listFiles(database.db, keyring, context, { host: one.host, purpose: 'caseWork' })).toEqual([]);
   });
 
   it('audits each store, list and read with its purpose, and no personal data in the details', async () => {

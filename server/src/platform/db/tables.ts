@@ -604,8 +604,9 @@ export const dataKeys = pgTable(
   'data_keys',
   {
     id: uuid('id').primaryKey(),
-    /** The kind of host record the key protects, e.g. `case`. */
+    /** The host record the key protects: its kind (e.g. `case`) and id. */
     hostType: text('host_type').notNull(),
+    hostId: uuid('host_id').notNull(),
     kekId: text('kek_id').notNull(),
     /** base64 of iv | GCM tag | the wrapped 32-byte key; null once destroyed. */
     wrappedKey: text('wrapped_key'),
@@ -613,7 +614,7 @@ export const dataKeys = pgTable(
     rotatedAt: timestamp('rotated_at', { withTimezone: true, precision: 3 }),
     destroyedAt: timestamp('destroyed_at', { withTimezone: true, precision: 3 }),
   },
-  (t) => [index('data_keys_kek_idx').on(t.kekId)],
+  (t) => [index('data_keys_kek_idx').on(t.kekId), index('data_keys_host_idx').on(t.hostType, t.hostId)],
 );
 
 /**

@@ -19,21 +19,33 @@ export class DataKeyDestroyedError extends Error {
   }
 }
 
-export async function createHostDataKey(db: Executor, keyring: Keyring, hostType: string): Promise<DataKey> {
+/** The record a data key protects: its kind (`case`) and id. */
+export type DataKeyHost = { type: string; id: string };
+
+export async function createHostDataKey(db: Executor, keyring: Keyring, host: DataKeyHost): Promise<DataKey> {
   const id = randomUUID();
   const { dataKey, wrapped } = createDataKey(keyring, id);
-  await db
-    .insert(dataKeys)
-    .values({ id, hostType, kekId: wrapped.kekId, wrappedKey: wrapped.wrapped.toString('base64') });
+  await db.insert(dataKeys).values({
+    id,
+    hostType: host.type,
+    hostId: host.id,
+    kekId: wrapped.kekId,
+    wrappedKey: wrapped.wrapped.toString('base64'),
+  });
   return dataKey;
 }
 
-export async function openHostDataKey(db: Executor, keyring: Keyring, id: string): Promise<DataKey> {
+/**
+ * The data key `id` of the record `host`. A key of another record is refused like a missing one,
+ * so a domain that passes the wrong key cannot write one record's values under another's key (and
+ * so outlive the other's erasure).
+ */
+export async function openHostDataKey(db: Executor, keyring: Keyring, id: string, host: DataKeyHost): Promise<DataKey> {
   const [row] = await db
     .select({ kekId: dataKeys.kekId, wrappedKey: dataKeys.wrappedKey })
     .from(dataKeys)
-    .where(eq(dataKeys.id, id));
-  if (!row) throw new DecryptionError(`data key ${id} does not exist`);
+    .where(and(eq(dataKeys.id, id), eq(dataKeys.hostType, host.type), eq(dataKeys.hostId, host.id)));
+  if (!row) throw new DecryptionError(`data key ${id} of ${host.type} ${host.id} does not exist`);
   if (row.wrappedKey === null) throw new DataKeyDestroyedError(id);
   return unwrapDataKey(keyring, id, { kekId: row.kekId, wrapped: Buffer.from(row.wrappedKey, 'base64') });
 }

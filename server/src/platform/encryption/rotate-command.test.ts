@@ -5,7 +5,7 @@
  * while the folder is in use. The command runs as a child process.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -82,7 +82,8 @@ describe('npm run keys:rotate', () => {
     async () => {
       let handle = await open();
       const keys = [];
-      for (let i = 0; i < 3; i += 1) keys.push(await createHostDataKey(handle.db, parseKeyring(oldEntry), 'case'));
+      const hosts = Array.from({ length: 3 }, () => ({ type: 'case', id: randomUUID() }));
+      for (const host of hosts) keys.push(await createHostDataKey(handle.db, parseKeyring(oldEntry), host));
       const values = keys.map((key) => encryptText(key, 'ZNACZNIK-ROTACJA', `case.summary:${key.id}`));
       await release(handle);
 
@@ -100,7 +101,7 @@ describe('npm run keys:rotate', () => {
       try {
         const after = parseKeyring(newEntry);
         for (const [i, key] of keys.entries()) {
-          const opened = await openHostDataKey(handle.db, after, key.id);
+          const opened = await openHostDataKey(handle.db, after, key.id, hosts[i]!);
           expect(decryptText(opened, values[i]!, `case.summary:${key.id}`)).toBe('ZNACZNIK-ROTACJA');
         }
         const kekIds = await handle.db.select({ kekId: dataKeys.kekId }).from(dataKeys);
