@@ -310,7 +310,8 @@ describeWithChromium('phones and small screens', () => {
     await checkScreen('change request decision dialog');
     await review.getByLabel('Uwagi koordynatora').fill('Zgodne z nowym harmonogramem OPS.');
     await review.getByRole('button', { name: 'Oznacz jako przejrzany' }).click();
-    await page.getByText('Przejrzany, czeka na decyzję').waitFor();
+    // Beside the demo's change already reviewed and waiting for the director, now this one.
+    await expect.poll(() => page.getByText('Przejrzany, czeka na decyzję').count()).toBe(2);
     await review.waitFor({ state: 'detached' });
     await page.waitForFunction(() => document.getAnimations().length === 0);
     await checkScreen('change requests (reviewed)');

@@ -1,8 +1,9 @@
 /**
  * Demo basket of the Wieliczka partnership: service cards of several partners, one neighbourhood
  * and one self-help service, two cards not confirmed for over a year (to show the stale flag: the
- * police's, and the school's, which its representative finds in "Do zrobienia"), and one proposed
- * new service waiting for the coordinator's review. The end-to-end tests walk through this basket:
+ * police's, and the school's, which its representative finds in "Do zrobienia"), one proposed
+ * new service waiting for the coordinator's review, and one change to a card (a PCPR e-mail address)
+ * reviewed and waiting for the director's decision. The end-to-end tests walk through this basket:
  * its eight cards and their names are what they expect.
  */
 import type { Executor } from '../platform/db/database.js';
@@ -172,7 +173,7 @@ export async function seedDemoBasket(
   institutionIds: Map<string, string>,
   userIds: Map<string, string>,
 ): Promise<void> {
-  await insertServiceCards(
+  const inserted = await insertServiceCards(
     tx,
     seedContext,
     partnershipId,
@@ -209,5 +210,21 @@ export async function seedDemoBasket(
     justification: 'Uczniowie pytają o szachy; mamy nauczyciela i salę w piątki.',
     requestedByUserId: userIds.get('szkola@kooperacja.demo')!,
     requestedByInstitutionId: institutionIds.get('school')!,
+  });
+  // A change the coordinator has reviewed: the director finds it in "Do zrobienia" to decide.
+  const crisis = inserted.find((card) => card.name === 'Interwencja kryzysowa')!;
+  await tx.insert(basketChangeRequests).values({
+    partnershipId,
+    serviceId: crisis.id,
+    kind: 'change',
+    status: 'reviewed',
+    proposal: { contactEmail: 'interwencja@pcpr.wieliczka.example' },
+    proposalBase: { contactEmail: crisis.contactEmail },
+    justification: 'PCPR uruchomił osobną skrzynkę dla interwencji kryzysowej, odbieraną także w weekendy.',
+    requestedByUserId: userIds.get('specjalista@kooperacja.demo')!,
+    requestedByInstitutionId: institutionIds.get('pcpr')!,
+    reviewedByUserId: userIds.get('koordynator@kooperacja.demo')!,
+    reviewedAt: new Date(),
+    reviewNote: 'Adres potwierdzony telefonicznie z PCPR.',
   });
 }

@@ -83,6 +83,7 @@ describe('demo data', () => {
   it('gives every basket keeper something waiting in "Do zrobienia"', async () => {
     expect(await taskCounts('koordynator@kooperacja.demo')).toEqual({ 'basket.changeRequestToReview': 1 });
     expect(await taskCounts('szkola@kooperacja.demo')).toEqual({ 'basket.cardToConfirm': 1 });
+    expect(await taskCounts('dyrektor@kooperacja.demo')).toEqual({ 'basket.changeRequestToDecide': 1 });
     for (const place of ['gdow', 'myslenice', 'tarnow']) {
       const coordinator = await taskCounts(`koordynator.${place}@kooperacja.demo`);
       expect(coordinator['basket.changeRequestToReview'], place).toBe(2);
