@@ -148,6 +148,39 @@ describe('an OPS sheet with its own column names', () => {
   });
 });
 
+describe('two columns read as the same template column', () => {
+  it('reads the first from the left and names the other with what is skipped', async () => {
+    const { upload, confirm, cards } = await basketOfItsOwn();
+    const template = sheetColumns.map((c) => c.header);
+    // "Telefon" twice, and "Telefon kontaktowy" (a usual name, proposed as "Telefon") after them.
+    const headers = [...template, 'Telefon', 'Telefon kontaktowy'];
+    const cells = (phone: string, second: string, third: string) => {
+      const row = newService('Świetlica „Promyk”', { Telefon: phone });
+      return headers.map((header, index) =>
+        index === template.length ? second : index === template.length + 1 ? third : (row[header] ?? null),
+      );
+    };
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Usługi OPS');
+    sheet.addRow(headers);
+    sheet.addRow(cells('42 600 00 01', '42 600 00 02', '42 600 00 03'));
+    const preview = await upload(Buffer.from(await workbook.xlsx.writeBuffer()));
+    const phone = sheet
+      .getRow(1)
+      .getCell(template.indexOf('Telefon') + 1)
+      .address.replace(/\d+/, '');
+    const second = sheet.getColumn(template.length + 1).letter;
+    const third = sheet.getColumn(template.length + 2).letter;
+    const notes = (preview.notes ?? []).map((n) => n.messages.pl);
+    expect(notes).toContain(
+      `Kolumna ${second} byłaby czytana jako „Telefon”, ale tę kolumnę szablonu wypełnia już kolumna ${phone}: wartości kolumny ${second} pominięto. Zmień jej dopasowanie albo usuń jedną z nich.`,
+    );
+    expect(notes.filter((n) => n.startsWith(`Kolumna ${third} byłaby czytana jako „Telefon”`))).toHaveLength(1);
+    expect((await confirm(preview.importId)).statusCode).toBe(200);
+    expect((await cards()).map((card) => card.contactPhone)).toEqual(['42 600 00 01']);
+  });
+});
+
 describe('the date of the last confirmation', () => {
   it('reads dd.MM.yyyy text and date cells, and refuses an impossible date with a real one as the example', async () => {
     const { upload, confirm, cards } = await basketOfItsOwn();

@@ -36,6 +36,7 @@ import {
   mappableColumns,
   type readSpreadsheetUpload,
   type SheetColumnRead,
+  type RepeatedHeader,
   type UnreadHeader,
 } from './spreadsheet.read.js';
 import type { ImportJobs } from './import-jobs.js';
@@ -314,6 +315,14 @@ const unreadHeaderNote = (header: UnreadHeader) => ({
   },
 });
 
+const repeatedHeaderNote = (header: RepeatedHeader) => ({
+  column: header.text,
+  messages: {
+    pl: `Kolumna ${header.letter} byłaby czytana jako „${header.templateColumn}”, ale tę kolumnę szablonu wypełnia już kolumna ${header.readLetter}: wartości kolumny ${header.letter} pominięto. Zmień jej dopasowanie albo usuń jedną z nich.`,
+    en: `Column ${header.letter} would be read as “${header.templateColumn}”, but column ${header.readLetter} already fills that template column: the values of column ${header.letter} were skipped. Change its mapping or remove one of them.`,
+  },
+});
+
 /** The worker half of the import (spreadsheet.read.ts). */
 const readSheetJob = defineWorkerJob<typeof readSpreadsheetUpload>(
   new URL('./spreadsheet.read.ts', import.meta.url),
@@ -456,6 +465,7 @@ export async function previewSpreadsheetImport(
   const notes = [
     ...(sheet.headerRow > 1 ? [headerRowNote(sheet.headerRow)] : []),
     ...sheet.unreadHeaders.map(unreadHeaderNote),
+    ...sheet.repeatedHeaders.map(repeatedHeaderNote),
     ...sheet.unknownColumns.filter((column) => !column.mappedTo).map(unmappedColumnNote),
   ];
   const extras = {

@@ -170,6 +170,9 @@ function templateHeaderOf(text: string): string | undefined {
 /** A header cell the import could not read as template columns (a merge over several). */
 export type UnreadHeader = { text: string; columns: string };
 
+/** A sheet column read as a template column an earlier (leftward) column already fills: not read. */
+export type RepeatedHeader = { text: string; letter: string; templateColumn: string; readLetter: string };
+
 /** The key a sheet header's mapping is kept under: without case, diacritics and extra spaces. */
 export const sheetHeaderKey = (text: string) => fold(text);
 
@@ -226,7 +229,12 @@ export type SheetColumnRead = {
 /** The partnership's mappings: sheet header key -> template column, or null ("pomiń"). */
 export type HeaderMappings = Record<string, string | null>;
 
-type HeaderRow = { columns: Map<string, number>; unread: UnreadHeader[]; unknown: SheetColumnRead[] };
+type HeaderRow = {
+  columns: Map<string, number>;
+  unread: UnreadHeader[];
+  unknown: SheetColumnRead[];
+  repeated: RepeatedHeader[];
+};
 
 /**
  * Reads one candidate header row. A cell merged with cells above it (a header over two rows) is the
@@ -240,8 +248,14 @@ function readHeaderRow(sheet: ExcelJS.Worksheet, number: number, mappings: Heade
   const columns = new Map<string, number>();
   const unread: UnreadHeader[] = [];
   const unknown: SheetColumnRead[] = [];
-  const take = (header: string | undefined, column: number) => {
-    if (header && !columns.has(header)) columns.set(header, column);
+  const repeated: RepeatedHeader[] = [];
+  const letter = (at: number) => sheet.getColumn(at).letter;
+  const repeat = (text: string, column: number, templateColumn: string) =>
+    repeated.push({ text, letter: letter(column), templateColumn, readLetter: letter(columns.get(templateColumn)!) });
+  const take = (header: string | undefined, column: number, text: string) => {
+    if (!header) return;
+    if (columns.has(header)) repeat(text, column, header);
+    else columns.set(header, column);
   };
   for (let column = 1; column <= row.cellCount; column += 1) {
     const cell = row.getCell(column);
@@ -263,14 +277,16 @@ function readHeaderRow(sheet: ExcelJS.Worksheet, number: number, mappings: Heade
       const saved = Object.hasOwn(mappings, key);
       const suggested = Object.hasOwn(suggestedColumns, key) ? suggestedColumns[key]! : null;
       const target = saved ? (mappings[key] ?? null) : suggested;
-      const mappedTo = target && mappableColumns.includes(target) && !columns.has(target) ? target : null;
+      const isMappable = target !== null && mappableColumns.includes(target);
+      const mappedTo = isMappable && !columns.has(target) ? target : null;
       if (mappedTo) columns.set(mappedTo, column);
+      else if (isMappable) repeat(text, column, target);
       const source = saved ? 'saved' : mappedTo ? 'suggested' : 'none';
       unknown.push({ header: text, key, letter: sheet.getColumn(column).letter, mappedTo, source });
       continue;
     }
     if (span === 1 || header) {
-      take(header, column);
+      take(header, column, text);
       continue;
     }
     const hint = /\(([^)]*)\)\s*$/.exec(text)?.[1] ?? '';
@@ -279,15 +295,14 @@ function readHeaderRow(sheet: ExcelJS.Worksheet, number: number, mappings: Heade
       .map((part) => templateHeaderOf(part.trim()))
       .filter((part): part is string => part !== undefined);
     if (parts.length === span && new Set(parts).size === span) {
-      parts.forEach((part, index) => take(part, column + index));
+      parts.forEach((part, index) => take(part, column + index, text));
     } else {
-      const letter = (at: number) => sheet.getColumn(at).letter;
       unread.push({ text, columns: `${letter(column)}–${letter(column + span - 1)}` });
     }
     column += span - 1;
   }
-  // Two columns read as one template column: the first (from the left) is read, as for two equal headers.
-  return { columns, unread, unknown };
+  // Two columns read as one template column: the first (from the left) is read, the other named.
+  return { columns, unread, unknown, repeated };
 }
 
 /**
@@ -295,7 +310,7 @@ function readHeaderRow(sheet: ExcelJS.Worksheet, number: number, mappings: Heade
  * (the first of equals). Title rows, blank rows and merged title cells above it are skipped.
  */
 function findHeaderRow(sheet: ExcelJS.Worksheet, mappings: HeaderMappings): HeaderRow & { number: number } {
-  let best: HeaderRow & { number: number } = { number: 1, columns: new Map(), unread: [], unknown: [] };
+  let best: HeaderRow & { number: number } = { number: 1, columns: new Map(), unread: [], unknown: [], repeated: [] };
   const last = Math.min(HEADER_SEARCH_ROWS, sheet.rowCount);
   for (let number = 1; number <= last; number += 1) {
     const candidate = readHeaderRow(sheet, number, mappings);
@@ -314,6 +329,8 @@ export type SheetRead = {
   unreadHeaders: UnreadHeader[];
   /** Single header cells the template does not know, with the mapping applied to each. */
   unknownColumns: SheetColumnRead[];
+  /** Columns not read because an earlier column is already read as the same template column. */
+  repeatedHeaders: RepeatedHeader[];
   /** Filled rows below the header, by their real row number, with the text of each found column (empty ones left out). */
   rows: Array<{ number: number; cells: Record<string, string> }>;
 };
@@ -355,6 +372,7 @@ export async function readSpreadsheetUpload(input: {
     headerRow: header.number,
     unreadHeaders: header.unread,
     unknownColumns: header.unknown,
+    repeatedHeaders: header.repeated,
     rows,
   };
 }
