@@ -1,6 +1,6 @@
 /**
  * Documents: one model of a printable document (render/document-model.ts) and its renderers
- * (render/pdf-renderer.ts; DOCX next). Any domain builds a DocumentModel from what the actor may
+ * (render/pdf-renderer.ts, render/docx-renderer.ts). Any domain builds a DocumentModel from what the actor may
  * see and renders it here; this folder knows no domain.
  */
 export {
@@ -11,3 +11,4 @@ export {
   type DocumentSection,
 } from './render/document-model.js';
 export { renderPdf, type RenderedPdf } from './render/pdf-renderer.js';
+export { DOCX_CONTENT_TYPE, renderDocx, type RenderedDocx } from './render/docx-renderer.js';
