@@ -12,3 +12,18 @@ export {
 } from './render/document-model.js';
 export { renderPdf, type RenderedPdf } from './render/pdf-renderer.js';
 export { DOCX_CONTENT_TYPE, renderDocx, type RenderedDocx } from './render/docx-renderer.js';
+export {
+  approveVersion,
+  canonicalJson,
+  correctVersion,
+  DocumentIntegrityError,
+  listVersions,
+  modelWithVersionFooter,
+  readVersion,
+  renderVersion,
+  saveDraft,
+  type DocumentHost,
+  type ReadDocumentVersion,
+  type RenderedDocumentVersion,
+  type SaveDocumentInput,
+} from './versions.service.js';
