@@ -16,6 +16,8 @@ const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 export type ReadDocxPart = {
   /** Text of each paragraph: runs joined, a tab as \t, a line break as \n; fields as {PAGE}. */
   paragraphs: string[];
+  /** Each paragraph's style id (w:pStyle), null for the default: Title, Heading1, ListParagraph. */
+  paragraphStyles: Array<string | null>;
   /** Every field instruction in the part (complex fields and simple fields). */
   fields: string[];
   hyperlinks: number;
@@ -57,7 +59,8 @@ function parseXml(
 }
 
 function readPart(xml: string): ReadDocxPart {
-  const part: ReadDocxPart = { paragraphs: [], fields: [], hyperlinks: 0, languages: [] };
+  const part: ReadDocxPart = { paragraphs: [], paragraphStyles: [], fields: [], hyperlinks: 0, languages: [] };
+  let style: string | null = null;
   let paragraph: string | null = null;
   let inText = false;
   let inInstruction = false;
@@ -69,6 +72,10 @@ function readPart(xml: string): ReadDocxPart {
       switch (name.local) {
         case 'p':
           paragraph = '';
+          style = null;
+          break;
+        case 'pStyle':
+          if (paragraph !== null) style = attributes.val ?? null;
           break;
         case 't':
           inText = true;
@@ -111,6 +118,7 @@ function readPart(xml: string): ReadDocxPart {
       if (name.uri !== W) return;
       if (name.local === 'p' && paragraph !== null) {
         part.paragraphs.push(paragraph);
+        part.paragraphStyles.push(style);
         paragraph = null;
       } else if (name.local === 't') inText = false;
       else if (name.local === 'instrText') inInstruction = false;

@@ -91,6 +91,13 @@ describe('renderDocx', () => {
     const docx = await readDocx(bytes);
     expect(docx.body.paragraphs.filter((text) => text !== '')).toEqual(expectedParagraphs);
     expect(docx.body.paragraphs.join('\n')).toContain(polishLetters);
+    // The title and the headings are Word's own styles (navigation pane, screen readers); lists are lists.
+    const styleOf = (text: string) => docx.body.paragraphStyles[docx.body.paragraphs.indexOf(text)];
+    expect(styleOf(model.title)).toBe('Title');
+    expect(styleOf('Co oferujemy')).toBe('Heading1');
+    expect(styleOf('Gdzie')).toBe('Heading1');
+    expect(styleOf('Winda')).toBe('ListParagraph');
+    expect(styleOf('Świetlica dla dzieci i młodzieży.')).toBeNull();
     // An empty value leaves its label out, an empty section its heading.
     expect(docx.body.paragraphs).not.toContain('Pominięte');
     expect(docx.body.paragraphs).not.toContain('Pusta sekcja');

@@ -17,6 +17,7 @@ import {
   BorderStyle,
   Document,
   Footer,
+  HeadingLevel,
   Packer,
   PageNumber,
   Paragraph,
@@ -80,6 +81,18 @@ function paragraph(
   return new Paragraph({ children: runs(text, run), spacing: { after, before } });
 }
 
+/** Title and section headings are Word's own Title and Heading 1 styles: the navigation pane and screen readers see them. */
+const headingStyles = {
+  title: {
+    run: { font: DOCX_FONT, size: sizes.title, bold: true, color: '000000' },
+    paragraph: { spacing: { before: 0, after: 80 } },
+  },
+  heading1: {
+    run: { font: DOCX_FONT, size: sizes.heading, bold: true, color: '000000' },
+    paragraph: { spacing: { before: 160, after: 60 }, keepNext: true },
+  },
+};
+
 const noBorder = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' } as const;
 const noBorders = { top: noBorder, bottom: noBorder, left: noBorder, right: noBorder };
 
@@ -142,13 +155,12 @@ function footerOf(model: DocumentModel): Footer {
 
 /** Writes the document as DOCX bytes (a ZIP of Office Open XML parts). */
 export async function renderDocx(model: DocumentModel): Promise<RenderedDocx> {
-  const body: Array<Paragraph | Table> = [paragraph(model.title, { bold: true, size: sizes.title, after: 80 })];
+  const body: Array<Paragraph | Table> = [new Paragraph({ children: runs(model.title), heading: HeadingLevel.TITLE })];
   if (model.subtitle) body.push(paragraph(model.subtitle, { size: sizes.subtitle, color: '333333', after: 160 }));
   for (const section of model.sections) {
     const blocks = section.blocks.flatMap(blockContent);
     if (blocks.length === 0) continue;
-    if (section.heading)
-      body.push(paragraph(section.heading, { bold: true, size: sizes.heading, before: 160, after: 60 }));
+    if (section.heading) body.push(new Paragraph({ children: runs(section.heading), heading: HeadingLevel.HEADING_1 }));
     body.push(...blocks);
   }
   const language = languageTags[model.language];
@@ -160,6 +172,7 @@ export async function renderDocx(model: DocumentModel): Promise<RenderedDocx> {
     styles: {
       default: {
         document: { run: { font: DOCX_FONT, size: sizes.body, language: { value: language } } },
+        ...headingStyles,
       },
     },
     sections: [
