@@ -15,6 +15,7 @@ import { readPdf } from '../testing/pdf-reader.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import { auditEvents, documentVersions } from '../platform/db/tables.js';
 import type { RequestContext } from '../platform/auth/actor.js';
+import { grantAppRole } from '../platform/db/app-role.js';
 import { createHostDataKey, destroyHostDataKey } from '../platform/encryption/data-keys.js';
 import { parseKeyring, type Keyring } from '../platform/encryption/keyring.js';
 import { AppError } from '../platform/http/problem.js';
@@ -68,7 +69,13 @@ beforeAll(async () => {
   };
 });
 
+const appRole = `kooperacja_test_documents_${randomBytes(4).toString('hex')}`;
+
 afterAll(async () => {
+  if (database) {
+    await database.db.execute(sql`drop owned by ${sql.identifier(appRole)}`).catch(() => undefined);
+    await database.db.execute(sql`drop role if exists ${sql.identifier(appRole)}`).catch(() => undefined);
+  }
   await drop();
 });
 
@@ -248,6 +255,33 @@ describe('document versions', () => {
     await database.db.execute(sql`update document_versions set created_at = now() where id = ${draft.id}`);
     const [row] = await database.db.select().from(documentVersions).where(eq(documentVersions.id, saved.id));
     expect(row).toMatchObject({ state: 'approved', sha256: saved.sha256 });
+  });
+
+  it('locks an approved row for the app’s own role too, which cannot switch the trigger off', async () => {
+    await database.db.execute(sql`create role ${sql.identifier(appRole)}`);
+    await grantAppRole(database.db, appRole);
+    const where = await newHost();
+    const saved = await save(where, planModel('Zatwierdzony cel'));
+    await approve(where, saved.id);
+    const asAppRole = async (statement: ReturnType<typeof sql>) =>
+      databaseRefusal(
+        database.db.transaction(async (tx) => {
+          await tx.execute(sql`set local role ${sql.identifier(appRole)}`);
+          await tx.execute(statement);
+        }),
+      );
+    expect(
+      await asAppRole(sql`update document_versions set sha256 = ${'c'.repeat(64)} where id = ${saved.id}`),
+    ).toContain('approved and locked');
+    expect(
+      await asAppRole(sql`alter table document_versions disable trigger document_versions_approved_locked`),
+    ).toContain('must be owner of table document_versions');
+    // The app role still writes drafts.
+    const draft = await save(await newHost(), planModel('Szkic'));
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local role ${sql.identifier(appRole)}`);
+      await tx.execute(sql`update document_versions set created_at = now() where id = ${draft.id}`);
+    });
   });
 
   it('refuses a tampered row on read with a clear error, audited as a failed read', async () => {
