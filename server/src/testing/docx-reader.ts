@@ -186,6 +186,9 @@ export async function readDocx(bytes: Uint8Array): Promise<ReadDocx> {
  * caller says so loudly); in CI (which installs it) they must run and fail without it.
  */
 export const hasSoffice = spawnSync('which', ['soffice']).status === 0 || process.env.CI === 'true';
+if (!hasSoffice) {
+  console.warn('SKIPPED: LibreOffice (soffice) is not installed, so no DOCX is opened in office software here.');
+}
 
 /**
  * Opens a file in LibreOffice (headless, with a profile of its own so parallel runs do not collide)
