@@ -1,7 +1,8 @@
 /**
- * Documents: one model of a printable document (render/document-model.ts) and its renderers
- * (render/pdf-renderer.ts; DOCX next). Any domain builds a DocumentModel from what the actor may
- * see and renders it here; this folder knows no domain.
+ * Documents: one model of a printable document (render/document-model.ts), its renderers
+ * (render/pdf-renderer.ts, render/docx-renderer.ts), and stored versions of a document with a
+ * SHA-256 each (versions.service.ts, docs/security.md §28). Any domain builds a DocumentModel from
+ * what the actor may see and renders or stores it here; this folder knows no domain.
  */
 export {
   truncateText,
@@ -11,3 +12,19 @@ export {
   type DocumentSection,
 } from './render/document-model.js';
 export { renderPdf, type RenderedPdf } from './render/pdf-renderer.js';
+export { DOCX_CONTENT_TYPE, renderDocx, type RenderedDocx } from './render/docx-renderer.js';
+export {
+  approveVersion,
+  canonicalJson,
+  correctVersion,
+  DocumentIntegrityError,
+  listVersions,
+  modelWithVersionFooter,
+  readVersion,
+  renderVersion,
+  saveDraft,
+  type DocumentHost,
+  type ReadDocumentVersion,
+  type RenderedDocumentVersion,
+  type SaveDocumentInput,
+} from './versions.service.js';

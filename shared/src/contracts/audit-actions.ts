@@ -30,6 +30,11 @@ export const auditActions = [
   'file.list',
   'file.read',
   'file.store',
+  // Stored document versions (a protocol, plan or consent form): each save, approval, list and read.
+  'document.approve',
+  'document.list',
+  'document.read',
+  'document.save',
   // Signing in and one's own account.
   'auth.login',
   'auth.loginLockout',

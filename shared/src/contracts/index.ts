@@ -8,3 +8,4 @@ export * from './basket.js';
 export * from './notifications.js';
 export * from './tasks.js';
 export * from './files.js';
+export * from './documents.js';

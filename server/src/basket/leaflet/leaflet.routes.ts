@@ -1,5 +1,5 @@
 /**
- * The card for a client over HTTP: the PDF to print, and sending it to a client's e-mail address.
+ * The card for a client over HTTP: the PDF to print, the DOCX to edit, and sending it to a client's e-mail address.
  * Both are reads of the card under its read rule (the service decides: 404 for a card the caller
  * may not see); sending is rate-limited per user.
  */
@@ -10,7 +10,8 @@ import type { AppDependencies } from '../../platform/http/app.js';
 import { mailerFor } from '../../notifications/mailer.js';
 import { IdParams, Ok } from '../../../../shared/src/contracts/common.js';
 import { SendServiceLeafletInput } from '../../../../shared/src/contracts/basket.js';
-import { getServiceLeaflet, sendServiceLeaflet } from './leaflet.service.js';
+import { DOCX_CONTENT_TYPE } from '../../documents/index.js';
+import { getServiceLeaflet, getServiceLeafletDocx, sendServiceLeaflet } from './leaflet.service.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -30,6 +31,26 @@ export async function leafletRoutes(app: FastifyInstance, { database, config }: 
       return reply
         .type('application/pdf')
         .header('content-disposition', `inline; filename="${leaflet.fileName}"`)
+        .header('x-content-type-options', 'nosniff')
+        .send(leaflet.bytes);
+    },
+  );
+
+  api.get(
+    '/services/:id/leaflet.docx',
+    {
+      config: { policy: { action: 'service.leaflet', allow: isActingInInstitution } },
+      schema: {
+        tags,
+        summary: 'The card for a client as DOCX, to edit in Word or LibreOffice (audited like a card read)',
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const leaflet = await getServiceLeafletDocx(db, request.ctx, request.params.id, config.STALE_SERVICE_MONTHS);
+      return reply
+        .type(DOCX_CONTENT_TYPE)
+        .header('content-disposition', `attachment; filename="${leaflet.fileName}"`)
         .header('x-content-type-options', 'nosniff')
         .send(leaflet.bytes);
     },

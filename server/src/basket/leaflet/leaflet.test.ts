@@ -7,6 +7,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, partnershipMembers } from '../../platform/db/tables.js';
 import { buildInstitution, buildPartnership, GMINA_LODZ, signInAs, TEST_PASSWORD } from '../../testing/factories.js';
+import { convertWithLibreOffice, hasSoffice, readDocx } from '../../testing/docx-reader.js';
 import { readPdf } from '../../testing/pdf-reader.js';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp-sink.js';
 import { createTestContext, TestClient, type TestContext } from '../../testing/test-app.js';
@@ -195,6 +196,63 @@ describe('the card for a client, printed', () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, 'service.leaflet'), eq(auditEvents.subjectId, draft.id)));
     expect(refused.map((event) => event.outcome)).toContain('denied');
+  });
+});
+
+describe('the card for a client, as DOCX', () => {
+  const docxTexts = [
+    'Co oferujemy',
+    'Dzieci w wieku 7–12 lat z Łodzi.',
+    'ul. Łąkowa 5, 90-001 Łódź',
+    'poniedziałek–piątek 13:00–18:00',
+    '42 600 00 00',
+    'Grażyna Żak',
+    'Prowadzi: Szkoła Podstawowa nr 7 w Łodzi',
+  ];
+
+  it('is the same card as the PDF, to download and edit: Polish text, language and page numbers', async () => {
+    const response = await caseManager.get(`/api/v1/services/${published.id}/leaflet.docx`);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    expect(response.headers['content-disposition']).toMatch(
+      /^attachment; filename="karta-uslugi-\d{4}-\d{2}-\d{2}\.docx"$/,
+    );
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    const docx = await readDocx(response.rawPayload);
+    const text = flat(docx.body.paragraphs.join('\n'));
+    expect(text).toContain(polishLetters);
+    for (const expected of docxTexts) expect(text).toContain(expected);
+    expect(docx.styles.languages).toEqual(['pl-PL']);
+    expect(docx.footers[0]!.paragraphs).toHaveLength(1);
+    const [footer] = docx.footers[0]!.paragraphs;
+    expect(footer!.startsWith(`Stan na ${formatPolishDate(new Date())}`)).toBe(true);
+    expect(footer!.endsWith('\tStrona {PAGE} z {NUMPAGES}')).toBe(true);
+    expect(docx.body.hyperlinks).toBe(0);
+  });
+
+  it.skipIf(!hasSoffice)(
+    'opens in LibreOffice as the card on one page',
+    async () => {
+      const response = await caseManager.get(`/api/v1/services/${published.id}/leaflet.docx`);
+      const pdf = await readPdf(convertWithLibreOffice(response.rawPayload, 'karta.docx', 'pdf'));
+      expect(pdf.pageCount).toBe(1);
+      const text = flat(pdf.pages[0]!);
+      for (const expected of [...docxTexts, polishLetters, 'Strona 1 z 1']) expect(text).toContain(expected);
+    },
+    180_000,
+  );
+
+  it('follows the card’s read rule and is audited like a card read, with its format', async () => {
+    expect((await caseManager.get(`/api/v1/services/${draft.id}/leaflet.docx`)).statusCode).toBe(404);
+    expect((await outsider.get(`/api/v1/services/${published.id}/leaflet.docx`)).statusCode).toBe(404);
+    expect((await new TestClient(context).get(`/api/v1/services/${published.id}/leaflet.docx`)).statusCode).toBe(401);
+    const events = await context.database.db
+      .select({ outcome: auditEvents.outcome, details: auditEvents.details })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'service.leaflet'), eq(auditEvents.subjectId, published.id)));
+    expect(events).toContainEqual({ outcome: 'success', details: { format: 'docx' } });
   });
 });
 

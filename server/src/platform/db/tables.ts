@@ -7,6 +7,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   customType,
   date,
   index,
@@ -36,6 +37,7 @@ import type {
   roles,
   sectors,
 } from '../../../../shared/src/contracts/common.js';
+import type { documentKinds, documentVersionStates } from '../../../../shared/src/contracts/documents.js';
 import type { memberStatuses, partnershipStages } from '../../../../shared/src/contracts/partnerships.js';
 import type { territoryKinds, territoryLevels } from '../../../../shared/src/contracts/territories.js';
 
@@ -663,4 +665,44 @@ export const storedFiles = pgTable(
     uploadedAt: timestamp('uploaded_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index('stored_files_host_idx').on(t.hostType, t.hostId, t.uploadedAt)],
+);
+
+/**
+ * Versions of a generated document (docs/security.md §28): numbered 1, 2, … per host record and
+ * kind; a draft may be replaced, an approved version never changes (a trigger refuses any UPDATE of
+ * an approved row, for every role). The model is encrypted with the host's data key.
+ */
+export const documentVersions = pgTable(
+  'document_versions',
+  {
+    id: uuid('id').primaryKey(),
+    /** The record the document belongs to (e.g. `family`); with host_id, who may see it decides. */
+    hostType: text('host_type').notNull(),
+    hostId: uuid('host_id').notNull(),
+    dataKeyId: uuid('data_key_id')
+      .notNull()
+      .references(() => dataKeys.id),
+    kind: text('kind').$type<OneOf<typeof documentKinds>>().notNull(),
+    version: integer('version').notNull(),
+    state: text('state').$type<OneOf<typeof documentVersionStates>>().notNull(),
+    /** The canonical JSON of the model, encrypted (`enc1.`, context `document:<id>`). */
+    model: text('model').notNull(),
+    /** SHA-256 (hex) of the canonical JSON of the model (keys in a stable order). */
+    sha256: text('sha256').notNull(),
+    createdByUserId: uuid('created_by_user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    approvedByUserId: uuid('approved_by_user_id').references(() => users.id),
+    approvedAt: timestamp('approved_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    uniqueIndex('document_versions_number_unique').on(t.hostType, t.hostId, t.kind, t.version),
+    check('document_versions_state', sql`${t.state} in ('draft', 'approved')`),
+    check('document_versions_version_positive', sql`${t.version} > 0`),
+    check(
+      'document_versions_approval',
+      sql`(${t.state} = 'approved') = (${t.approvedByUserId} is not null and ${t.approvedAt} is not null)`,
+    ),
+  ],
 );

@@ -95,6 +95,16 @@ const catalog = {
     pl: 'Opublikowana karta musi podawać kontakt do realizatora: telefon, e-mail albo osobę kontaktową.',
     en: 'A published card must give a way to contact the provider: a phone, an e-mail or a contact person.',
   },
+  documentVersionApproved: {
+    status: 409,
+    pl: 'Ta wersja dokumentu jest zatwierdzona i nie może się już zmienić. Aby ją zmienić, utwórz korektę (nową wersję).',
+    en: 'This version of the document is approved and can no longer change. To change it, create a correction (a new version).',
+  },
+  documentDraftPending: {
+    status: 409,
+    pl: 'Dokument ma już wersję roboczą. Popraw ją albo zatwierdź, zanim utworzysz korektę.',
+    en: 'The document already has a draft. Edit or approve it before creating a correction.',
+  },
   payloadTooLarge: { status: 413, pl: 'Przesłane dane są zbyt duże.', en: 'The request body is too large.' },
   unsupportedMediaType: {
     status: 415,
@@ -146,6 +156,11 @@ const catalog = {
     status: 500,
     pl: 'Wystąpił błąd po stronie serwera. Zgłoś go, podając identyfikator żądania.',
     en: 'Something went wrong on the server. Report it with the request id.',
+  },
+  documentIntegrity: {
+    status: 500,
+    pl: 'Zapisana wersja dokumentu nie zgadza się ze swoją sumą kontrolną SHA-256 i nie zostanie pokazana. Zgłoś to administratorowi, podając identyfikator żądania.',
+    en: 'The stored version of the document does not match its SHA-256 checksum and will not be shown. Report it to the administrator with the request id.',
   },
   unavailable: { status: 503, pl: 'Usługa chwilowo niedostępna.', en: 'Service temporarily unavailable.' },
 } as const satisfies Record<string, Messages & { status: number }>;

@@ -253,4 +253,6 @@ export const basketFiles = {
   hsds: (partnershipId: string) => `${API_BASE}/partnerships/${partnershipId}/basket/hsds.json`,
   /** The card for a client, one A4 page to print (opens in the browser's PDF viewer). */
   leaflet: (serviceId: string) => `${API_BASE}/services/${serviceId}/leaflet.pdf`,
+  /** The same card as DOCX, to edit in Word or LibreOffice (downloaded). */
+  leafletDocx: (serviceId: string) => `${API_BASE}/services/${serviceId}/leaflet.docx`,
 };

@@ -95,7 +95,7 @@ function LeafletEmailModal({ service, opened, onClose }: { service: Service; ope
   );
 }
 
-/** What a worker can do with a card for their client today: print it, or send it by e-mail. */
+/** What a worker can do with a card for their client today: print it, download it to edit, or send it by e-mail. */
 export function LeafletActions({ service }: { service: Service }) {
   const { t } = useTranslation();
   const [isSending, setIsSending] = useState(false);
@@ -107,6 +107,9 @@ export function LeafletActions({ service }: { service: Service }) {
       <Group mb="md" gap="sm" wrap="wrap">
         <Anchor href={basketFiles.leaflet(service.id)} target="_blank" rel="noopener">
           {t('leaflet.print')}
+        </Anchor>
+        <Anchor href={basketFiles.leafletDocx(service.id)} download>
+          {t('leaflet.downloadDocx')}
         </Anchor>
         <Button variant="light" size="xs" onClick={() => setIsSending(true)}>
           {t('leaflet.emailOpen')}
