@@ -299,7 +299,14 @@ export async function buildApp(
       if (headers) reply.headers(headers);
       return reply.status(body.status).type('application/problem+json').send(body);
     };
-    if (error instanceof AppError) return send(error.code, error.errors, error.headers);
+    if (error instanceof AppError) {
+      // A refusal answered with a 5xx (an integrity check that failed, a service that is down) is
+      // the server's fault, not the user's: the operator must see it in the technical log too.
+      if (problemBody(error.code, request.id).status >= 500) {
+        request.log.error({ err: error, problem: error.code }, 'server-side problem');
+      }
+      return send(error.code, error.errors, error.headers);
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const prefix = (error as { validationContext?: string }).validationContext;
       // The provider keeps the rest of each zod issue (origin, minimum, maximum, format...) in `params`.
