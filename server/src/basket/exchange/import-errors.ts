@@ -6,13 +6,10 @@
  * 404), and the download is audited in the transaction that reads the rows.
  */
 import ExcelJS from 'exceljs';
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import { requireActingActor, type RequestContext } from '../../platform/auth/actor.js';
-import { basketImports } from '../../platform/db/tables.js';
-import { AppError } from '../../platform/http/problem.js';
 import { recordAuditEvent } from '../../audit/audit.service.js';
-import { authorizeImport, PREVIEW_VALID_MINUTES, type StoredImportRow } from './import-preview.js';
+import { authorizeImport, findLivePreview, type StoredImportRow } from './import-preview.js';
 import { SHEET_NAME, sheetColumns } from './spreadsheet.columns.js';
 
 export async function buildImportErrorsXlsx(
@@ -24,20 +21,7 @@ export async function buildImportErrorsXlsx(
   const actor = requireActingActor(context);
   await authorizeImport(db, context, partnershipId, 'basket.import.errors');
   const rejected = await db.transaction(async (tx) => {
-    const [pending] = await tx
-      .select({ rows: basketImports.rows, createdAt: basketImports.createdAt })
-      .from(basketImports)
-      .where(
-        and(
-          eq(basketImports.id, importId),
-          eq(basketImports.partnershipId, partnershipId),
-          eq(basketImports.userId, actor.userId),
-          eq(basketImports.status, 'pending'),
-        ),
-      );
-    if (!pending || Date.now() - pending.createdAt.getTime() > PREVIEW_VALID_MINUTES * 60_000) {
-      throw new AppError('notFound');
-    }
+    const pending = await findLivePreview(tx, { importId, partnershipId, userId: actor.userId });
     const rows = (pending.rows as StoredImportRow[]).filter((row) => row.cells);
     await recordAuditEvent(tx, context, {
       action: 'basket.import.errors',

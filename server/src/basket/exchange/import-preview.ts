@@ -196,6 +196,34 @@ export async function storeImportPreview(
 }
 
 /**
+ * THE rule of a preview one may still act on (confirm it, download its rejected rows): the
+ * uploader's own, pending, of this partnership and younger than PREVIEW_VALID_MINUTES; anything
+ * else is `notFound`, so another person's preview is not told apart from none.
+ */
+export async function findLivePreview(
+  tx: Executor,
+  where: { importId: string; partnershipId: string; userId: string },
+  options: { forUpdate?: boolean } = {},
+): Promise<typeof basketImports.$inferSelect> {
+  const query = tx
+    .select()
+    .from(basketImports)
+    .where(
+      and(
+        eq(basketImports.id, where.importId),
+        eq(basketImports.partnershipId, where.partnershipId),
+        eq(basketImports.userId, where.userId),
+        eq(basketImports.status, 'pending'),
+      ),
+    );
+  const [pending] = options.forUpdate ? await query.for('update') : await query;
+  if (!pending || Date.now() - pending.createdAt.getTime() > PREVIEW_VALID_MINUTES * 60_000) {
+    throw new AppError('notFound');
+  }
+  return pending;
+}
+
+/**
  * Applies a stored preview in one transaction: all rows or none. Only the user who uploaded it,
  * while it is pending and younger than PREVIEW_VALID_MINUTES; anything else is 404 (the import id
  * is not a capability to be tried). A row that cannot be written now (validation, a card changed
@@ -222,22 +250,8 @@ export async function confirmImport(
     if (!canImportBasket(actor, partnership)) {
       throw RecordRefusal.notAllowed({ action, subjectType: 'partnership', subjectId: partnershipId });
     }
-    const [pending] = await tx
-      .select()
-      .from(basketImports)
-      .where(
-        and(
-          eq(basketImports.id, importId),
-          eq(basketImports.partnershipId, partnershipId),
-          eq(basketImports.userId, actor.userId),
-          eq(basketImports.status, 'pending'),
-        ),
-      )
-      // Two confirmations racing: the second waits and then finds it no longer pending.
-      .for('update');
-    if (!pending || Date.now() - pending.createdAt.getTime() > PREVIEW_VALID_MINUTES * 60_000) {
-      throw new AppError('notFound');
-    }
+    // Two confirmations racing: the second waits and then finds it no longer pending.
+    const pending = await findLivePreview(tx, { importId, partnershipId, userId: actor.userId }, { forUpdate: true });
     const rows = pending.rows as StoredImportRow[];
     // Per duplicate row, the user's choice; skipping is the default. A choice for a row that is no
     // duplicate is a mistake of the client, refused naming it rather than ignored.
